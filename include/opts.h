@@ -1,0 +1,45 @@
+/*
+ * Command-line options: parsed and validated up front, so that a usage
+ * error never starts a copy.
+ */
+#ifndef PARCP_OPTS_H
+#define PARCP_OPTS_H
+
+#include <sys/types.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "pool.h"
+
+#define OPTS_BUFSZ_DEFAULT	((size_t)256 << 10)
+#define OPTS_BUFSZ_MAX		((off_t)1 << 30)
+
+struct opts {
+	unsigned	 jobs;
+	enum pool_mode	 mode;
+	off_t		 chunk;		/* 0: automatic (plan_chunk) */
+	size_t		 bufsz;
+	int		 verbose;	/* -v files, -vv ranges */
+	bool		 stats;
+	char	       **paths;		/* SOURCE... DEST */
+	int		 npaths;
+};
+
+enum opts_status {
+	OPTS_OK,
+	OPTS_DONE,	/* --help or --version printed: exit 0 */
+	OPTS_USAGE	/* error printed: exit 2 */
+};
+
+/* Fill *o from argv.  Prints its own errors.  Parent only. */
+enum opts_status	opts_parse(struct opts *o, int argc, char **argv);
+/*
+ * Parse a size: digits with an optional binary suffix K, M, G, T, P or E
+ * (also KiB...).  Returns 0 with *out in [min, max], or -1 with errno
+ * EINVAL (malformed) or ERANGE.  Pure.
+ */
+int			opts_parse_size(const char *s, off_t min, off_t max,
+			    off_t *out);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * The plan: every copy is a list of byte ranges, each "copy len bytes at off
+ * of file".  Pure arithmetic: no syscalls, no output, no exit.
+ */
+#ifndef PARCP_PLAN_H
+#define PARCP_PLAN_H
+
+#include <sys/types.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* With the automatic chunk size, aim for this many ranges per worker. */
+#define PLAN_SPLIT		4
+/* Automatic chunks are multiples of this and within [MIN, MAX]. */
+#define PLAN_ALIGN		((off_t)1 << 20)
+#define PLAN_CHUNK_MIN		((off_t)1 << 20)
+#define PLAN_CHUNK_MAX		((off_t)64 << 20)
+
+struct range {
+	off_t		 off;
+	off_t		 len;
+	uint32_t	 file;		/* index into the caller's file list */
+};
+
+struct plan {
+	struct range	*ranges;
+	size_t		 nranges;
+	size_t		 cap;
+};
+
+/*
+ * The chunk size for a file of size bytes: chunk if it is set (> 0),
+ * otherwise about size / (jobs * PLAN_SPLIT), aligned and clamped.
+ */
+off_t	plan_chunk(off_t size, unsigned jobs, off_t chunk);
+/*
+ * Append the ranges covering [off, off + len) of file, each at most chunk
+ * bytes.  len 0 adds nothing.  Returns 0, or -1 with errno EINVAL (negative
+ * values, chunk < 1), EOVERFLOW (off + len past OFF_MAX) or ENOMEM.
+ */
+int	plan_add(struct plan *, uint32_t file, off_t off, off_t len,
+	    off_t chunk);
+/* Order the ranges largest first (ties: by file, then offset). */
+void	plan_sort(struct plan *);
+void	plan_free(struct plan *);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * The executor: runs tasks 0..ntasks-1 in forked workers and hands the
+ * parent exactly one result per task.  It knows nothing of files: the task
+ * callback (run in a worker) and the result callback (run in the parent)
+ * give tasks their meaning.
+ */
+#ifndef PARCP_POOL_H
+#define PARCP_POOL_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine.h"
+#include "fault.h"
+
+#define POOL_MAX	1024		/* most workers (-j) */
+
+enum pool_mode {
+	POOL_MODE_POOL,		/* N workers forked once, pulling tasks */
+	POOL_MODE_FORK		/* one child per task, at most N alive */
+};
+
+/* One record per task, worker to parent; atomic because <= PIPE_BUF. */
+struct result {
+	uint64_t	 task;
+	uint32_t	 worker;	/* lane 0..jobs-1 that ran it */
+	struct fault	 fault;		/* op FAULT_NONE on success */
+};
+_Static_assert(sizeof(struct result) <= PIPE_BUF, "result must be atomic");
+
+/* Worker side: run task i with buffer eb; 0, or -1 with *f set. */
+typedef int	pool_task_cb(void *arg, uint64_t task,
+		    const struct engine_buf *eb, struct fault *f);
+/* Parent side: called once per task, in completion order. */
+typedef void	pool_result_cb(void *arg, const struct result *);
+
+struct pool_job {
+	enum pool_mode	 mode;
+	unsigned	 jobs;		/* 1..POOL_MAX */
+	size_t		 bufsz;		/* each worker's buffer */
+	uint64_t	 ntasks;
+	pool_task_cb	*task;
+	pool_result_cb	*result;
+	void		*arg;
+	uint64_t	*lane_bytes;	/* out, jobs entries, or NULL */
+};
+
+/*
+ * Run every task of job.  Each task gets exactly one result: a worker's, or
+ * one made by the parent for a task whose worker died (FAULT_KILLED,
+ * FAULT_WORKER) or that an interrupt stopped (FAULT_INTR).  Returns 0, or
+ * the signal (SIGINT, SIGTERM, SIGHUP) that stopped the run.  Parent only;
+ * sig_init() must have been called.
+ */
+int	pool_run(const struct pool_job *);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * Small helpers.  The x* allocators exit on failure and are for the parent
+ * only; the I/O helpers are worker-safe (no output, no exit).
+ */
+#ifndef PARCP_UTIL_H
+#define PARCP_UTIL_H
+
+#include <sys/types.h>
+
+#include <stddef.h>
+
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+/* dir + "/" + name, without doubling a trailing slash.  Parent only. */
+char	*xpath_join(const char *dir, const char *name);
+
+/* Write all of buf, retrying EINTR and short writes: 0, or -1 and errno. */
+int	 write_full(int fd, const void *buf, size_t len);
+
+/* The last component of path, ignoring trailing slashes; a new string. */
+char	*xpath_base(const char *path);
+/* Everything before the last component ("." if none); a new string. */
+char	*xpath_dir(const char *path);
+
+#endif

@@ -1,0 +1,74 @@
+/*
+ * parcp: copy files in parallel.
+ *
+ *   argv -> opts -> walk -> copy (plan -> pool -> finish) -> report
+ *
+ * main() is the only place that exits with the run's status: 0 all copied,
+ * 1 some file failed, 2 usage error, 128+N stopped by signal N.
+ */
+#include "config.h"
+
+#include <sys/resource.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "compat.h"
+#include "copy.h"
+#include "opts.h"
+#include "report.h"
+#include "sig.h"
+#include "walk.h"
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double
+children_cpu(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_CHILDREN, &ru) == -1)
+		return 0;
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct copy_stats st;
+	struct flist fl = { NULL, 0, 0 };
+	struct opts o;
+	double t0;
+	int bad, rv;
+
+	switch (opts_parse(&o, argc, argv)) {
+	case OPTS_OK:
+		break;
+	case OPTS_DONE:
+		return 0;
+	case OPTS_USAGE:
+		fprintf(stderr, "Try 'parcp --help' for more information.\n");
+		return 2;
+	}
+	sig_init();
+	if ((bad = walk_args(&o, &fl)) == -1)
+		return 1;
+	t0 = now();
+	rv = copy_run(&o, &fl, &st);
+	if (o.stats && rv < 128)
+		report_stats(stdout, &o, &st, now() - t0, children_cpu());
+	free(st.lane_bytes);
+	walk_free(&fl);
+	if (fflush(stdout) == EOF)
+		err(1, "stdout");
+	return rv != 0 ? rv : bad > 0;
+}

@@ -1,0 +1,116 @@
+/*
+ * Planning: file extents and a chunk size become byte ranges that cover
+ * every byte exactly once.  Pure arithmetic so that every edge (0, 1,
+ * chunk - 1, chunk + 1, offsets near INT64_MAX) is unit-testable; the parent
+ * finds the extents (extent.c) and the executor (pool.c) runs the ranges.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "plan.h"
+
+#define OFF_MAX	INT64_MAX
+
+off_t
+plan_chunk(off_t size, unsigned jobs, off_t chunk)
+{
+	off_t parts, want;
+
+	if (chunk > 0)
+		return chunk;
+	if (jobs == 0)
+		jobs = 1;
+	parts = (off_t)jobs * PLAN_SPLIT;
+	want = size / parts + (size % parts != 0);
+	if (want > PLAN_CHUNK_MAX)
+		return PLAN_CHUNK_MAX;
+	if (want < PLAN_CHUNK_MIN)
+		return PLAN_CHUNK_MIN;
+	/* Round up to the alignment; cannot overflow below CHUNK_MAX. */
+	return (want + PLAN_ALIGN - 1) / PLAN_ALIGN * PLAN_ALIGN;
+}
+
+static int
+grow(struct plan *p, size_t more)
+{
+	struct range *r;
+	size_t cap;
+
+	if (more <= p->cap - p->nranges)
+		return 0;
+	cap = p->cap ? p->cap : 16;
+	while (cap - p->nranges < more) {
+		if (cap > SIZE_MAX / 2 / sizeof(*r)) {
+			errno = ENOMEM;
+			return -1;
+		}
+		cap *= 2;
+	}
+	if ((r = reallocarray(p->ranges, cap, sizeof(*r))) == NULL)
+		return -1;
+	p->ranges = r;
+	p->cap = cap;
+	return 0;
+}
+
+int
+plan_add(struct plan *p, uint32_t file, off_t off, off_t len, off_t chunk)
+{
+	off_t n, count;
+
+	if (off < 0 || len < 0 || chunk < 1) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (len > OFF_MAX - off) {
+		errno = EOVERFLOW;
+		return -1;
+	}
+	count = len / chunk + (len % chunk != 0);
+	if ((uint64_t)count > SIZE_MAX || grow(p, (size_t)count) == -1) {
+		errno = ENOMEM;
+		return -1;
+	}
+	while (len > 0) {
+		n = len < chunk ? len : chunk;
+		p->ranges[p->nranges].off = off;
+		p->ranges[p->nranges].len = n;
+		p->ranges[p->nranges].file = file;
+		p->nranges++;
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int
+range_cmp(const void *a, const void *b)
+{
+	const struct range *x = a, *y = b;
+
+	if (x->len != y->len)
+		return x->len > y->len ? -1 : 1;
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	return 0;
+}
+
+void
+plan_sort(struct plan *p)
+{
+	if (p->nranges > 1)
+		qsort(p->ranges, p->nranges, sizeof(*p->ranges), range_cmp);
+}
+
+void
+plan_free(struct plan *p)
+{
+	free(p->ranges);
+	p->ranges = NULL;
+	p->nranges = p->cap = 0;
+}

@@ -1,0 +1,361 @@
+/*
+ * pool.c: the process model.
+ *
+ * Two ways to run the same list of tasks, both first-class:
+ *
+ *  pool  N workers are forked once.  They share one counter in an anonymous
+ *        shared mapping and claim task indices with an atomic fetch-add until
+ *        the counter passes ntasks: a dynamic queue, so a slow task never
+ *        holds up a statically assigned share (the plan puts the largest
+ *        tasks first, so the tail is made of the smallest).
+ *  fork  One child per task, at most N alive.  When a child is reaped the
+ *        parent forks the next task into its lane.  With -j 2 and a chunk
+ *        of half the file, this is the classic parent-and-child half copy.
+ *
+ * Workers never print and never decide.  After each task a worker writes a
+ * fixed-size struct result (task, lane, fault) into one pipe shared by all;
+ * writes of at most PIPE_BUF bytes are atomic, so records never interleave.
+ * Each lane also has a cache-line-sized slot in the shared mapping: bytes
+ * written so far (for progress and --stats) and the task being run (so the
+ * parent can name the task a killed worker was holding).
+ *
+ * The parent blocks SIGCHLD and the stop signals and sleeps in ppoll(2) on
+ * the pipe with them unblocked: it wakes for results, for dead children
+ * and for Ctrl-C, and nothing can arrive between a check and the wait.
+ * After reaping a child it drains the pipe before judging it, since a
+ * worker killed right after its write has its result in the pipe already.
+ *
+ * Accounting: every task gets exactly one result.  Tasks a dead worker held
+ * or that nobody ran get a result made by the parent (FAULT_KILLED,
+ * FAULT_WORKER, FAULT_INTR), so the caller never has to guess.
+ *
+ * Teardown: on SIGINT/SIGTERM/SIGHUP the parent stops forking, sends
+ * SIGTERM to every worker, reaps them all and returns the signal.  Workers
+ * also ask for SIGTERM when the parent dies (PR_SET_PDEATHSIG), so a killed
+ * parcp leaves no orphans writing behind it.
+ */
+#include "config.h"
+
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compat.h"
+#include "pool.h"
+#include "sig.h"
+#include "util.h"
+
+#define WORKER_EXIT_NOMEM	70
+#define WORKER_EXIT_PIPE	71
+#define WORKER_EXIT_ORPHAN	72
+
+/* One per worker lane, alone on its cache line: no false sharing. */
+struct lane {
+	uint64_t	 bytes;		/* written so far */
+	uint64_t	 cur;		/* task + 1 being run; 0 when idle */
+} __attribute__((aligned(64)));
+
+struct shared {
+	uint64_t	 next __attribute__((aligned(64)));	/* pool mode */
+	struct lane	 lane[];
+};
+
+struct pool {
+	const struct pool_job *job;
+	struct shared	*sh;
+	size_t		 shlen;
+	int		 rfd, wfd;
+	pid_t		 parent;
+	pid_t		*pid;		/* per lane; 0 when free */
+	unsigned	 alive;
+	uint8_t		*done;		/* per task: result delivered */
+	uint64_t	 next;		/* fork mode: next task to fork */
+	bool		 nospawn;	/* fork failed or interrupted */
+	struct fault	 lost;		/* for tasks no worker reported */
+	int		 sig;
+	sigset_t	 oldmask;
+};
+
+static void
+deliver(struct pool *p, uint64_t task, uint32_t lane, const struct fault *f)
+{
+	struct result res;
+
+	if (task >= p->job->ntasks || p->done[task])
+		return;
+	p->done[task] = 1;
+	memset(&res, 0, sizeof(res));
+	res.task = task;
+	res.worker = lane;
+	res.fault = *f;
+	p->job->result(p->job->arg, &res);
+}
+
+/* Worker: run one task, report it; the lane slot names it meanwhile. */
+static void
+run_one(struct pool *p, unsigned lane, uint64_t task,
+    const struct engine_buf *eb)
+{
+	struct result res;
+
+	__atomic_store_n(&p->sh->lane[lane].cur, task + 1, __ATOMIC_RELAXED);
+	memset(&res, 0, sizeof(res));
+	res.task = task;
+	res.worker = lane;
+	(void)p->job->task(p->job->arg, task, eb, &res.fault);
+	if (write_full(p->wfd, &res, sizeof(res)) == -1)
+		_exit(WORKER_EXIT_PIPE);
+	__atomic_store_n(&p->sh->lane[lane].cur, 0, __ATOMIC_RELAXED);
+}
+
+/* Leaves only via _exit(2): no atexit handlers, no second stdio flush. */
+static __dead void
+worker(struct pool *p, unsigned lane, uint64_t task)
+{
+	const struct pool_job *job = p->job;
+	struct engine_buf eb;
+	void *buf;
+
+	sig_worker(&p->oldmask);
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid() != p->parent)
+		_exit(WORKER_EXIT_ORPHAN);
+	(void)close(p->rfd);
+	if (posix_memalign(&buf, ENGINE_ALIGN, job->bufsz) != 0)
+		_exit(WORKER_EXIT_NOMEM);
+	eb.buf = buf;
+	eb.size = job->bufsz;
+	eb.progress = &p->sh->lane[lane].bytes;
+	if (job->mode == POOL_MODE_FORK)
+		run_one(p, lane, task, &eb);
+	else
+		while ((task = __atomic_fetch_add(&p->sh->next, 1,
+		    __ATOMIC_RELAXED)) < job->ntasks)
+			run_one(p, lane, task, &eb);
+	_exit(0);
+}
+
+static void
+spawn(struct pool *p, unsigned lane, uint64_t task)
+{
+	pid_t pid;
+
+	if (p->job->mode == POOL_MODE_FORK)
+		p->sh->lane[lane].cur = task + 1;
+	(void)fflush(NULL);
+	if ((pid = fork()) == -1) {
+		warn("fork");
+		fault_set(&p->lost, FAULT_WORKER);
+		p->nospawn = true;
+		return;
+	}
+	if (pid == 0)
+		worker(p, lane, task);
+	p->pid[lane] = pid;
+	p->alive++;
+}
+
+/* Fork mode: fill a free lane with the next task, if any is left. */
+static void
+spawn_next(struct pool *p, unsigned lane)
+{
+	if (p->job->mode != POOL_MODE_FORK || p->nospawn ||
+	    p->next >= p->job->ntasks)
+		return;
+	spawn(p, lane, p->next++);
+}
+
+/* Read every complete result now in the pipe. */
+static void
+drain(struct pool *p)
+{
+	struct result res[64];
+	ssize_t n;
+	size_t i;
+
+	for (;;) {
+		if ((n = read(p->rfd, res, sizeof(res))) == -1) {
+			if (errno == EINTR)
+				continue;
+			return;		/* EAGAIN: empty for now */
+		}
+		if (n == 0)
+			return;
+		/* Records are atomic and whole: n is a multiple. */
+		for (i = 0; i < (size_t)n / sizeof(res[0]); i++)
+			deliver(p, res[i].task, res[i].worker, &res[i].fault);
+	}
+}
+
+/* What a worker's wait status says went wrong; op FAULT_NONE if nothing. */
+static struct fault
+death(const struct pool *p, int status)
+{
+	struct fault f = { FAULT_NONE, 0 };
+
+	if (p->sig != 0)
+		fault_setc(&f, FAULT_INTR, 0);
+	else if (WIFSIGNALED(status))
+		fault_setc(&f, FAULT_KILLED, WTERMSIG(status));
+	else if (WEXITSTATUS(status) == WORKER_EXIT_NOMEM)
+		fault_setc(&f, FAULT_WORKER, ENOMEM);
+	else if (WEXITSTATUS(status) != 0)
+		fault_setc(&f, FAULT_WORKER, EPIPE);
+	return f;
+}
+
+static void
+reap(struct pool *p)
+{
+	struct fault f;
+	uint64_t cur;
+	unsigned lane;
+	pid_t pid;
+	int status;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (lane = 0; lane < p->job->jobs; lane++)
+			if (p->pid[lane] == pid)
+				break;
+		if (lane == p->job->jobs)
+			continue;	/* not ours */
+		p->pid[lane] = 0;
+		p->alive--;
+		drain(p);
+		f = death(p, status);
+		cur = __atomic_load_n(&p->sh->lane[lane].cur,
+		    __ATOMIC_RELAXED);
+		if (f.op != FAULT_NONE) {
+			p->lost = f;
+			if (cur != 0)
+				deliver(p, cur - 1, lane, &f);
+		}
+		p->sh->lane[lane].cur = 0;
+		spawn_next(p, lane);
+	}
+}
+
+static void
+stop(struct pool *p)
+{
+	unsigned lane;
+
+	p->nospawn = true;
+	for (lane = 0; lane < p->job->jobs; lane++)
+		if (p->pid[lane] != 0)
+			(void)kill(p->pid[lane], SIGTERM);
+}
+
+static void
+loop(struct pool *p)
+{
+	struct pollfd pfd;
+
+	pfd.fd = p->rfd;
+	pfd.events = POLLIN;
+	while (p->alive > 0) {
+		if (p->sig == 0 && (p->sig = sig_caught()) != 0)
+			stop(p);
+		pfd.revents = 0;
+		if (ppoll(&pfd, 1, NULL, &p->oldmask) == -1 &&
+		    errno != EINTR)
+			err(1, "ppoll");	/* EFAULT/EINVAL: a bug */
+		drain(p);
+		reap(p);
+	}
+	drain(p);
+}
+
+static int
+setup(struct pool *p, const struct pool_job *job)
+{
+	int fds[2];
+
+	memset(p, 0, sizeof(*p));
+	p->job = job;
+	p->rfd = p->wfd = -1;
+	p->parent = getpid();
+	p->shlen = sizeof(struct shared) + job->jobs * sizeof(struct lane);
+	p->sh = mmap(NULL, p->shlen, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p->sh == MAP_FAILED) {
+		p->sh = NULL;
+		return -1;
+	}
+	if (pipe2(fds, O_CLOEXEC) == -1)
+		return -1;
+	p->rfd = fds[0];
+	p->wfd = fds[1];
+	/* Only the parent's end is non-blocking: workers wait for room. */
+	if (fcntl(p->rfd, F_SETFL, O_NONBLOCK) == -1)
+		return -1;
+	p->pid = xcalloc(job->jobs, sizeof(*p->pid));
+	p->done = xcalloc(job->ntasks, 1);
+	return 0;
+}
+
+static void
+teardown(struct pool *p)
+{
+	unsigned lane;
+
+	if (p->sh != NULL && p->job->lane_bytes != NULL)
+		for (lane = 0; lane < p->job->jobs; lane++)
+			p->job->lane_bytes[lane] = p->sh->lane[lane].bytes;
+	if (p->sh != NULL)
+		(void)munmap(p->sh, p->shlen);
+	if (p->rfd != -1)
+		(void)close(p->rfd);
+	if (p->wfd != -1)
+		(void)close(p->wfd);
+	free(p->pid);
+	free(p->done);
+}
+
+int
+pool_run(const struct pool_job *job)
+{
+	struct pool p;
+	uint64_t task;
+	unsigned lane, n;
+
+	if (job->ntasks == 0)
+		return 0;
+	if (setup(&p, job) == -1) {
+		fault_set(&p.lost, FAULT_WORKER);
+		warnc(p.lost.err, "cannot start workers");
+		if (p.done == NULL)
+			p.done = xcalloc(job->ntasks, 1);
+	} else {
+		sig_block(&p.oldmask);
+		n = job->ntasks < job->jobs ? (unsigned)job->ntasks : job->jobs;
+		for (lane = 0; lane < n && !p.nospawn; lane++) {
+			if (job->mode == POOL_MODE_FORK)
+				spawn_next(&p, lane);
+			else
+				spawn(&p, lane, 0);
+		}
+		loop(&p);
+		sig_restore(&p.oldmask);
+		if (p.sig == 0)
+			p.sig = sig_caught();
+		if (p.sig != 0)
+			fault_setc(&p.lost, FAULT_INTR, 0);
+	}
+	/* Never let an unreported task pass for a success. */
+	if (p.lost.op == FAULT_NONE)
+		fault_setc(&p.lost, FAULT_WORKER, ECHILD);
+	for (task = 0; task < job->ntasks; task++)
+		deliver(&p, task, 0, &p.lost);
+	teardown(&p);
+	return p.sig;
+}

@@ -1,0 +1,182 @@
+/* engine: one range copied exactly, and every failure named. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "engine.h"
+#include "testutil.h"
+
+static char buf[65536];
+static uint64_t progress;
+static struct engine_buf eb = { buf, sizeof(buf), &progress };
+
+static char *
+xs(const char *name)
+{
+	return strdup(testutil_path(name));
+}
+
+/* A file of size bytes, all hole, as the parent makes temp files. */
+static void
+make_sized(const char *path, off_t size)
+{
+	int fd;
+
+	ck_assert_int_ne(fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600),
+	    -1);
+	ck_assert_int_eq(ftruncate(fd, size), 0);
+	close(fd);
+}
+
+START_TEST(test_engine_copies_whole_file_with_odd_buffer)
+{
+	char *src = xs("src"), *dst = xs("dst");
+	struct engine_buf small = { buf, 1000, NULL };
+	struct fault f = { FAULT_NONE, 0 };
+
+	testutil_make_file(src, 123457, 1);
+	make_sized(dst, 123457);
+	ck_assert_int_eq(engine_copy_range(src, 0, dst, 0, 123457, &small, &f),
+	    0);
+	ck_assert_int_eq(f.op, FAULT_NONE);
+	ck_assert(testutil_same(src, dst));
+	free(src);
+	free(dst);
+}
+END_TEST
+
+START_TEST(test_engine_copies_only_its_range_and_counts_progress)
+{
+	char *src = xs("src"), *dst = xs("dst");
+	char a[100000], b[100000];
+	struct fault f = { FAULT_NONE, 0 };
+	FILE *fp;
+
+	testutil_make_file(src, sizeof(a), 2);
+	make_sized(dst, sizeof(a));
+	progress = 0;
+	ck_assert_int_eq(engine_copy_range(src, 4096, dst, 4096, 70001, &eb,
+	    &f), 0);
+	ck_assert_uint_eq(progress, 70001);
+	fp = fopen(src, "r");
+	ck_assert_uint_eq(fread(a, 1, sizeof(a), fp), sizeof(a));
+	fclose(fp);
+	fp = fopen(dst, "r");
+	ck_assert_uint_eq(fread(b, 1, sizeof(b), fp), sizeof(b));
+	fclose(fp);
+	ck_assert(memcmp(a + 4096, b + 4096, 70001) == 0);
+	memset(a, 0, sizeof(a));
+	ck_assert(memcmp(b, a, 4096) == 0);		/* untouched */
+	ck_assert(memcmp(b + 74097, a, sizeof(b) - 74097) == 0);
+	free(src);
+	free(dst);
+}
+END_TEST
+
+START_TEST(test_engine_reports_enospc_as_write_fault)
+{
+	char *src = xs("src");
+	struct fault f = { FAULT_NONE, 0 };
+
+	testutil_make_file(src, 10000, 1);
+	ck_assert_int_eq(engine_copy_range(src, 0, "/dev/full", 0, 10000, &eb,
+	    &f), -1);
+	ck_assert_int_eq(f.op, FAULT_WRITE);
+	ck_assert_int_eq(f.err, ENOSPC);
+	free(src);
+}
+END_TEST
+
+START_TEST(test_engine_missing_source_is_open_src_enoent)
+{
+	char *dst = xs("dst");
+	struct fault f = { FAULT_NONE, 0 };
+
+	make_sized(dst, 10);
+	ck_assert_int_eq(engine_copy_range(testutil_path("nope"), 0, dst, 0,
+	    10, &eb, &f), -1);
+	ck_assert_int_eq(f.op, FAULT_OPEN_SRC);
+	ck_assert_int_eq(f.err, ENOENT);
+	free(dst);
+}
+END_TEST
+
+START_TEST(test_engine_missing_temp_is_open_dst_enoent)
+{
+	char *src = xs("src");
+	struct fault f = { FAULT_NONE, 0 };
+
+	testutil_make_file(src, 10, 1);
+	ck_assert_int_eq(engine_copy_range(src, 0, testutil_path("gone"), 0,
+	    10, &eb, &f), -1);
+	ck_assert_int_eq(f.op, FAULT_OPEN_DST);
+	ck_assert_int_eq(f.err, ENOENT);
+	free(src);
+}
+END_TEST
+
+START_TEST(test_engine_source_shorter_than_plan_is_shrank)
+{
+	char *src = xs("src"), *dst = xs("dst");
+	struct fault f = { FAULT_NONE, 0 };
+
+	testutil_make_file(src, 5000, 1);
+	make_sized(dst, 10000);
+	ck_assert_int_eq(engine_copy_range(src, 0, dst, 0, 10000, &eb, &f),
+	    -1);
+	ck_assert_int_eq(f.op, FAULT_SHRANK);
+	free(src);
+	free(dst);
+}
+END_TEST
+
+START_TEST(test_engine_unreadable_source_is_read_fault)
+{
+	char *dst = xs("dst");
+	struct fault f = { FAULT_NONE, 0 };
+
+	make_sized(dst, 10);
+	/* A directory opens read-only, but pread fails with EISDIR. */
+	ck_assert_int_eq(engine_copy_range(testutil_path(""), 0, dst, 0, 10,
+	    &eb, &f), -1);
+	ck_assert_int_eq(f.op, FAULT_READ);
+	ck_assert_int_eq(f.err, EISDIR);
+	free(dst);
+}
+END_TEST
+
+static Suite *
+engine_suite(void)
+{
+	Suite *s = suite_create("engine");
+	TCase *tc;
+
+	tc = tcase_create("copy");
+	tcase_add_checked_fixture(tc, testutil_setup, testutil_teardown);
+	tcase_add_test(tc, test_engine_copies_whole_file_with_odd_buffer);
+	tcase_add_test(tc,
+	    test_engine_copies_only_its_range_and_counts_progress);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("errors");
+	tcase_add_checked_fixture(tc, testutil_setup, testutil_teardown);
+	tcase_add_test(tc, test_engine_reports_enospc_as_write_fault);
+	tcase_add_test(tc, test_engine_missing_source_is_open_src_enoent);
+	tcase_add_test(tc, test_engine_missing_temp_is_open_dst_enoent);
+	tcase_add_test(tc, test_engine_source_shorter_than_plan_is_shrank);
+	tcase_add_test(tc, test_engine_unreadable_source_is_read_fault);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return testutil_run(engine_suite());
+}

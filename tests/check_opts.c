@@ -1,0 +1,163 @@
+/* opts: sizes and options are validated before anything is copied. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "opts.h"
+#include "testutil.h"
+
+static const struct {
+	const char	*text;
+	off_t		 want;		/* -1: expect failure */
+	int		 err;
+} sizes[] = {
+	{ "1", 1, 0 },
+	{ "4096", 4096, 0 },
+	{ "4K", 4096, 0 },
+	{ "4k", 4096, 0 },
+	{ "4KiB", 4096, 0 },
+	{ "64M", (off_t)64 << 20, 0 },
+	{ "3G", (off_t)3 << 30, 0 },
+	{ "2T", (off_t)2 << 40, 0 },
+	{ "7E", (off_t)7 << 60, 0 },
+	{ "0", -1, ERANGE },
+	{ "8E", -1, ERANGE },
+	{ "9223372036854775808", -1, ERANGE },
+	{ "99999999999999999999999", -1, ERANGE },
+	{ "12XB", -1, EINVAL },
+	{ "12MB", -1, EINVAL },
+	{ "1.5M", -1, EINVAL },
+	{ "", -1, EINVAL },
+	{ "M", -1, EINVAL },
+	{ "-1", -1, EINVAL },
+	{ " 1", -1, EINVAL },
+	{ "1 ", -1, EINVAL },
+};
+
+START_TEST(test_opts_size_table)
+{
+	off_t v = -7;
+	int rv;
+
+	errno = 0;
+	rv = opts_parse_size(sizes[_i].text, 1, INT64_MAX, &v);
+	if (sizes[_i].want == -1) {
+		ck_assert_msg(rv == -1, "'%s' accepted", sizes[_i].text);
+		ck_assert_int_eq(errno, sizes[_i].err);
+	} else {
+		ck_assert_msg(rv == 0, "'%s' rejected", sizes[_i].text);
+		ck_assert_int_eq(v, sizes[_i].want);
+	}
+}
+END_TEST
+
+static enum opts_status
+parse(struct opts *o, int argc, const char **argv)
+{
+	return opts_parse(o, argc, (char **)argv);
+}
+
+START_TEST(test_opts_defaults)
+{
+	const char *argv[] = { "parcp", "a", "b", NULL };
+	struct opts o;
+
+	ck_assert_int_eq(parse(&o, 3, argv), OPTS_OK);
+	ck_assert_uint_eq(o.jobs, (unsigned)sysconf(_SC_NPROCESSORS_ONLN));
+	ck_assert_int_eq(o.mode, POOL_MODE_POOL);
+	ck_assert_int_eq(o.chunk, 0);
+	ck_assert_uint_eq(o.bufsz, OPTS_BUFSZ_DEFAULT);
+	ck_assert_int_eq(o.npaths, 2);
+	ck_assert_str_eq(o.paths[0], "a");
+	ck_assert_str_eq(o.paths[1], "b");
+}
+END_TEST
+
+START_TEST(test_opts_all_set)
+{
+	const char *argv[] = { "parcp", "-j", "8", "--mode=fork",
+	    "--chunk-size", "512M", "--buffer-size=1M", "-vv", "--stats",
+	    "a", "b", "dir", NULL };
+	struct opts o;
+
+	ck_assert_int_eq(parse(&o, 12, argv), OPTS_OK);
+	ck_assert_uint_eq(o.jobs, 8);
+	ck_assert_int_eq(o.mode, POOL_MODE_FORK);
+	ck_assert_int_eq(o.chunk, (off_t)512 << 20);
+	ck_assert_uint_eq(o.bufsz, 1 << 20);
+	ck_assert_int_eq(o.verbose, 2);
+	ck_assert(o.stats);
+	ck_assert_int_eq(o.npaths, 3);
+}
+END_TEST
+
+static const char *bad[][5] = {
+	{ "parcp", "-j", "0", "a", "b" },
+	{ "parcp", "-j", "1025", "a", "b" },
+	{ "parcp", "-j", "two", "a", "b" },
+	{ "parcp", "--mode", "threads", "a", "b" },
+	{ "parcp", "--chunk-size", "12XB", "a", "b" },
+	{ "parcp", "--chunk-size", "0", "a", "b" },
+	{ "parcp", "--buffer-size", "2G", "a", "b" },
+	{ "parcp", "--no-such-option", "x", "a", "b" },
+	{ "parcp", "-j", "2", "-v", "onlyone" },
+};
+
+START_TEST(test_opts_bad_values_are_usage_errors)
+{
+	struct opts o;
+
+	ck_assert_int_eq(parse(&o, 5, bad[_i]), OPTS_USAGE);
+}
+END_TEST
+
+START_TEST(test_opts_missing_operands)
+{
+	const char *argv[] = { "parcp", NULL };
+	struct opts o;
+
+	ck_assert_int_eq(parse(&o, 1, argv), OPTS_USAGE);
+}
+END_TEST
+
+START_TEST(test_opts_help_and_version_end_the_run)
+{
+	const char *help[] = { "parcp", "--help", NULL };
+	const char *version[] = { "parcp", "--version", NULL };
+	struct opts o;
+
+	ck_assert_int_eq(parse(&o, 2, help), OPTS_DONE);
+	ck_assert_int_eq(parse(&o, 2, version), OPTS_DONE);
+}
+END_TEST
+
+static Suite *
+opts_suite(void)
+{
+	Suite *s = suite_create("opts");
+	TCase *tc;
+
+	tc = tcase_create("size");
+	tcase_add_loop_test(tc, test_opts_size_table, 0,
+	    sizeof(sizes) / sizeof(sizes[0]));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("parse");
+	tcase_add_test(tc, test_opts_defaults);
+	tcase_add_test(tc, test_opts_all_set);
+	tcase_add_loop_test(tc, test_opts_bad_values_are_usage_errors, 0,
+	    sizeof(bad) / sizeof(bad[0]));
+	tcase_add_test(tc, test_opts_missing_operands);
+	tcase_add_test(tc, test_opts_help_and_version_end_the_run);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return testutil_run(opts_suite());
+}

@@ -1,0 +1,225 @@
+/* plan: ranges cover every byte exactly once, at every edge. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <check.h>
+
+#include "plan.h"
+#include "testutil.h"
+
+/* Assert that the ranges of file cover [off, off + len) exactly once. */
+static void
+assert_covers(const struct plan *p, uint32_t file, off_t off, off_t len,
+    off_t chunk)
+{
+	off_t at = off;
+	size_t i, n = 0;
+	int found;
+
+	do {
+		found = 0;
+		for (i = 0; i < p->nranges; i++) {
+			if (p->ranges[i].file != file || p->ranges[i].off != at)
+				continue;
+			ck_assert_int_gt(p->ranges[i].len, 0);
+			ck_assert_int_le(p->ranges[i].len, chunk);
+			at += p->ranges[i].len;
+			n++;
+			found = 1;
+			break;
+		}
+	} while (found && at < off + len);
+	ck_assert_int_eq(at, off + len);
+	for (i = 0, found = 0; i < p->nranges; i++)
+		found += p->ranges[i].file == file;
+	ck_assert_uint_eq((size_t)found, n);	/* no extra ranges */
+}
+
+START_TEST(test_plan_sizes_around_chunk_multiples_are_covered_once)
+{
+	static const off_t chunks[] = { 1, 7, 4096, 12345 };
+	off_t chunk = chunks[_i / 8], sizes[8];
+	struct plan p = { NULL, 0, 0 };
+	off_t size;
+
+	sizes[0] = 0; sizes[1] = 1; sizes[2] = chunk - 1; sizes[3] = chunk;
+	sizes[4] = chunk + 1; sizes[5] = 3 * chunk - 1; sizes[6] = 3 * chunk;
+	sizes[7] = 3 * chunk + 1;
+	size = sizes[_i % 8];
+	ck_assert_int_eq(plan_add(&p, 3, 0, size, chunk), 0);
+	ck_assert_uint_eq(p.nranges, (size_t)(size / chunk + (size % chunk != 0)));
+	assert_covers(&p, 3, 0, size, chunk);
+	plan_free(&p);
+}
+END_TEST
+
+START_TEST(test_plan_empty_file_gets_no_range)
+{
+	struct plan p = { NULL, 0, 0 };
+
+	ck_assert_int_eq(plan_add(&p, 0, 0, 0, 4096), 0);
+	ck_assert_uint_eq(p.nranges, 0);
+	plan_free(&p);
+}
+END_TEST
+
+START_TEST(test_plan_chunk_larger_than_file_gives_one_range)
+{
+	struct plan p = { NULL, 0, 0 };
+
+	ck_assert_int_eq(plan_add(&p, 0, 0, 100, (off_t)1 << 40), 0);
+	ck_assert_uint_eq(p.nranges, 1);
+	ck_assert_int_eq(p.ranges[0].len, 100);
+	plan_free(&p);
+}
+END_TEST
+
+START_TEST(test_plan_half_chunk_is_the_two_halves)
+{
+	struct plan p = { NULL, 0, 0 };
+
+	ck_assert_int_eq(plan_add(&p, 0, 0, 1001, 501), 0);
+	ck_assert_uint_eq(p.nranges, 2);
+	ck_assert_int_eq(p.ranges[0].off, 0);
+	ck_assert_int_eq(p.ranges[0].len, 501);
+	ck_assert_int_eq(p.ranges[1].off, 501);
+	ck_assert_int_eq(p.ranges[1].len, 500);
+	plan_free(&p);
+}
+END_TEST
+
+START_TEST(test_plan_offsets_past_4gib)
+{
+	struct plan p = { NULL, 0, 0 };
+	off_t off = (off_t)5 << 30;
+
+	ck_assert_int_eq(plan_add(&p, 1, off, (10 << 20) + 1, 4 << 20), 0);
+	ck_assert_uint_eq(p.nranges, 3);
+	assert_covers(&p, 1, off, (10 << 20) + 1, 4 << 20);
+	ck_assert_int_eq(p.ranges[2].off, off + (8 << 20));
+	plan_free(&p);
+}
+END_TEST
+
+START_TEST(test_plan_extent_ending_at_int64_max)
+{
+	struct plan p = { NULL, 0, 0 };
+
+	ck_assert_int_eq(plan_add(&p, 0, INT64_MAX - 10, 10, 3), 0);
+	ck_assert_uint_eq(p.nranges, 4);
+	assert_covers(&p, 0, INT64_MAX - 10, 10, 3);
+	ck_assert_int_eq(p.ranges[3].off + p.ranges[3].len, INT64_MAX);
+	plan_free(&p);
+}
+END_TEST
+
+START_TEST(test_plan_rejects_overflow_and_bad_arguments)
+{
+	struct plan p = { NULL, 0, 0 };
+
+	ck_assert_int_eq(plan_add(&p, 0, INT64_MAX - 10, 11, 3), -1);
+	ck_assert_int_eq(errno, EOVERFLOW);
+	ck_assert_int_eq(plan_add(&p, 0, 0, 10, 0), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(plan_add(&p, 0, -1, 10, 1), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(plan_add(&p, 0, 0, -1, 1), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_uint_eq(p.nranges, 0);
+	plan_free(&p);
+}
+END_TEST
+
+START_TEST(test_plan_too_many_ranges_is_enomem_not_a_crash)
+{
+	struct plan p = { NULL, 0, 0 };
+
+	ck_assert_int_eq(plan_add(&p, 0, 0, INT64_MAX, 1), -1);
+	ck_assert_int_eq(errno, ENOMEM);
+	ck_assert_uint_eq(p.nranges, 0);
+	plan_free(&p);
+}
+END_TEST
+
+START_TEST(test_plan_sort_puts_largest_first)
+{
+	struct plan p = { NULL, 0, 0 };
+	size_t i;
+
+	ck_assert_int_eq(plan_add(&p, 0, 0, 10, 4), 0);	/* 4 4 2 */
+	ck_assert_int_eq(plan_add(&p, 1, 0, 5, 5), 0);		/* 5 */
+	ck_assert_int_eq(plan_add(&p, 2, 100, 1, 4), 0);	/* 1 */
+	plan_sort(&p);
+	ck_assert_int_eq(p.ranges[0].len, 5);
+	for (i = 1; i < p.nranges; i++)
+		ck_assert_int_ge(p.ranges[i - 1].len, p.ranges[i].len);
+	ck_assert_int_eq(p.ranges[1].off, 0);	/* ties by offset */
+	ck_assert_int_eq(p.ranges[2].off, 4);
+	plan_free(&p);
+}
+END_TEST
+
+START_TEST(test_plan_chunk_explicit_wins)
+{
+	ck_assert_int_eq(plan_chunk((off_t)1 << 30, 4, 12345), 12345);
+}
+END_TEST
+
+START_TEST(test_plan_chunk_auto_is_aligned_and_clamped)
+{
+	static const struct {
+		off_t		size;
+		unsigned	jobs;
+		off_t		want;
+	} cases[] = {
+		{ 0, 4, PLAN_CHUNK_MIN },
+		{ 1, 1, PLAN_CHUNK_MIN },
+		{ (off_t)100 << 20, 2, (off_t)13 << 20 },	/* 12.5M up */
+		{ (off_t)8 << 20, 2, (off_t)1 << 20 },
+		{ (off_t)1 << 30, 2, PLAN_CHUNK_MAX },
+		{ (off_t)1 << 30, 0, PLAN_CHUNK_MAX },	/* jobs 0 as 1 */
+		{ INT64_MAX, 1024, PLAN_CHUNK_MAX },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		ck_assert_int_eq(plan_chunk(cases[i].size, cases[i].jobs, 0),
+		    cases[i].want);
+}
+END_TEST
+
+static Suite *
+plan_suite(void)
+{
+	Suite *s = suite_create("plan");
+	TCase *tc;
+
+	tc = tcase_create("split");
+	tcase_add_loop_test(tc,
+	    test_plan_sizes_around_chunk_multiples_are_covered_once, 0, 32);
+	tcase_add_test(tc, test_plan_empty_file_gets_no_range);
+	tcase_add_test(tc, test_plan_chunk_larger_than_file_gives_one_range);
+	tcase_add_test(tc, test_plan_half_chunk_is_the_two_halves);
+	tcase_add_test(tc, test_plan_offsets_past_4gib);
+	tcase_add_test(tc, test_plan_extent_ending_at_int64_max);
+	tcase_add_test(tc, test_plan_sort_puts_largest_first);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("errors");
+	tcase_add_test(tc, test_plan_rejects_overflow_and_bad_arguments);
+	tcase_add_test(tc, test_plan_too_many_ranges_is_enomem_not_a_crash);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("chunk");
+	tcase_add_test(tc, test_plan_chunk_explicit_wins);
+	tcase_add_test(tc, test_plan_chunk_auto_is_aligned_and_clamped);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return testutil_run(plan_suite());
+}

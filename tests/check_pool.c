@@ -1,0 +1,215 @@
+/*
+ * pool: both modes run every task exactly once and report each exactly
+ * once, also when a worker is killed or the parent is interrupted.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "pool.h"
+#include "sig.h"
+#include "testutil.h"
+
+#define NTASKS	100
+
+struct seen {
+	unsigned	 count[NTASKS];
+	struct fault	 fault[NTASKS];
+	uint32_t	 maxworker;
+	unsigned	 calls;
+};
+
+static struct seen seen;
+static uint64_t fail_task = UINT64_MAX;	/* fails with EIO */
+static uint64_t kill_task = UINT64_MAX;	/* worker SIGKILLs itself */
+static uint64_t intr_task = UINT64_MAX;	/* worker SIGINTs the parent */
+
+static int
+task(void *arg, uint64_t i, const struct engine_buf *eb, struct fault *f)
+{
+	(void)arg;
+	if (i == kill_task)
+		raise(SIGKILL);
+	if (i == intr_task) {
+		kill(getppid(), SIGINT);
+		pause();	/* until the parent's SIGTERM */
+	}
+	__atomic_add_fetch(eb->progress, i + 1, __ATOMIC_RELAXED);
+	if (i == fail_task) {
+		fault_setc(f, FAULT_READ, EIO);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+result(void *arg, const struct result *r)
+{
+	(void)arg;
+	ck_assert_uint_lt(r->task, NTASKS);
+	seen.count[r->task]++;
+	seen.fault[r->task] = r->fault;
+	if (r->worker > seen.maxworker)
+		seen.maxworker = r->worker;
+	seen.calls++;
+}
+
+static int
+run(enum pool_mode mode, unsigned jobs, uint64_t ntasks, uint64_t *bytes)
+{
+	struct pool_job job;
+
+	memset(&seen, 0, sizeof(seen));
+	memset(&job, 0, sizeof(job));
+	job.mode = mode;
+	job.jobs = jobs;
+	job.bufsz = 4096;
+	job.ntasks = ntasks;
+	job.task = task;
+	job.result = result;
+	job.lane_bytes = bytes;
+	sig_init();
+	return pool_run(&job);
+}
+
+static const struct {
+	enum pool_mode	mode;
+	unsigned	jobs;
+} configs[] = {
+	{ POOL_MODE_POOL, 1 }, { POOL_MODE_POOL, 2 }, { POOL_MODE_POOL, 7 },
+	{ POOL_MODE_FORK, 1 }, { POOL_MODE_FORK, 2 }, { POOL_MODE_FORK, 7 },
+};
+
+START_TEST(test_pool_runs_every_task_once)
+{
+	uint64_t bytes[8] = { 0 }, sum = 0;
+	unsigned i;
+
+	ck_assert_int_eq(run(configs[_i].mode, configs[_i].jobs, NTASKS,
+	    bytes), 0);
+	ck_assert_uint_eq(seen.calls, NTASKS);
+	for (i = 0; i < NTASKS; i++) {
+		ck_assert_uint_eq(seen.count[i], 1);
+		ck_assert_int_eq(seen.fault[i].op, FAULT_NONE);
+	}
+	ck_assert_uint_lt(seen.maxworker, configs[_i].jobs);
+	for (i = 0; i < configs[_i].jobs; i++)
+		sum += bytes[i];
+	ck_assert_uint_eq(sum, NTASKS * (NTASKS + 1) / 2);
+}
+END_TEST
+
+START_TEST(test_pool_no_tasks_forks_nothing)
+{
+	ck_assert_int_eq(run(configs[_i].mode, configs[_i].jobs, 0, NULL), 0);
+	ck_assert_uint_eq(seen.calls, 0);
+}
+END_TEST
+
+START_TEST(test_pool_more_workers_than_tasks)
+{
+	ck_assert_int_eq(run(configs[_i].mode, 7, 2, NULL), 0);
+	ck_assert_uint_eq(seen.calls, 2);
+	ck_assert_uint_eq(seen.count[0] + seen.count[1], 2);
+}
+END_TEST
+
+START_TEST(test_pool_task_fault_reaches_parent)
+{
+	fail_task = 42;
+	ck_assert_int_eq(run(configs[_i].mode, configs[_i].jobs, NTASKS,
+	    NULL), 0);
+	fail_task = UINT64_MAX;
+	ck_assert_int_eq(seen.fault[42].op, FAULT_READ);
+	ck_assert_int_eq(seen.fault[42].err, EIO);
+	ck_assert_int_eq(seen.fault[41].op, FAULT_NONE);
+	ck_assert_uint_eq(seen.calls, NTASKS);
+}
+END_TEST
+
+START_TEST(test_pool_killed_worker_fails_its_task_only)
+{
+	unsigned i;
+
+	kill_task = 5;
+	ck_assert_int_eq(run(configs[_i].mode, 2 + configs[_i].jobs, NTASKS,
+	    NULL), 0);
+	kill_task = UINT64_MAX;
+	ck_assert_uint_eq(seen.calls, NTASKS);
+	ck_assert_int_eq(seen.fault[5].op, FAULT_KILLED);
+	ck_assert_int_eq(seen.fault[5].err, SIGKILL);
+	for (i = 0; i < NTASKS; i++) {
+		ck_assert_uint_eq(seen.count[i], 1);
+		if (i != 5)
+			ck_assert_int_eq(seen.fault[i].op, FAULT_NONE);
+	}
+}
+END_TEST
+
+START_TEST(test_pool_single_worker_killed_fails_the_rest)
+{
+	unsigned i;
+
+	kill_task = 5;
+	ck_assert_int_eq(run(POOL_MODE_POOL, 1, NTASKS, NULL), 0);
+	kill_task = UINT64_MAX;
+	ck_assert_uint_eq(seen.calls, NTASKS);
+	for (i = 5; i < NTASKS; i++)
+		ck_assert_int_eq(seen.fault[i].op, FAULT_KILLED);
+}
+END_TEST
+
+START_TEST(test_pool_interrupt_stops_and_accounts_for_all)
+{
+	unsigned i, intr = 0;
+
+	intr_task = 3;
+	ck_assert_int_eq(run(configs[_i].mode, configs[_i].jobs, NTASKS,
+	    NULL), SIGINT);
+	intr_task = UINT64_MAX;
+	ck_assert_uint_eq(seen.calls, NTASKS);
+	for (i = 0; i < NTASKS; i++) {
+		ck_assert_uint_eq(seen.count[i], 1);
+		intr += seen.fault[i].op == FAULT_INTR;
+	}
+	ck_assert_int_eq(seen.fault[3].op, FAULT_INTR);
+	ck_assert_uint_ge(intr, 1);
+}
+END_TEST
+
+static Suite *
+pool_suite(void)
+{
+	Suite *s = suite_create("pool");
+	size_t n = sizeof(configs) / sizeof(configs[0]);
+	TCase *tc;
+
+	tc = tcase_create("run");
+	tcase_set_timeout(tc, 30);
+	tcase_add_loop_test(tc, test_pool_runs_every_task_once, 0, n);
+	tcase_add_loop_test(tc, test_pool_no_tasks_forks_nothing, 0, n);
+	tcase_add_loop_test(tc, test_pool_more_workers_than_tasks, 0, n);
+	tcase_add_loop_test(tc, test_pool_task_fault_reaches_parent, 0, n);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("failures");
+	tcase_set_timeout(tc, 30);
+	tcase_add_loop_test(tc, test_pool_killed_worker_fails_its_task_only,
+	    0, n);
+	tcase_add_test(tc, test_pool_single_worker_killed_fails_the_rest);
+	tcase_add_loop_test(tc, test_pool_interrupt_stops_and_accounts_for_all,
+	    0, n);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return testutil_run(pool_suite());
+}

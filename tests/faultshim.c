@@ -1,0 +1,112 @@
+/*
+ * faultshim: an LD_PRELOAD library for the end-to-end tests.  It wraps
+ * pread/pwrite and injects one kind of fault chosen by the environment:
+ *
+ *   PARCP_SHIM_KILL_AT=OFF     the process reading byte OFF dies (SIGKILL)
+ *   PARCP_SHIM_EIO_AT=OFF      a read covering byte OFF fails with EIO
+ *   PARCP_SHIM_ENOSPC_AT=OFF   a write covering byte OFF fails with ENOSPC
+ *   PARCP_SHIM_SLOW_US=N       every read first sleeps N microseconds
+ *   PARCP_SHIM_TRUNCATE=P:SIZE the first read truncates file P to SIZE
+ *                              (smaller: the source shrinks; larger: grows)
+ */
+#define _GNU_SOURCE
+#include <sys/types.h>
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef ssize_t	pread_fn(int, void *, size_t, off_t);
+typedef ssize_t	pwrite_fn(int, const void *, size_t, off_t);
+
+static bool
+covers(const char *var, off_t off, size_t len)
+{
+	const char *v = getenv(var);
+	long long at;
+
+	if (v == NULL)
+		return false;
+	at = strtoll(v, NULL, 10);
+	return at >= off && at < off + (off_t)len;
+}
+
+static void
+truncate_once(void)
+{
+	static bool done;
+	const char *v = getenv("PARCP_SHIM_TRUNCATE");
+	char path[4096];
+	const char *colon;
+
+	if (done || v == NULL || (colon = strrchr(v, ':')) == NULL ||
+	    (size_t)(colon - v) >= sizeof(path))
+		return;
+	done = true;
+	memcpy(path, v, (size_t)(colon - v));
+	path[colon - v] = '\0';
+	(void)truncate(path, strtoll(colon + 1, NULL, 10));
+}
+
+static ssize_t
+shim_pread(const char *sym, int fd, void *buf, size_t len, off_t off)
+{
+	pread_fn *real = (pread_fn *)dlsym(RTLD_NEXT, sym);
+	const char *slow = getenv("PARCP_SHIM_SLOW_US");
+
+	if (slow != NULL)
+		(void)usleep((useconds_t)atoi(slow));
+	truncate_once();
+	if (covers("PARCP_SHIM_KILL_AT", off, len))
+		(void)raise(SIGKILL);
+	if (covers("PARCP_SHIM_EIO_AT", off, len)) {
+		errno = EIO;
+		return -1;
+	}
+	return real(fd, buf, len, off);
+}
+
+static ssize_t
+shim_pwrite(const char *sym, int fd, const void *buf, size_t len, off_t off)
+{
+	pwrite_fn *real = (pwrite_fn *)dlsym(RTLD_NEXT, sym);
+
+	if (covers("PARCP_SHIM_ENOSPC_AT", off, len)) {
+		errno = ENOSPC;
+		return -1;
+	}
+	return real(fd, buf, len, off);
+}
+
+ssize_t	pread(int, void *, size_t, off_t);
+ssize_t	pread64(int, void *, size_t, off_t);
+ssize_t	pwrite(int, const void *, size_t, off_t);
+ssize_t	pwrite64(int, const void *, size_t, off_t);
+
+ssize_t
+pread(int fd, void *buf, size_t len, off_t off)
+{
+	return shim_pread("pread", fd, buf, len, off);
+}
+
+ssize_t
+pread64(int fd, void *buf, size_t len, off_t off)
+{
+	return shim_pread("pread64", fd, buf, len, off);
+}
+
+ssize_t
+pwrite(int fd, const void *buf, size_t len, off_t off)
+{
+	return shim_pwrite("pwrite", fd, buf, len, off);
+}
+
+ssize_t
+pwrite64(int fd, const void *buf, size_t len, off_t off)
+{
+	return shim_pwrite("pwrite64", fd, buf, len, off);
+}
