@@ -12,7 +12,7 @@
 
 #include "pool.h"
 
-#define OPTS_BUFSZ_DEFAULT	((size_t)256 << 10)
+#define OPTS_BUFSZ_DEFAULT	((size_t)1 << 20)
 #define OPTS_BUFSZ_MAX		((off_t)1 << 30)
 
 struct opts {

@@ -15,7 +15,7 @@
 /* Automatic chunks are multiples of this and within [MIN, MAX]. */
 #define PLAN_ALIGN		((off_t)1 << 20)
 #define PLAN_CHUNK_MIN		((off_t)1 << 20)
-#define PLAN_CHUNK_MAX		((off_t)64 << 20)
+#define PLAN_CHUNK_MAX		((off_t)16 << 20)
 
 struct range {
 	off_t		 off;

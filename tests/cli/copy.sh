@@ -1,1 +1,104 @@
-#!/bin/sh
+#!/bin/bash
+# Copies: sizes around block and chunk edges, both modes, several -j and
+# odd chunk sizes, compared byte for byte; naming and metadata basics.
+. "$TESTLIB"
+
+# size:chunk pairs; chunks are odd so ranges straddle blocks and buffers.
+for sc in 0:1 1:1 4095:1000 4096:1000 4097:1000 1048577:65537 \
+    104857600:12345679; do
+	size=${sc%%:*}
+	chunk=${sc##*:}
+	mkfile "$T/src" "$size"
+	for mode in pool fork; do
+		for j in 1 2 3 8; do
+			rm -f "$T/dst"
+			run "$PARCP" -j "$j" --mode="$mode" \
+			    --chunk-size="$chunk" --buffer-size=4097 \
+			    "$T/src" "$T/dst"
+			expect_rc 0 "size $size $mode -j $j"
+			cmp "$T/src" "$T/dst" ||
+			    fail "size $size $mode -j $j: copy differs"
+			[ ! -s "$T/err" ] || fail "size $size: stderr not empty"
+			pass
+		done
+	done
+done
+no_temps "$T"
+
+# The default chunk and buffer, and the half-and-half copy of the classic
+# exercise: two children, each copying one half.
+mkfile "$T/src" 3000000
+rm -f "$T/dst"
+run "$PARCP" -j 2 --mode=fork --chunk-size=1500000 -vv "$T/src" "$T/dst"
+expect_rc 0 "half and half"
+cmp "$T/src" "$T/dst" || fail "half and half: copy differs"
+grep -q "^worker [01]: '$T/src' \[0, 1500000)$" "$T/out" ||
+    fail "half and half: first half not reported"
+grep -q "^worker [01]: '$T/src' \[1500000, 3000000)$" "$T/out" ||
+    fail "half and half: second half not reported"
+[ "$(grep -c '^worker' "$T/out")" -eq 2 ] || fail "half and half: 2 ranges"
+grep -q "^'$T/src' -> '$T/dst'$" "$T/out" || fail "-v line missing"
+pass
+
+# DEST is a directory: the copy lands under the source's name.
+mkdir "$T/dir"
+run "$PARCP" "$T/src" "$T/dir"
+expect_rc 0 "into a directory"
+cmp "$T/src" "$T/dir/src" || fail "into a directory: differs"
+run "$PARCP" "$T/src" "$T/dir/"
+expect_rc 0 "into a directory with a slash"
+cmp "$T/src" "$T/dir/src" || fail "into dir/: differs"
+pass
+
+# Several sources into a directory.
+mkfile "$T/a" 5000
+mkfile "$T/b" 7000
+mkdir "$T/multi"
+run "$PARCP" -j 3 "$T/a" "$T/b" "$T/multi"
+expect_rc 0 "several sources"
+cmp "$T/a" "$T/multi/a" && cmp "$T/b" "$T/multi/b" ||
+    fail "several sources: differs"
+pass
+
+# An existing destination is replaced by the whole new copy.
+mkfile "$T/old" 9999999
+run "$PARCP" -j 2 --chunk-size=100000 "$T/src" "$T/old"
+expect_rc 0 "overwrite"
+cmp "$T/src" "$T/old" || fail "overwrite: differs"
+pass
+
+# Permission bits: the source's minus the umask, as cp.
+chmod 0754 "$T/a"
+rm -f "$T/perm"
+(umask 022 && "$PARCP" "$T/a" "$T/perm") || fail "mode copy failed"
+[ "$(stat -c %a "$T/perm")" = 754 ] || fail "mode: $(stat -c %a "$T/perm")"
+rm -f "$T/perm"
+(umask 027 && "$PARCP" "$T/a" "$T/perm") || fail "mode copy failed"
+[ "$(stat -c %a "$T/perm")" = 750 ] || fail "umask: $(stat -c %a "$T/perm")"
+pass
+
+# A symlink as DEST: written through, as cp does; the link stays a link.
+mkfile "$T/target" 10
+ln -s target "$T/link"
+run "$PARCP" "$T/a" "$T/link"
+expect_rc 0 "through a symlink"
+[ -L "$T/link" ] || fail "symlink replaced"
+cmp "$T/a" "$T/target" || fail "symlink target not written"
+pass
+
+# --stats reports what was copied.
+rm -f "$T/dst"
+run "$PARCP" -j 2 --stats "$T/src" "$T/dst"
+expect_rc 0 "--stats"
+grep -Eq '^copied 3000000 bytes \(2\.86 MiB\) in [0-9.]+ s, ' "$T/out" ||
+    fail "--stats: bytes line"
+grep -Eq '^files 1 copied, 0 failed; [0-9]+ ranges; jobs 2, mode pool' \
+    "$T/out" || fail "--stats: files line"
+sum=$(awk '/^worker [0-9]+: [0-9]+ bytes$/ { s += $3 } END { print s }' \
+    "$T/out")
+[ "$sum" = 3000000 ] || fail "--stats: workers' bytes add up to $sum"
+pass
+
+no_temps "$T"
+no_temps "$T/dir"
+done_tests

@@ -1,1 +1,101 @@
-#!/bin/sh
+#!/bin/bash
+# Failures in the middle of a copy, injected with the LD_PRELOAD shim or
+# provoked for real: the file is not copied, its temp file is removed, an
+# existing destination keeps its old contents, and the error is one line.
+. "$TESTLIB"
+
+: "${FAULTSHIM:?FAULTSHIM must name tests/faultshim.so}"
+# The shim comes before a sanitizer runtime in the preload order.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+
+mkfile "$T/src" 8388608
+mkfile "$T/old" 1000
+cp "$T/old" "$T/old.orig"
+
+# shim VAR=VALUE -- parcp args: run parcp with one fault injected.
+shim() {
+	local var=$1
+	shift
+	run env LD_PRELOAD="$FAULTSHIM" "$var" "$PARCP" "$@"
+}
+
+# after_failure: old DEST intact, no temp file, no stray final name.
+after_failure() {
+	cmp "$T/old" "$T/old.orig" || fail "$1: existing DEST damaged"
+	no_temps "$T"
+	pass
+}
+
+for mode in pool fork; do
+	for j in 1 3; do
+		what="read EIO $mode -j $j"
+		shim PARCP_SHIM_EIO_AT=5000000 -j $j --mode=$mode \
+		    --chunk-size=1M "$T/src" "$T/old"
+		expect_rc 1 "$what"
+		expect_err "^parcp: $T/src: read: Input/output error$"
+		after_failure "$what"
+
+		what="write ENOSPC $mode -j $j"
+		shim PARCP_SHIM_ENOSPC_AT=7000000 -j $j --mode=$mode \
+		    --chunk-size=1M "$T/src" "$T/old"
+		expect_rc 1 "$what"
+		expect_err "^parcp: $T/old: write: No space left on device$"
+		after_failure "$what"
+
+		what="worker killed $mode -j $j"
+		shim PARCP_SHIM_KILL_AT=3000000 -j $j --mode=$mode \
+		    --chunk-size=1M "$T/src" "$T/old"
+		expect_rc 1 "$what"
+		expect_err "^parcp: $T/src: worker killed by signal 9 \(Killed\)$"
+		after_failure "$what"
+
+		what="source shrinks $mode -j $j"
+		cp "$T/src" "$T/moving"
+		shim PARCP_SHIM_TRUNCATE="$T/moving:1000000" -j $j \
+		    --mode=$mode --chunk-size=1M "$T/moving" "$T/old"
+		expect_rc 1 "$what"
+		expect_err "^parcp: $T/moving: file (shrank|changed) while being copied$"
+		after_failure "$what"
+
+		what="source grows $mode -j $j"
+		cp "$T/src" "$T/moving"
+		shim PARCP_SHIM_TRUNCATE="$T/moving:9000000" -j $j \
+		    --mode=$mode --chunk-size=1M "$T/moving" "$T/old"
+		expect_rc 1 "$what"
+		expect_err "^parcp: $T/moving: file changed while being copied$"
+		after_failure "$what"
+	done
+done
+
+# The other files of the run are still copied when one fails.
+mkdir "$T/dest"
+mkfile "$T/small" 3000
+shim PARCP_SHIM_EIO_AT=5000000 -j 2 "$T/src" "$T/small" "$T/dest"
+expect_rc 1 "one of two fails"
+cmp "$T/small" "$T/dest/small" || fail "the good file was not copied"
+[ ! -e "$T/dest/src" ] || fail "the failed file has a final name"
+no_temps "$T/dest"
+pass
+
+# A real full disk: a 2 MiB tmpfs (needs root to mount).
+if [ "$(id -u)" -eq 0 ]; then
+	mkdir "$T/mnt"
+	mount -t tmpfs -o size=2m parcp-test "$T/mnt"
+	cp "$T/old" "$T/mnt/old"
+	for mode in pool fork; do
+		run "$PARCP" -j 2 --mode=$mode --chunk-size=1M "$T/src" \
+		    "$T/mnt/old"
+		expect_rc 1 "full disk $mode"
+		expect_err "^parcp: $T/mnt/old: write: No space left on device$"
+		cmp "$T/mnt/old" "$T/old.orig" || fail "full disk: DEST damaged"
+		no_temps "$T/mnt"
+		[ "$(df --output=used -k "$T/mnt" | tail -1)" -lt 100 ] ||
+		    fail "full disk: space not given back"
+		pass
+	done
+	umount "$T/mnt"
+else
+	echo "not root: the full-disk case ran through the shim only"
+fi
+
+done_tests
