@@ -37,7 +37,7 @@ static const struct optdef {
 	{ "jobs", 'j', "N", set_jobs,
 	    "number of workers, 1..1024 (default: online CPUs)" },
 	{ "mode", OPT_MODE, "MODE", set_mode,
-	    "pool (default): workers pull ranges; fork: a child each" },
+	    "pool (default): workers pull ranges; fork: child each" },
 	{ "chunk-size", OPT_CHUNK, "SIZE", set_chunk,
 	    "range size (default: auto, 1M..16M)" },
 	{ "buffer-size", OPT_BUFSZ, "SIZE", set_bufsz,
