@@ -18,6 +18,8 @@ char	*xpath_join(const char *dir, const char *name);
 
 /* Write all of buf, retrying EINTR and short writes: 0, or -1 and errno. */
 int	 write_full(int fd, const void *buf, size_t len);
+/* The same with pwrite(2) at off (>= 0). */
+int	 pwrite_full(int fd, const void *buf, size_t len, off_t off);
 
 /* The last component of path, ignoring trailing slashes; a new string. */
 char	*xpath_base(const char *path);

@@ -11,29 +11,7 @@
 #include <unistd.h>
 
 #include "engine.h"
-
-/* pwrite all of buf at off: 0, or -1 with errno. */
-static int
-pwrite_full(int fd, const char *buf, size_t len, off_t off)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = pwrite(fd, buf, len, off)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (n == 0) {
-			errno = EIO;
-			return -1;
-		}
-		buf += n;
-		len -= (size_t)n;
-		off += n;
-	}
-	return 0;
-}
+#include "util.h"
 
 int
 engine_copy_fd(int sfd, off_t soff, int dfd, off_t doff, off_t len,

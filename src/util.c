@@ -113,14 +113,18 @@ xpath_dir(const char *path)
 	return p;
 }
 
-int
-write_full(int fd, const void *buf, size_t len)
+/*
+ * write(2) (off < 0) or pwrite(2) all of buf, retrying EINTR and short
+ * writes; a zero-byte write is EIO, not a spin.
+ */
+static int
+put_full(int fd, const char *buf, size_t len, off_t off)
 {
-	const char *p = buf;
 	ssize_t n;
 
 	while (len > 0) {
-		if ((n = write(fd, p, len)) == -1) {
+		n = off < 0 ? write(fd, buf, len) : pwrite(fd, buf, len, off);
+		if (n == -1) {
 			if (errno == EINTR)
 				continue;
 			return -1;
@@ -129,8 +133,26 @@ write_full(int fd, const void *buf, size_t len)
 			errno = EIO;
 			return -1;
 		}
-		p += n;
+		buf += n;
 		len -= (size_t)n;
+		if (off >= 0)
+			off += n;
 	}
 	return 0;
+}
+
+int
+write_full(int fd, const void *buf, size_t len)
+{
+	return put_full(fd, buf, len, -1);
+}
+
+int
+pwrite_full(int fd, const void *buf, size_t len, off_t off)
+{
+	if (off < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return put_full(fd, buf, len, off);
 }

@@ -69,6 +69,22 @@ START_TEST(test_util_write_full_and_its_errors)
 }
 END_TEST
 
+START_TEST(test_util_pwrite_full_writes_at_offset)
+{
+	char name[] = "/tmp/parcp-util.XXXXXX", got[8];
+	int fd;
+
+	ck_assert_int_ne(fd = mkstemp(name), -1);
+	unlink(name);
+	ck_assert_int_eq(pwrite_full(fd, "abcd", 4, 4), 0);
+	ck_assert_int_eq(pwrite_full(fd, "wxyz", 4, 0), 0);
+	ck_assert_int_eq(pread(fd, got, 8, 0), 8);
+	ck_assert(memcmp(got, "wxyzabcd", 8) == 0);
+	ck_assert_int_eq(pwrite_full(fd, "q", 1, -1), -1);
+	close(fd);
+}
+END_TEST
+
 static Suite *
 util_suite(void)
 {
@@ -79,6 +95,7 @@ util_suite(void)
 	    sizeof(paths) / sizeof(paths[0]));
 	tcase_add_test(tc, test_util_path_join);
 	tcase_add_test(tc, test_util_write_full_and_its_errors);
+	tcase_add_test(tc, test_util_pwrite_full_writes_at_offset);
 	suite_add_tcase(s, tc);
 	return s;
 }
