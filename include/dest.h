@@ -1,27 +1,41 @@
 /*
- * The destination's lifecycle: a temp file beside the final name, sized
- * before workers write into it, renamed over the final name only when
- * complete, removed otherwise.  Parent only; no output (faults out).
+ * The destination's lifecycle: a temp file beside the final name, renamed
+ * over it only when complete, removed otherwise.  Temp names are derived
+ * from (parcp's pid, node), so the parent can remove the temp file of a
+ * worker that died.  Worker-safe: no output, no allocation.
  */
 #ifndef PARCP_DEST_H
 #define PARCP_DEST_H
 
 #include <sys/types.h>
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
 #include "fault.h"
-#include "walk.h"
 
 /* Prefix of every temp file name, so leftovers are recognisable. */
 #define DEST_TMP_PREFIX	".parcp."
 
 /*
- * Create f->tmp in f->dst's directory, mode 0600, f->size bytes long (all
- * hole).  Returns 0, or -1 with *flt set and no temp file left.
+ * The temp name for node's copy whose final name is dst:
+ * DIR/.parcp.NAME.PID.NODE, NAME cut so that it fits NAME_MAX.
+ * Returns 0, or -1 with errno ENAMETOOLONG.
  */
-int	dest_create(struct file *f, struct fault *flt);
-/* Set mode on f->tmp and rename it to f->dst: 0, or -1 with *flt set. */
-int	dest_commit(struct file *f, mode_t mode, struct fault *flt);
-/* Remove f->tmp, if any. */
-void	dest_discard(struct file *f);
+int	dest_tmpname(const char *dst, pid_t pid, uint32_t node, char *buf,
+	    size_t len);
+/*
+ * Create tmp (mode 0600, O_EXCL; a stale one from a dead worker is
+ * replaced) and size it to size bytes, all hole.  Returns the open
+ * descriptor, or -1 with *f set and no file left.
+ */
+int	dest_create(const char *tmp, off_t size, struct fault *f);
+/*
+ * Rename tmp to dst.  With noreplace an existing dst is kept: returns 1
+ * and removes tmp.  Returns 0 on success, or -1 with *f set.
+ */
+int	dest_commit(const char *tmp, const char *dst, bool noreplace,
+	    struct fault *f);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,6 +21,8 @@ struct engine_buf {
 	char		*buf;
 	size_t		 size;
 	uint64_t	*progress;	/* may be NULL */
+	bool		 holes;		/* skip all-zero blocks: the
+					   destination is pre-sized */
 };
 
 /*

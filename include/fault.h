@@ -26,6 +26,16 @@ enum fault_op {
 	FAULT_KILLED,		/* err is the signal that killed the worker */
 	FAULT_WORKER,		/* worker failed: err is an errno */
 	FAULT_INTR,		/* run interrupted before this task finished */
+	FAULT_CHOWN,
+	FAULT_GETXATTR,		/* read the source's extended attributes */
+	FAULT_SETXATTR,
+	FAULT_UTIMES,
+	FAULT_READLINK,
+	FAULT_SYMLINK,
+	FAULT_MKNOD,
+	FAULT_MKDIR,
+	FAULT_LINK,		/* make a hard link to the group's first copy */
+	FAULT_PATH,		/* build the path: ENAMETOOLONG */
 	FAULT_NOP		/* sentinel: number of ops */
 };
 

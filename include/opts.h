@@ -15,6 +15,23 @@
 #define OPTS_BUFSZ_DEFAULT	((size_t)1 << 20)
 #define OPTS_BUFSZ_MAX		((off_t)1 << 30)
 
+/* --preserve bits */
+#define PRESERVE_MODE	0x01
+#define PRESERVE_OWNER	0x02
+#define PRESERVE_TIMES	0x04
+#define PRESERVE_LINKS	0x08
+#define PRESERVE_XATTR	0x10
+#define PRESERVE_ALL	0x1f
+
+enum deref {
+	DEREF_DEFAULT,		/* -L without -r, -P with it (as cp) */
+	DEREF_NEVER,		/* -P */
+	DEREF_ARGS,		/* -H: operands only */
+	DEREF_ALWAYS		/* -L */
+};
+
+enum sparse { SPARSE_AUTO, SPARSE_ALWAYS, SPARSE_NEVER };
+
 struct opts {
 	unsigned	 jobs;
 	enum pool_mode	 mode;
@@ -22,7 +39,17 @@ struct opts {
 	size_t		 bufsz;
 	int		 verbose;	/* -v files, -vv ranges */
 	bool		 stats;
-	char	       **paths;		/* SOURCE... DEST */
+	bool		 recursive;
+	unsigned	 preserve;	/* PRESERVE_* */
+	bool		 xattr_quiet;	/* -a: unsupported xattrs not an error */
+	enum deref	 deref;
+	bool		 noclobber;	/* -n */
+	bool		 update;	/* -u */
+	bool		 force;		/* -f */
+	enum sparse	 sparse;
+	const char	*target;	/* -t DIR */
+	bool		 no_target;	/* -T */
+	char	       **paths;		/* SOURCE... [DEST] */
 	int		 npaths;
 };
 
@@ -41,5 +68,10 @@ enum opts_status	opts_parse(struct opts *o, int argc, char **argv);
  */
 int			opts_parse_size(const char *s, off_t min, off_t max,
 			    off_t *out);
+/*
+ * Parse a --preserve list ("mode,timestamps", "all").  Returns 0 with the
+ * PRESERVE_* bits in *out, or -1 with errno EINVAL.  Pure.
+ */
+int			opts_parse_preserve(const char *s, unsigned *out);
 
 #endif

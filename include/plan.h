@@ -21,6 +21,7 @@ struct range {
 	off_t		 off;
 	off_t		 len;
 	uint32_t	 file;		/* index into the caller's file list */
+	uint32_t	 whole;		/* 1: the whole entry, one task */
 };
 
 struct plan {
@@ -41,6 +42,11 @@ off_t	plan_chunk(off_t size, unsigned jobs, off_t chunk);
  */
 int	plan_add(struct plan *, uint32_t file, off_t off, off_t len,
 	    off_t chunk);
+/*
+ * Append one task for all of file (len bytes, for ordering): a worker
+ * copies and finishes it alone.  Returns 0, or -1 with errno ENOMEM.
+ */
+int	plan_add_whole(struct plan *, uint32_t file, off_t len);
 /* Order the ranges largest first (ties: by file, then offset). */
 void	plan_sort(struct plan *);
 void	plan_free(struct plan *);

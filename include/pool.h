@@ -8,6 +8,7 @@
 #define PARCP_POOL_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,11 +26,15 @@ enum pool_mode {
 struct result {
 	uint64_t	 task;
 	uint32_t	 worker;	/* lane 0..jobs-1 that ran it */
+	int32_t		 rv;		/* what the task callback returned */
 	struct fault	 fault;		/* op FAULT_NONE on success */
 };
 _Static_assert(sizeof(struct result) <= PIPE_BUF, "result must be atomic");
 
-/* Worker side: run task i with buffer eb; 0, or -1 with *f set. */
+/*
+ * Worker side: run task i with buffer eb; -1 with *f set on failure, any
+ * other value is passed to the parent in result.rv.
+ */
 typedef int	pool_task_cb(void *arg, uint64_t task,
 		    const struct engine_buf *eb, struct fault *f);
 /* Parent side: called once per task, in completion order. */
@@ -39,6 +44,7 @@ struct pool_job {
 	enum pool_mode	 mode;
 	unsigned	 jobs;		/* 1..POOL_MAX */
 	size_t		 bufsz;		/* each worker's buffer */
+	bool		 holes;		/* engine_buf.holes for the workers */
 	uint64_t	 ntasks;
 	pool_task_cb	*task;
 	pool_result_cb	*result;
@@ -49,7 +55,9 @@ struct pool_job {
 /*
  * Run every task of job.  Each task gets exactly one result: a worker's, or
  * one made by the parent for a task whose worker died (FAULT_KILLED,
- * FAULT_WORKER) or that an interrupt stopped (FAULT_INTR).  Returns 0, or
+ * FAULT_WORKER) or that an interrupt stopped (FAULT_INTR).  A worker killed
+ * by a signal is replaced, and the task it held is run once more (tasks
+ * must be safe to re-run); only a second death fails the task.  Returns 0, or
  * the signal (SIGINT, SIGTERM, SIGHUP) that stopped the run.  Parent only;
  * sig_init() must have been called.
  */

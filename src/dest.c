@@ -8,91 +8,78 @@
  */
 #include "config.h"
 
-#include <sys/stat.h>
-
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "dest.h"
-#include "util.h"
 
-/* Room in a name for the prefix and mkstemp's ".XXXXXX". */
-#define TMP_OVERHEAD	(sizeof(DEST_TMP_PREFIX) - 1 + 7)
-
-static char *
-tmp_template(const char *dst)
+int
+dest_tmpname(const char *dst, pid_t pid, uint32_t node, char *buf,
+    size_t len)
 {
-	char *dir, *base, *name, *path;
-	size_t blen;
+	const char *slash = strrchr(dst, '/'), *base;
+	char tail[32];
+	int dlen, blen, n;
 
-	dir = xpath_dir(dst);
-	base = xpath_base(dst);
-	blen = strlen(base);
-	if (blen > NAME_MAX - TMP_OVERHEAD)
-		blen = NAME_MAX - TMP_OVERHEAD;
-	name = xmalloc(TMP_OVERHEAD + blen + 1);
-	(void)snprintf(name, TMP_OVERHEAD + blen + 1, "%s%.*s.XXXXXX",
-	    DEST_TMP_PREFIX, (int)blen, base);
-	path = xpath_join(dir, name);
-	free(dir);
-	free(base);
-	free(name);
-	return path;
+	base = slash ? slash + 1 : dst;
+	dlen = (int)(base - dst);
+	n = snprintf(tail, sizeof(tail), ".%ld.%lu", (long)pid,
+	    (unsigned long)node);
+	blen = (int)strlen(base);
+	if (blen > NAME_MAX - (int)sizeof(DEST_TMP_PREFIX) + 1 - n)
+		blen = NAME_MAX - (int)sizeof(DEST_TMP_PREFIX) + 1 - n;
+	n = snprintf(buf, len, "%.*s%s%.*s%s", dlen, dst, DEST_TMP_PREFIX,
+	    blen, base, tail);
+	if (n < 0 || (size_t)n >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
 }
 
 int
-dest_create(struct file *f, struct fault *flt)
+dest_create(const char *tmp, off_t size, struct fault *f)
 {
-	int fd;
+	int fd, flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
 
-	f->tmp = tmp_template(f->dst);
-	if ((fd = mkostemp(f->tmp, O_CLOEXEC)) == -1) {
-		fault_set(flt, FAULT_CREATE);
-		free(f->tmp);
-		f->tmp = NULL;
+	if ((fd = open(tmp, flags, 0600)) == -1 && errno == EEXIST &&
+	    unlink(tmp) == 0)		/* left by a worker that died */
+		fd = open(tmp, flags, 0600);
+	if (fd == -1) {
+		fault_set(f, FAULT_CREATE);
 		return -1;
 	}
-	if (ftruncate(fd, f->size) == -1) {
-		fault_set(flt, FAULT_TRUNCATE);
+	if (ftruncate(fd, size) == -1) {
+		fault_set(f, FAULT_TRUNCATE);
 		(void)close(fd);
-		dest_discard(f);
+		(void)unlink(tmp);
 		return -1;
 	}
-	if (close(fd) == -1) {
-		fault_set(flt, FAULT_CLOSE_DST);
-		dest_discard(f);
-		return -1;
-	}
-	return 0;
+	return fd;
 }
 
 int
-dest_commit(struct file *f, mode_t mode, struct fault *flt)
+dest_commit(const char *tmp, const char *dst, bool noreplace,
+    struct fault *f)
 {
-	if (chmod(f->tmp, mode) == -1) {
-		fault_set(flt, FAULT_CHMOD);
+	if (noreplace) {
+		if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dst, RENAME_NOREPLACE)
+		    == 0)
+			return 0;
+		if (errno == EEXIST) {
+			(void)unlink(tmp);
+			return 1;
+		}
+		fault_set(f, FAULT_RENAME);
 		return -1;
 	}
-	if (rename(f->tmp, f->dst) == -1) {
-		fault_set(flt, FAULT_RENAME);
+	if (rename(tmp, dst) == -1) {
+		fault_set(f, FAULT_RENAME);
 		return -1;
 	}
-	free(f->tmp);
-	f->tmp = NULL;
 	return 0;
-}
-
-void
-dest_discard(struct file *f)
-{
-	if (f->tmp == NULL)
-		return;
-	(void)unlink(f->tmp);
-	free(f->tmp);
-	f->tmp = NULL;
 }

@@ -8,10 +8,48 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "engine.h"
 #include "util.h"
+
+#define HOLE_BLOCK	4096
+
+static bool
+zero(const char *p, size_t len)
+{
+	return len == 0 || (p[0] == 0 && memcmp(p, p + 1, len - 1) == 0);
+}
+
+/*
+ * Write buf at off.  With holes, runs of all-zero blocks are skipped
+ * (--sparse=always): the pre-sized destination reads them as zeros.
+ */
+static int
+put(int dfd, const char *buf, size_t len, off_t off, bool holes)
+{
+	size_t start, end, bl;
+
+	if (!holes)
+		return pwrite_full(dfd, buf, len, off);
+	for (start = 0; start < len; start = end) {
+		bl = len - start < HOLE_BLOCK ? len - start : HOLE_BLOCK;
+		if (zero(buf + start, bl)) {
+			end = start + bl;
+			continue;
+		}
+		for (end = start + bl; end < len; end += bl) {
+			bl = len - end < HOLE_BLOCK ? len - end : HOLE_BLOCK;
+			if (zero(buf + end, bl))
+				break;
+		}
+		if (pwrite_full(dfd, buf + start, end - start,
+		    off + (off_t)start) == -1)
+			return -1;
+	}
+	return 0;
+}
 
 int
 engine_copy_fd(int sfd, off_t soff, int dfd, off_t doff, off_t len,
@@ -32,7 +70,7 @@ engine_copy_fd(int sfd, off_t soff, int dfd, off_t doff, off_t len,
 			fault_setc(f, FAULT_SHRANK, 0);
 			return -1;
 		}
-		if (pwrite_full(dfd, eb->buf, (size_t)n, doff) == -1) {
+		if (put(dfd, eb->buf, (size_t)n, doff, eb->holes) == -1) {
 			fault_set(f, FAULT_WRITE);
 			return -1;
 		}

@@ -37,6 +37,16 @@ static const struct {
 	[FAULT_KILLED] =	{ "worker killed by signal", false, R_SIGNAL },
 	[FAULT_WORKER] =	{ "worker failed", false, R_ERRNO },
 	[FAULT_INTR] =		{ "interrupted", false, R_NONE },
+	[FAULT_CHOWN] =		{ "chown", true, R_ERRNO },
+	[FAULT_GETXATTR] =	{ "getxattr", false, R_ERRNO },
+	[FAULT_SETXATTR] =	{ "setxattr", true, R_ERRNO },
+	[FAULT_UTIMES] =	{ "utimes", true, R_ERRNO },
+	[FAULT_READLINK] =	{ "readlink", false, R_ERRNO },
+	[FAULT_SYMLINK] =	{ "symlink", true, R_ERRNO },
+	[FAULT_MKNOD] =		{ "mknod", true, R_ERRNO },
+	[FAULT_MKDIR] =		{ "mkdir", true, R_ERRNO },
+	[FAULT_LINK] =		{ "link", true, R_ERRNO },
+	[FAULT_PATH] =		{ "path", false, R_ERRNO },
 };
 
 void

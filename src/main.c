@@ -1,7 +1,7 @@
 /*
  * parcp: copy files in parallel.
  *
- *   argv -> opts -> walk -> copy (plan -> pool -> finish) -> report
+ *   argv -> opts -> walk -> copy (dirs, plan, pool, finish) -> report
  *
  * main() is the only place that exits with the run's status: 0 all copied,
  * 1 some file failed, 2 usage error, 128+N stopped by signal N.
@@ -12,6 +12,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "compat.h"
@@ -45,7 +46,7 @@ int
 main(int argc, char **argv)
 {
 	struct copy_stats st;
-	struct flist fl = { NULL, 0, 0 };
+	struct flist fl;
 	struct opts o;
 	double t0;
 	int bad, rv;
@@ -60,14 +61,17 @@ main(int argc, char **argv)
 		return 2;
 	}
 	sig_init();
-	if ((bad = walk_args(&o, &fl)) == -1)
+	memset(&fl, 0, sizeof(fl));
+	if ((bad = walk_args(&o, &fl)) == -1) {
+		flist_free(&fl);
 		return 1;
+	}
 	t0 = now();
 	rv = copy_run(&o, &fl, &st);
 	if (o.stats && rv < 128)
 		report_stats(stdout, &o, &st, now() - t0, children_cpu());
 	free(st.lane_bytes);
-	walk_free(&fl);
+	flist_free(&fl);
 	if (fflush(stdout) == EOF)
 		err(1, "stdout");
 	return rv != 0 ? rv : bad > 0;

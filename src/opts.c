@@ -18,7 +18,10 @@
 #include "compat.h"
 #include "opts.h"
 
-enum { OPT_MODE = 256, OPT_CHUNK, OPT_BUFSZ, OPT_STATS, OPT_VERSION };
+enum {
+	OPT_MODE = 256, OPT_CHUNK, OPT_BUFSZ, OPT_STATS, OPT_VERSION,
+	OPT_PRESERVE, OPT_SPARSE
+};
 
 static int	set_jobs(struct opts *, const char *);
 static int	set_mode(struct opts *, const char *);
@@ -26,53 +29,109 @@ static int	set_chunk(struct opts *, const char *);
 static int	set_bufsz(struct opts *, const char *);
 static int	set_verbose(struct opts *, const char *);
 static int	set_stats(struct opts *, const char *);
+static int	set_recursive(struct opts *, const char *);
+static int	set_archive(struct opts *, const char *);
+static int	set_p(struct opts *, const char *);
+static int	set_preserve(struct opts *, const char *);
+static int	set_deref_never(struct opts *, const char *);
+static int	set_deref_always(struct opts *, const char *);
+static int	set_deref_args(struct opts *, const char *);
+static int	set_noclobber(struct opts *, const char *);
+static int	set_update(struct opts *, const char *);
+static int	set_force(struct opts *, const char *);
+static int	set_sparse(struct opts *, const char *);
+static int	set_target(struct opts *, const char *);
+static int	set_no_target(struct opts *, const char *);
 
 static const struct optdef {
 	const char	*name;
 	int		 val;		/* short option, or OPT_* */
 	const char	*arg;		/* argument name, NULL if none */
+	bool		 optional;	/* the argument may be left out */
 	int		(*set)(struct opts *, const char *);
 	const char	*help;
 } optdefs[] = {
-	{ "jobs", 'j', "N", set_jobs,
+	{ "recursive", 'r', NULL, false, set_recursive,
+	    "copy directories recursively (also -R)" },
+	{ NULL, 'R', NULL, false, set_recursive, NULL },
+	{ "archive", 'a', NULL, false, set_archive,
+	    "same as -r -P --preserve=all" },
+	{ "preserve", OPT_PRESERVE, "LIST", true, set_preserve,
+	    "keep mode,ownership,timestamps,links,xattr,all" },
+	{ NULL, 'p', NULL, false, set_p,
+	    "same as --preserve=mode,ownership,timestamps" },
+	{ "no-dereference", 'P', NULL, false, set_deref_never,
+	    "copy symlinks as symlinks (default with -r)" },
+	{ "dereference", 'L', NULL, false, set_deref_always,
+	    "follow every symlink in SOURCE" },
+	{ NULL, 'H', NULL, false, set_deref_args,
+	    "follow symlinks given as SOURCE only" },
+	{ "no-clobber", 'n', NULL, false, set_noclobber,
+	    "never replace an existing file" },
+	{ "update", 'u', NULL, false, set_update,
+	    "replace only files older than SOURCE" },
+	{ "force", 'f', NULL, false, set_force,
+	    "replace existing files (always so: by rename)" },
+	{ "sparse", OPT_SPARSE, "WHEN", false, set_sparse,
+	    "auto (default), always or never make holes" },
+	{ "target-directory", 't', "DIR", false, set_target,
+	    "copy every SOURCE into DIR" },
+	{ "no-target-directory", 'T', NULL, false, set_no_target,
+	    "treat DEST as a name, never a directory" },
+	{ "jobs", 'j', "N", false, set_jobs,
 	    "number of workers, 1..1024 (default: online CPUs)" },
-	{ "mode", OPT_MODE, "MODE", set_mode,
+	{ "mode", OPT_MODE, "MODE", false, set_mode,
 	    "pool (default): workers pull ranges; fork: child each" },
-	{ "chunk-size", OPT_CHUNK, "SIZE", set_chunk,
+	{ "chunk-size", OPT_CHUNK, "SIZE", false, set_chunk,
 	    "range size (default: auto, 1M..16M)" },
-	{ "buffer-size", OPT_BUFSZ, "SIZE", set_bufsz,
+	{ "buffer-size", OPT_BUFSZ, "SIZE", false, set_bufsz,
 	    "each worker's I/O buffer (default: 1M)" },
-	{ "verbose", 'v', NULL, set_verbose,
+	{ "verbose", 'v', NULL, false, set_verbose,
 	    "print each file; -vv: each range and its worker" },
-	{ "stats", OPT_STATS, NULL, set_stats,
+	{ "stats", OPT_STATS, NULL, false, set_stats,
 	    "print bytes, time, rate and per-worker bytes" },
-	{ "help", 'h', NULL, NULL, "show this help and exit" },
-	{ "version", OPT_VERSION, NULL, NULL, "show the version and exit" },
+	{ "help", 'h', NULL, false, NULL, "show this help and exit" },
+	{ "version", OPT_VERSION, NULL, false, NULL,
+	    "show the version and exit" },
 };
 #define NOPTDEFS	(sizeof(optdefs) / sizeof(optdefs[0]))
+
+/* The left column of --help for optdefs[i]: "-j, --jobs N". */
+static void
+help_left(size_t i, char *buf, size_t len)
+{
+	const struct optdef *d = &optdefs[i];
+	char lng[32] = "";
+
+	if (d->name != NULL)
+		(void)snprintf(lng, sizeof(lng), "--%s%s%s%s%s", d->name,
+		    d->optional ? "[" : "", d->arg ? "=" : "",
+		    d->arg ? d->arg : "", d->optional ? "]" : "");
+	if (d->val < 256)
+		(void)snprintf(buf, len, "-%c%s%s%s", d->val,
+		    d->name ? ", " : (d->arg ? " " : ""), d->name ? lng : "",
+		    d->name == NULL && d->arg ? d->arg : "");
+	else
+		(void)snprintf(buf, len, "    %s", lng);
+}
 
 static void
 usage(void)
 {
-	char left[40];
+	char left[48];
 	size_t i;
 
 	printf("usage: parcp [OPTIONS] SOURCE DEST\n"
 	    "       parcp [OPTIONS] SOURCE... DIRECTORY\n"
-	    "Copy files in parallel: each file is split into byte ranges that "
-	    "worker\nprocesses copy at once.  SIZE takes K, M, G or T "
-	    "(binary) suffixes.\n\n");
+	    "       parcp [OPTIONS] -t DIRECTORY SOURCE...\n"
+	    "Copy files and trees in parallel: files are split into byte "
+	    "ranges that\nworker processes copy at once.  SIZE takes K, M, G "
+	    "or T (binary) suffixes.\n\n");
 	for (i = 0; i < NOPTDEFS; i++) {
-		if (optdefs[i].val < 256)
-			(void)snprintf(left, sizeof(left), "-%c, --%s%s%s",
-			    optdefs[i].val, optdefs[i].name,
-			    optdefs[i].arg ? " " : "",
-			    optdefs[i].arg ? optdefs[i].arg : "");
-		else
-			(void)snprintf(left, sizeof(left), "    --%s%s%s",
-			    optdefs[i].name, optdefs[i].arg ? "=" : "",
-			    optdefs[i].arg ? optdefs[i].arg : "");
-		printf("  %-24s %s\n", left, optdefs[i].help);
+		if (optdefs[i].help == NULL)
+			continue;
+		help_left(i, left, sizeof(left));
+		printf("  %-26s %s\n", left, optdefs[i].help);
 	}
 	printf("\nExit status: 0 all copied, 1 some file failed, 2 usage "
 	    "error,\n128+N stopped by signal N (130 SIGINT, 143 SIGTERM).\n");
@@ -184,6 +243,164 @@ set_stats(struct opts *o, const char *arg)
 	return 0;
 }
 
+static int
+set_recursive(struct opts *o, const char *arg)
+{
+	(void)arg;
+	o->recursive = true;
+	return 0;
+}
+
+static int
+set_archive(struct opts *o, const char *arg)
+{
+	(void)arg;
+	o->recursive = true;
+	o->deref = DEREF_NEVER;
+	o->preserve = PRESERVE_ALL;
+	o->xattr_quiet = true;
+	return 0;
+}
+
+static int
+set_p(struct opts *o, const char *arg)
+{
+	(void)arg;
+	o->preserve |= PRESERVE_MODE | PRESERVE_OWNER | PRESERVE_TIMES;
+	return 0;
+}
+
+int
+opts_parse_preserve(const char *s, unsigned *out)
+{
+	static const struct {
+		const char	*name;
+		unsigned	 bits;
+	} words[] = {
+		{ "mode", PRESERVE_MODE }, { "ownership", PRESERVE_OWNER },
+		{ "timestamps", PRESERVE_TIMES }, { "links", PRESERVE_LINKS },
+		{ "xattr", PRESERVE_XATTR }, { "all", PRESERVE_ALL },
+	};
+	const char *end;
+	size_t i, len;
+
+	*out = 0;
+	for (;;) {
+		end = strchr(s, ',');
+		len = end ? (size_t)(end - s) : strlen(s);
+		for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+			if (strlen(words[i].name) == len &&
+			    strncmp(words[i].name, s, len) == 0)
+				break;
+		if (i == sizeof(words) / sizeof(words[0])) {
+			errno = EINVAL;
+			return -1;
+		}
+		*out |= words[i].bits;
+		if (end == NULL)
+			return 0;
+		s = end + 1;
+	}
+}
+
+static int
+set_preserve(struct opts *o, const char *arg)
+{
+	unsigned bits;
+
+	if (arg == NULL)
+		arg = "mode,ownership,timestamps";
+	if (opts_parse_preserve(arg, &bits) == -1) {
+		warnx("invalid --preserve list '%s': expected mode, ownership, "
+		    "timestamps, links, xattr or all", arg);
+		return -1;
+	}
+	o->preserve |= bits;
+	if (bits & PRESERVE_XATTR)
+		o->xattr_quiet = false;	/* asked for by name: must work */
+	return 0;
+}
+
+static int
+set_deref_never(struct opts *o, const char *arg)
+{
+	(void)arg;
+	o->deref = DEREF_NEVER;
+	return 0;
+}
+
+static int
+set_deref_always(struct opts *o, const char *arg)
+{
+	(void)arg;
+	o->deref = DEREF_ALWAYS;
+	return 0;
+}
+
+static int
+set_deref_args(struct opts *o, const char *arg)
+{
+	(void)arg;
+	o->deref = DEREF_ARGS;
+	return 0;
+}
+
+static int
+set_noclobber(struct opts *o, const char *arg)
+{
+	(void)arg;
+	o->noclobber = true;
+	o->force = false;
+	return 0;
+}
+
+static int
+set_update(struct opts *o, const char *arg)
+{
+	(void)arg;
+	o->update = true;
+	return 0;
+}
+
+static int
+set_force(struct opts *o, const char *arg)
+{
+	(void)arg;
+	o->force = true;
+	o->noclobber = false;
+	return 0;
+}
+
+static int
+set_sparse(struct opts *o, const char *arg)
+{
+	static const char *when[] = { "auto", "always", "never" };
+	size_t i;
+
+	for (i = 0; i < sizeof(when) / sizeof(when[0]); i++)
+		if (strcmp(arg, when[i]) == 0) {
+			o->sparse = (enum sparse)i;
+			return 0;
+		}
+	warnx("invalid --sparse '%s': expected auto, always or never", arg);
+	return -1;
+}
+
+static int
+set_target(struct opts *o, const char *arg)
+{
+	o->target = arg;
+	return 0;
+}
+
+static int
+set_no_target(struct opts *o, const char *arg)
+{
+	(void)arg;
+	o->no_target = true;
+	return 0;
+}
+
 static void
 defaults(struct opts *o)
 {
@@ -199,21 +416,26 @@ defaults(struct opts *o)
 static void
 getopt_tables(struct option *lopts, char *sopts)
 {
+	const struct optdef *d;
 	size_t i;
 
 	for (i = 0; i < NOPTDEFS; i++) {
-		lopts[i].name = optdefs[i].name;
-		lopts[i].has_arg = optdefs[i].arg ? required_argument :
-		    no_argument;
-		lopts[i].flag = NULL;
-		lopts[i].val = optdefs[i].val;
-		if (optdefs[i].val < 256) {
-			*sopts++ = (char)optdefs[i].val;
-			if (optdefs[i].arg)
+		d = &optdefs[i];
+		if (d->name != NULL) {
+			lopts->name = d->name;
+			lopts->has_arg = d->arg == NULL ? no_argument :
+			    d->optional ? optional_argument : required_argument;
+			lopts->flag = NULL;
+			lopts->val = d->val;
+			lopts++;
+		}
+		if (d->val < 256) {
+			*sopts++ = (char)d->val;
+			if (d->arg != NULL)
 				*sopts++ = ':';
 		}
 	}
-	memset(&lopts[i], 0, sizeof(lopts[i]));
+	memset(lopts, 0, sizeof(*lopts));
 	*sopts = '\0';
 }
 
@@ -222,12 +444,21 @@ operands(struct opts *o, int argc, char **argv)
 {
 	o->paths = argv;
 	o->npaths = argc;
+	if (o->target != NULL && o->no_target) {
+		warnx("cannot combine --target-directory (-t) and "
+		    "--no-target-directory (-T)");
+		return OPTS_USAGE;
+	}
 	if (argc == 0) {
 		warnx("missing file operand");
 		return OPTS_USAGE;
 	}
-	if (argc == 1) {
+	if (argc == 1 && o->target == NULL) {
 		warnx("missing destination file operand after '%s'", argv[0]);
+		return OPTS_USAGE;
+	}
+	if (argc > 2 && o->no_target) {
+		warnx("extra operand '%s'", argv[2]);
 		return OPTS_USAGE;
 	}
 	return OPTS_OK;
@@ -237,7 +468,7 @@ enum opts_status
 opts_parse(struct opts *o, int argc, char **argv)
 {
 	struct option lopts[NOPTDEFS + 1];
-	char sopts[2 * NOPTDEFS + 2];
+	char sopts[3 * NOPTDEFS + 2];
 	size_t i;
 	int ch;
 

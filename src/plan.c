@@ -79,10 +79,24 @@ plan_add(struct plan *p, uint32_t file, off_t off, off_t len, off_t chunk)
 		p->ranges[p->nranges].off = off;
 		p->ranges[p->nranges].len = n;
 		p->ranges[p->nranges].file = file;
+		p->ranges[p->nranges].whole = 0;
 		p->nranges++;
 		off += n;
 		len -= n;
 	}
+	return 0;
+}
+
+int
+plan_add_whole(struct plan *p, uint32_t file, off_t len)
+{
+	if (grow(p, 1) == -1)
+		return -1;
+	p->ranges[p->nranges].off = 0;
+	p->ranges[p->nranges].len = len;
+	p->ranges[p->nranges].file = file;
+	p->ranges[p->nranges].whole = 1;
+	p->nranges++;
 	return 0;
 }
 

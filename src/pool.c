@@ -29,6 +29,13 @@
  * or that nobody ran get a result made by the parent (FAULT_KILLED,
  * FAULT_WORKER, FAULT_INTR), so the caller never has to guess.
  *
+ * Recovery: a worker killed by a signal (the OOM killer, a stray kill -9)
+ * is replaced in its lane, and the task it held is given to the new worker
+ * first: tasks are idempotent (a range is rewritten, a whole-entry task
+ * starts over on its temp file).  A task that kills a second worker is
+ * failed rather than retried forever.  Workers that exit with an error
+ * (no memory, a broken pipe) are not replaced: that would fail again.
+ *
  * Teardown: on SIGINT/SIGTERM/SIGHUP the parent stops forking, sends
  * SIGTERM to every worker, reaps them all and returns the signal.  Workers
  * also ask for SIGTERM when the parent dies (PR_SET_PDEATHSIG), so a killed
@@ -59,6 +66,12 @@
 #define WORKER_EXIT_PIPE	71
 #define WORKER_EXIT_ORPHAN	72
 
+#define NO_TASK			UINT64_MAX
+
+/* pool.done[] bits */
+#define TASK_DELIVERED		0x01
+#define TASK_RETRIED		0x02
+
 /* One per worker lane, alone on its cache line: no false sharing. */
 struct lane {
 	uint64_t	 bytes;		/* written so far */
@@ -78,7 +91,8 @@ struct pool {
 	pid_t		 parent;
 	pid_t		*pid;		/* per lane; 0 when free */
 	unsigned	 alive;
-	uint8_t		*done;		/* per task: result delivered */
+	uint8_t		*done;		/* per task: TASK_* bits */
+	uint64_t	 respawns;
 	uint64_t	 next;		/* fork mode: next task to fork */
 	bool		 nospawn;	/* fork failed or interrupted */
 	struct fault	 lost;		/* for tasks no worker reported */
@@ -87,16 +101,18 @@ struct pool {
 };
 
 static void
-deliver(struct pool *p, uint64_t task, uint32_t lane, const struct fault *f)
+deliver(struct pool *p, uint64_t task, uint32_t lane, int32_t rv,
+    const struct fault *f)
 {
 	struct result res;
 
-	if (task >= p->job->ntasks || p->done[task])
+	if (task >= p->job->ntasks || (p->done[task] & TASK_DELIVERED))
 		return;
-	p->done[task] = 1;
+	p->done[task] |= TASK_DELIVERED;
 	memset(&res, 0, sizeof(res));
 	res.task = task;
 	res.worker = lane;
+	res.rv = rv;
 	res.fault = *f;
 	p->job->result(p->job->arg, &res);
 }
@@ -112,7 +128,7 @@ run_one(struct pool *p, unsigned lane, uint64_t task,
 	memset(&res, 0, sizeof(res));
 	res.task = task;
 	res.worker = lane;
-	(void)p->job->task(p->job->arg, task, eb, &res.fault);
+	res.rv = p->job->task(p->job->arg, task, eb, &res.fault);
 	if (write_full(p->wfd, &res, sizeof(res)) == -1)
 		_exit(WORKER_EXIT_PIPE);
 	__atomic_store_n(&p->sh->lane[lane].cur, 0, __ATOMIC_RELAXED);
@@ -135,9 +151,10 @@ worker(struct pool *p, unsigned lane, uint64_t task)
 	eb.buf = buf;
 	eb.size = job->bufsz;
 	eb.progress = &p->sh->lane[lane].bytes;
-	if (job->mode == POOL_MODE_FORK)
+	eb.holes = job->holes;
+	if (task != NO_TASK)		/* fork mode, or a retry */
 		run_one(p, lane, task, &eb);
-	else
+	if (job->mode == POOL_MODE_POOL)
 		while ((task = __atomic_fetch_add(&p->sh->next, 1,
 		    __ATOMIC_RELAXED)) < job->ntasks)
 			run_one(p, lane, task, &eb);
@@ -149,7 +166,7 @@ spawn(struct pool *p, unsigned lane, uint64_t task)
 {
 	pid_t pid;
 
-	if (p->job->mode == POOL_MODE_FORK)
+	if (task != NO_TASK)
 		p->sh->lane[lane].cur = task + 1;
 	(void)fflush(NULL);
 	if ((pid = fork()) == -1) {
@@ -192,7 +209,8 @@ drain(struct pool *p)
 			return;
 		/* Records are atomic and whole: n is a multiple. */
 		for (i = 0; i < (size_t)n / sizeof(res[0]); i++)
-			deliver(p, res[i].task, res[i].worker, &res[i].fault);
+			deliver(p, res[i].task, res[i].worker, res[i].rv,
+			    &res[i].fault);
 	}
 }
 
@@ -213,6 +231,37 @@ death(const struct pool *p, int status)
 	return f;
 }
 
+/*
+ * A worker in lane died of f while holding task cur - 1 (cur 0: none).
+ * Replace it if it was killed, re-running its task once; otherwise fail
+ * the task.  Then keep the lane busy (fork mode: the next task).
+ */
+static void
+recover(struct pool *p, unsigned lane, uint64_t cur, const struct fault *f)
+{
+	const struct pool_job *job = p->job;
+	uint64_t task = cur == 0 ? NO_TASK : cur - 1;
+	bool held = task != NO_TASK && !(p->done[task] & TASK_DELIVERED);
+	bool replace = f->op == FAULT_KILLED && !p->nospawn &&
+	    p->respawns < job->ntasks + job->jobs;
+
+	if (held && replace && !(p->done[task] & TASK_RETRIED)) {
+		p->done[task] |= TASK_RETRIED;
+		p->respawns++;
+		spawn(p, lane, task);
+		return;
+	}
+	if (held)
+		deliver(p, task, lane, -1, f);
+	if (job->mode == POOL_MODE_FORK)
+		spawn_next(p, lane);
+	else if (replace && __atomic_load_n(&p->sh->next, __ATOMIC_RELAXED) <
+	    job->ntasks) {
+		p->respawns++;
+		spawn(p, lane, NO_TASK);
+	}
+}
+
 static void
 reap(struct pool *p)
 {
@@ -230,17 +279,17 @@ reap(struct pool *p)
 			continue;	/* not ours */
 		p->pid[lane] = 0;
 		p->alive--;
-		drain(p);
+		drain(p);	/* its last result may be in the pipe */
 		f = death(p, status);
 		cur = __atomic_load_n(&p->sh->lane[lane].cur,
 		    __ATOMIC_RELAXED);
-		if (f.op != FAULT_NONE) {
-			p->lost = f;
-			if (cur != 0)
-				deliver(p, cur - 1, lane, &f);
-		}
 		p->sh->lane[lane].cur = 0;
-		spawn_next(p, lane);
+		if (f.op == FAULT_NONE) {
+			spawn_next(p, lane);
+			continue;
+		}
+		p->lost = f;
+		recover(p, lane, cur, &f);
 	}
 }
 
@@ -342,7 +391,7 @@ pool_run(const struct pool_job *job)
 			if (job->mode == POOL_MODE_FORK)
 				spawn_next(&p, lane);
 			else
-				spawn(&p, lane, 0);
+				spawn(&p, lane, NO_TASK);
 		}
 		loop(&p);
 		sig_restore(&p.oldmask);
@@ -355,7 +404,7 @@ pool_run(const struct pool_job *job)
 	if (p.lost.op == FAULT_NONE)
 		fault_setc(&p.lost, FAULT_WORKER, ECHILD);
 	for (task = 0; task < job->ntasks; task++)
-		deliver(&p, task, 0, &p.lost);
+		deliver(&p, task, 0, -1, &p.lost);
 	teardown(&p);
 	return p.sig;
 }

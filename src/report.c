@@ -40,9 +40,10 @@ report_stats(FILE *fp, const struct opts *o, const struct copy_stats *st,
 	    rate, sizeof(rate));
 	fprintf(fp, "copied %ju bytes (%s) in %.3f s, %s/s\n",
 	    (uintmax_t)st->bytes, size, seconds, rate);
-	fprintf(fp, "files %ju copied, %ju failed; %ju ranges; jobs %u, "
-	    "mode %s; workers' cpu %.3f s\n", (uintmax_t)st->files,
-	    (uintmax_t)st->failed, (uintmax_t)st->ranges, o->jobs,
+	fprintf(fp, "files %ju copied, %ju failed; %ju directories; %ju "
+	    "tasks; jobs %u, mode %s; workers' cpu %.3f s\n",
+	    (uintmax_t)st->files, (uintmax_t)st->failed,
+	    (uintmax_t)st->dirs, (uintmax_t)st->ranges, o->jobs,
 	    o->mode == POOL_MODE_FORK ? "fork" : "pool", cpu);
 	for (i = 0; i < o->jobs; i++)
 		if (st->lane_bytes[i] != 0)

@@ -1,54 +1,252 @@
 /*
- * From operands to the file list, with cp's rules: SOURCE DEST copies to
- * DEST, or into DEST when it is a directory; several sources need a
- * directory.  Destinations are checked here, before any copy starts: the
- * same file as the source (also through a hard link or a symlink), a
- * directory in the way, a dangling symlink that cp would not write through.
- * A symlink to a regular file is resolved, so the new file replaces the
- * link's target and the link stays, as cp's writing through it would.
+ * From operands to the file list, with cp's rules.
+ *
+ * Naming: SOURCE DEST copies to DEST, or into DEST/basename when DEST is a
+ * directory (-T: never; -t DIR: always).  Several sources need a
+ * directory.  A directory is refused when DEST is inside it (cp's "cannot
+ * copy a directory into itself").  A file is refused when DEST is the same
+ * file (also through a hard link or a symlink); a symlink DEST to a file is
+ * resolved, so the copy replaces the link's target as cp's write through
+ * it would.
+ *
+ * Recursion opens each directory relative to its parent's descriptor with
+ * O_NOFOLLOW (unless -L), so a directory swapped for a symlink mid-walk is
+ * not followed.  Hard links are grouped by (dev, ino) in a hash table:
+ * every later member points at the first one.  With -L, a directory that is
+ * its own ancestor is reported as a cycle instead of walked forever.
  */
 #include "config.h"
 
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "compat.h"
 #include "util.h"
 #include "walk.h"
 
-static struct file *
-add(struct flist *fl)
-{
-	struct file *f;
+struct link_slot {
+	dev_t		 dev;
+	ino_t		 ino;
+	uint32_t	 node;		/* NODE_NONE: empty */
+};
 
-	if (fl->n == fl->cap) {
-		fl->cap = fl->cap ? fl->cap * 2 : 16;
-		fl->v = xreallocarray(fl->v, fl->cap, sizeof(*fl->v));
+struct walk {
+	const struct opts *o;
+	struct flist	*fl;
+	int		 bad;
+	struct link_slot *links;
+	size_t		 nlinks, lcap;
+	struct stat	*stack;		/* -L: ancestors, for cycles */
+	size_t		 depth, scap;
+};
+
+static size_t
+link_hash(dev_t dev, ino_t ino, size_t cap)
+{
+	uint64_t h = (uint64_t)ino * 0x9e3779b97f4a7c15ull ^ (uint64_t)dev;
+
+	return (size_t)(h ^ h >> 29) & (cap - 1);
+}
+
+static void
+links_grow(struct walk *w)
+{
+	struct link_slot *old = w->links;
+	size_t i, j, ocap = w->lcap;
+
+	w->lcap = ocap ? ocap * 2 : 1024;
+	w->links = xcalloc(w->lcap, sizeof(*w->links));
+	for (i = 0; i < w->lcap; i++)
+		w->links[i].node = NODE_NONE;
+	for (i = 0; i < ocap; i++) {
+		if (old[i].node == NODE_NONE)
+			continue;
+		j = link_hash(old[i].dev, old[i].ino, w->lcap);
+		while (w->links[j].node != NODE_NONE)
+			j = (j + 1) & (w->lcap - 1);
+		w->links[j] = old[i];
 	}
-	f = &fl->v[fl->n++];
-	memset(f, 0, sizeof(*f));
-	return f;
+	free(old);
+}
+
+/* Group node with earlier names of the same inode (--preserve=links). */
+static void
+note_link(struct walk *w, uint32_t node, const struct stat *st)
+{
+	size_t i;
+
+	if (!(w->o->preserve & PRESERVE_LINKS) || S_ISDIR(st->st_mode) ||
+	    st->st_nlink < 2)
+		return;
+	if (2 * (w->nlinks + 1) > w->lcap)
+		links_grow(w);
+	i = link_hash(st->st_dev, st->st_ino, w->lcap);
+	for (; w->links[i].node != NODE_NONE; i = (i + 1) & (w->lcap - 1))
+		if (w->links[i].dev == st->st_dev &&
+		    w->links[i].ino == st->st_ino) {
+			w->fl->v[node].link = w->links[i].node;
+			return;
+		}
+	w->links[i].dev = st->st_dev;
+	w->links[i].ino = st->st_ino;
+	w->links[i].node = node;
+	w->nlinks++;
 }
 
 /*
- * Check the destination dst for source st.  Returns the name to write
+ * Report an entry's problem with its path: "parcp: PATH: what: reason".
+ * The caller decides whether it counts as an error.
+ */
+static void
+entry_warn(struct walk *w, uint32_t dir, const char *name, const char *what,
+    int err)
+{
+	char path[PATH_MAX];
+
+	if (flist_path(w->fl, dir, FLIST_SRC, path, sizeof(path)) == -1)
+		(void)strcpy(path, "...");
+	if (err != 0)
+		warnc(err, "%s%s%s: %s", path, name ? "/" : "",
+		    name ? name : "", what);
+	else
+		warnx("%s%s%s: %s", path, name ? "/" : "", name ? name : "",
+		    what);
+}
+
+static bool
+is_ancestor(const struct walk *w, const struct stat *st)
+{
+	size_t i;
+
+	for (i = 0; i < w->depth; i++)
+		if (w->stack[i].st_dev == st->st_dev &&
+		    w->stack[i].st_ino == st->st_ino)
+			return true;
+	return false;
+}
+
+static void	walk_dir(struct walk *, uint32_t, int);
+
+/* Open child directory name of dfd and walk it. */
+static void
+descend(struct walk *w, int dfd, uint32_t child, const struct stat *st)
+{
+	int cfd, flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+
+	if (w->o->deref != DEREF_ALWAYS)
+		flags |= O_NOFOLLOW;
+	else if (is_ancestor(w, st)) {
+		entry_warn(w, child, NULL, "directory cycle; not descended", 0);
+		w->bad++;
+		return;
+	}
+	if ((cfd = openat(dfd, flist_name(w->fl, child), flags)) == -1) {
+		entry_warn(w, child, NULL, "opendir", errno);
+		w->bad++;
+		return;
+	}
+	walk_dir(w, child, cfd);
+}
+
+/* Add every entry of the open directory dfd (node dir); closes dfd. */
+static void
+walk_dir(struct walk *w, uint32_t dir, int dfd)
+{
+	int flag = w->o->deref == DEREF_ALWAYS ? 0 : AT_SYMLINK_NOFOLLOW;
+	struct dirent *de;
+	struct stat st;
+	uint32_t child;
+	DIR *d;
+
+	if ((d = fdopendir(dfd)) == NULL) {
+		entry_warn(w, dir, NULL, "opendir", errno);
+		w->bad++;
+		(void)close(dfd);
+		return;
+	}
+	if (w->depth == w->scap) {
+		w->scap = w->scap ? w->scap * 2 : 64;
+		w->stack = xreallocarray(w->stack, w->scap, sizeof(*w->stack));
+	}
+	(void)fstat(dfd, &w->stack[w->depth++]);
+	while ((errno = 0, de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (fstatat(dfd, de->d_name, &st, flag) == -1) {
+			entry_warn(w, dir, de->d_name, "stat", errno);
+			w->bad++;
+			continue;
+		}
+		if (flist_type(st.st_mode) == -1) {
+			entry_warn(w, dir, de->d_name, "socket skipped", 0);
+			continue;	/* a warning, not a failure */
+		}
+		child = flist_add(w->fl, dir, de->d_name, &st);
+		note_link(w, child, &st);
+		if (S_ISDIR(st.st_mode))
+			descend(w, dfd, child, &st);
+	}
+	if (errno != 0) {
+		entry_warn(w, dir, NULL, "readdir", errno);
+		w->bad++;
+	}
+	w->depth--;
+	(void)closedir(d);
+}
+
+/* Is dst (which may not exist yet) src itself or inside it? */
+static bool
+inside(const char *src, const char *dst)
+{
+	char *rs, *rd, *dir, *base;
+	bool in = false;
+	size_t n;
+
+	dir = xpath_dir(dst);
+	base = xpath_base(dst);
+	rs = realpath(src, NULL);
+	rd = realpath(dir, NULL);
+	if (rs != NULL && rd != NULL) {
+		free(dir);
+		dir = xpath_join(rd, base);
+		n = strlen(rs);
+		in = strncmp(dir, rs, n) == 0 &&
+		    (dir[n] == '\0' || dir[n] == '/' || strcmp(rs, "/") == 0);
+	}
+	free(rs);
+	free(rd);
+	free(dir);
+	free(base);
+	return in;
+}
+
+/*
+ * Check the destination of a non-directory.  Returns the name to write
  * (dst, or a symlink's target), or NULL after reporting why not.
  */
 static char *
-check_dst(const char *src, const struct stat *st, char *dst)
+check_file_dst(const char *src, const struct stat *st, char *dst)
 {
 	struct stat dl, ds;
 	char *real;
 
 	if (lstat(dst, &dl) == -1)
-		return dst;	/* absent, or the temp file will say why */
+		return dst;	/* absent, or creating it will say why */
 	if (stat(dst, &ds) == -1) {
-		if (S_ISLNK(dl.st_mode) && errno == ENOENT)
+		if (S_ISLNK(dl.st_mode) && errno == ENOENT &&
+		    S_ISREG(st->st_mode))
 			warnx("%s: not writing through dangling symlink", dst);
+		else if (S_ISLNK(dl.st_mode))
+			return dst;	/* a link is replaced by a link */
 		else
 			warn("%s: stat", dst);
 		goto bad;
@@ -61,7 +259,7 @@ check_dst(const char *src, const struct stat *st, char *dst)
 		warnc(EISDIR, "%s: cannot overwrite directory", dst);
 		goto bad;
 	}
-	if (!S_ISLNK(dl.st_mode))
+	if (!S_ISLNK(dl.st_mode) || !S_ISREG(st->st_mode))
 		return dst;
 	if ((real = realpath(dst, NULL)) == NULL) {
 		warn("%s: realpath", dst);
@@ -74,24 +272,59 @@ bad:
 	return NULL;
 }
 
-static int
-add_source(struct flist *fl, const char *src, const char *dest, bool into)
+/* Check the destination of a directory; false after reporting. */
+static bool
+check_dir_dst(const char *src, const char *dst)
 {
-	struct stat st;
-	struct file *f;
+	struct stat ds;
+
+	if (inside(src, dst)) {
+		warnx("%s: cannot copy a directory into itself, '%s'", src,
+		    dst);
+		return false;
+	}
+	if (stat(dst, &ds) == 0 && !S_ISDIR(ds.st_mode)) {
+		warnc(ENOTDIR, "%s: cannot overwrite non-directory with "
+		    "directory", dst);
+		return false;
+	}
+	return true;
+}
+
+static int
+operand_stat(const struct opts *o, const char *src, struct stat *st)
+{
+	bool follow = o->deref == DEREF_ALWAYS || o->deref == DEREF_ARGS ||
+	    (o->deref == DEREF_DEFAULT && !o->recursive);
+
+	return follow ? stat(src, st) : lstat(src, st);
+}
+
+/* Check one operand; on success its destination, else NULL (reported). */
+static char *
+operand_dst(const struct opts *o, const char *src, const struct stat *st,
+    const char *dest, bool into)
+{
 	char *dst, *base;
 
-	if (stat(src, &st) == -1) {
-		warn("%s: stat", src);
-		return -1;
-	}
-	if (S_ISDIR(st.st_mode)) {
+	if (S_ISDIR(st->st_mode) && !o->recursive) {
 		warnc(EISDIR, "%s: -r not specified; omitting directory", src);
-		return -1;
+		return NULL;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		warnx("%s: not a regular file; skipping", src);
-		return -1;
+	if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode) &&
+	    !o->recursive) {
+		warnx("%s: not a regular file (-r or -a recreates it)", src);
+		return NULL;
+	}
+	if (flist_type(st->st_mode) == -1) {
+		warnx("%s: socket skipped", src);
+		return NULL;
+	}
+	if (!into && !S_ISDIR(st->st_mode) && dest[0] != '\0' &&
+	    dest[strlen(dest) - 1] == '/') {
+		/* "a" -> "new/" must not create a file named "new" */
+		warnc(ENOTDIR, "%s: cannot create regular file", dest);
+		return NULL;
 	}
 	if (into) {
 		base = xpath_base(src);
@@ -99,53 +332,78 @@ add_source(struct flist *fl, const char *src, const char *dest, bool into)
 		free(base);
 	} else
 		dst = xstrdup(dest);
-	if ((dst = check_dst(src, &st, dst)) == NULL)
+	if (S_ISDIR(st->st_mode)) {
+		if (check_dir_dst(src, dst))
+			return dst;
+		free(dst);
+		return NULL;
+	}
+	return check_file_dst(src, st, dst);
+}
+
+static int
+add_operand(struct walk *w, const char *src, const char *dest, bool into)
+{
+	struct stat st;
+	uint32_t node;
+	char *dst;
+	int dfd;
+
+	if (operand_stat(w->o, src, &st) == -1) {
+		warn("%s: stat", src);
 		return -1;
-	f = add(fl);
-	f->src = xstrdup(src);
-	f->dst = dst;
-	f->size = st.st_size;
-	f->mode = st.st_mode;
-	f->dev = st.st_dev;
-	f->ino = st.st_ino;
-	f->mtime = st.st_mtim;
+	}
+	if ((dst = operand_dst(w->o, src, &st, dest, into)) == NULL)
+		return flist_type(st.st_mode) == -1 ? 0 : -1;
+	node = flist_add(w->fl, NODE_NONE, src, &st);
+	flist_set_dst(w->fl, node, dst);
+	free(dst);
+	note_link(w, node, &st);
+	if (!S_ISDIR(st.st_mode))
+		return 0;
+	if ((dfd = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		warn("%s: opendir", src);
+		return -1;
+	}
+	walk_dir(w, node, dfd);
+	return 0;
+}
+
+/* Where the copies go: *dest, and whether into it (as a directory). */
+static int
+destination(const struct opts *o, const char **dest, bool *into, int *nsrc)
+{
+	struct stat st;
+	bool isdir;
+
+	*dest = o->target ? o->target : o->paths[o->npaths - 1];
+	*nsrc = o->target ? o->npaths : o->npaths - 1;
+	isdir = stat(*dest, &st) == 0 && S_ISDIR(st.st_mode);
+	*into = o->target != NULL || (!o->no_target && isdir);
+	if ((o->target != NULL || *nsrc > 1) && !isdir) {
+		warnc(ENOTDIR, "target '%s'", *dest);
+		return -1;
+	}
 	return 0;
 }
 
 int
 walk_args(const struct opts *o, struct flist *fl)
 {
-	const char *dest = o->paths[o->npaths - 1];
-	struct stat st;
+	struct walk w;
+	const char *dest;
 	bool into;
-	int i, bad = 0;
+	int i, nsrc;
 
-	into = stat(dest, &st) == 0 && S_ISDIR(st.st_mode);
-	if (o->npaths > 2 && !into) {
-		warnc(ENOTDIR, "target '%s'", dest);
+	memset(&w, 0, sizeof(w));
+	w.o = o;
+	w.fl = fl;
+	if (destination(o, &dest, &into, &nsrc) == -1)
 		return -1;
-	}
-	if (!into && dest[0] != '\0' && dest[strlen(dest) - 1] == '/') {
-		/* "a" -> "new/" must not create a file named "new" */
-		warnc(ENOTDIR, "%s: cannot create regular file", dest);
-		return -1;
-	}
-	for (i = 0; i < o->npaths - 1; i++)
-		if (add_source(fl, o->paths[i], dest, into) == -1)
-			bad++;
-	return bad;
-}
-
-void
-walk_free(struct flist *fl)
-{
-	size_t i;
-
-	for (i = 0; i < fl->n; i++) {
-		free(fl->v[i].src);
-		free(fl->v[i].dst);
-		free(fl->v[i].tmp);
-	}
-	free(fl->v);
-	memset(fl, 0, sizeof(*fl));
+	for (i = 0; i < nsrc; i++)
+		if (add_operand(&w, o->paths[i], dest, into) == -1)
+			w.bad++;
+	free(w.links);
+	free(w.stack);
+	return w.bad;
 }

@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,119 +16,151 @@
 #include "dest.h"
 #include "testutil.h"
 
-static struct file f;
+static char dst[PATH_MAX], tmp[PATH_MAX];
 
 static void
 setup(void)
 {
 	testutil_setup();
-	memset(&f, 0, sizeof(f));
-	f.dst = strdup(testutil_path("out"));
-	f.size = (off_t)5 << 30;
+	(void)snprintf(dst, sizeof(dst), "%s", testutil_path("out"));
+	ck_assert_int_eq(dest_tmpname(dst, 1234, 56, tmp, sizeof(tmp)), 0);
 }
 
-static void
-teardown(void)
+START_TEST(test_dest_tmpname_is_hidden_beside_dst)
 {
-	dest_discard(&f);
-	free(f.dst);
-	testutil_teardown();
-}
+	char want[PATH_MAX];
 
-START_TEST(test_dest_temp_is_hidden_private_and_sized)
+	(void)snprintf(want, sizeof(want), "%s", testutil_path(".parcp.out."
+	    "1234.56"));
+	ck_assert_str_eq(tmp, want);
+	ck_assert_int_eq(dest_tmpname("plain", 7, 8, tmp, sizeof(tmp)), 0);
+	ck_assert_str_eq(tmp, ".parcp.plain.7.8");
+}
+END_TEST
+
+START_TEST(test_dest_tmpname_fits_name_max)
 {
-	struct fault flt = { FAULT_NONE, 0 };
-	struct stat st;
+	char name[NAME_MAX + 1], path[PATH_MAX];
 	const char *base;
-
-	ck_assert_int_eq(dest_create(&f, &flt), 0);
-	ck_assert_ptr_nonnull(f.tmp);
-	base = strrchr(f.tmp, '/') + 1;
-	ck_assert(strncmp(base, DEST_TMP_PREFIX "out.",
-	    strlen(DEST_TMP_PREFIX) + 4) == 0);
-	ck_assert_int_eq(stat(f.tmp, &st), 0);
-	ck_assert_int_eq(st.st_mode & 07777, 0600);
-	ck_assert_int_eq(st.st_size, f.size);
-	ck_assert_int_lt(st.st_blocks, 64);	/* all hole */
-	ck_assert_int_eq(access(f.dst, F_OK), -1);
-}
-END_TEST
-
-START_TEST(test_dest_commit_replaces_old_file_with_mode)
-{
-	struct fault flt = { FAULT_NONE, 0 };
-	struct stat st;
-	char *tmp;
-
-	testutil_make_file(f.dst, 10, 1);
-	f.size = 3;
-	ck_assert_int_eq(dest_create(&f, &flt), 0);
-	ck_assert_int_eq(stat(f.dst, &st), 0);
-	ck_assert_int_eq(st.st_size, 10);	/* old file intact meanwhile */
-	tmp = strdup(f.tmp);
-	ck_assert_int_eq(dest_commit(&f, 0640, &flt), 0);
-	ck_assert_ptr_null(f.tmp);
-	ck_assert_int_eq(stat(f.dst, &st), 0);
-	ck_assert_int_eq(st.st_size, 3);
-	ck_assert_int_eq(st.st_mode & 07777, 0640);
-	ck_assert_int_eq(access(tmp, F_OK), -1);
-	free(tmp);
-}
-END_TEST
-
-START_TEST(test_dest_discard_removes_temp_and_keeps_old)
-{
-	struct fault flt = { FAULT_NONE, 0 };
-	char *tmp;
-
-	testutil_make_file(f.dst, 10, 1);
-	ck_assert_int_eq(dest_create(&f, &flt), 0);
-	tmp = strdup(f.tmp);
-	dest_discard(&f);
-	ck_assert_ptr_null(f.tmp);
-	ck_assert_int_eq(access(tmp, F_OK), -1);
-	ck_assert_int_eq(access(f.dst, F_OK), 0);
-	free(tmp);
-}
-END_TEST
-
-START_TEST(test_dest_long_name_still_gets_a_temp)
-{
-	struct fault flt = { FAULT_NONE, 0 };
-	char name[NAME_MAX + 1];
 
 	memset(name, 'n', NAME_MAX);
 	name[NAME_MAX] = '\0';
-	free(f.dst);
-	f.dst = strdup(testutil_path(name));
-	ck_assert_int_eq(dest_create(&f, &flt), 0);
-	ck_assert_int_eq(dest_commit(&f, 0644, &flt), 0);
-	ck_assert_int_eq(access(f.dst, F_OK), 0);
+	(void)snprintf(path, sizeof(path), "d/%s", name);
+	ck_assert_int_eq(dest_tmpname(path, INT32_MAX, UINT32_MAX - 1, tmp,
+	    sizeof(tmp)), 0);
+	base = strrchr(tmp, '/') + 1;
+	ck_assert_uint_eq(strlen(base), NAME_MAX);
+	ck_assert(strncmp(tmp, "d/.parcp.nnn", 12) == 0);
+	ck_assert_int_eq(dest_tmpname(path, 1, 1, tmp, 20), -1);
+	ck_assert_int_eq(errno, ENAMETOOLONG);
+}
+END_TEST
+
+START_TEST(test_dest_create_is_private_sized_and_sparse)
+{
+	struct fault f = { FAULT_NONE, 0 };
+	struct stat st;
+	int fd;
+
+	ck_assert_int_ne(fd = dest_create(tmp, (off_t)5 << 30, &f), -1);
+	close(fd);
+	ck_assert_int_eq(stat(tmp, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0600);
+	ck_assert_int_eq(st.st_size, (off_t)5 << 30);
+	ck_assert_int_lt(st.st_blocks, 64);
+	ck_assert_int_eq(access(dst, F_OK), -1);
+}
+END_TEST
+
+START_TEST(test_dest_create_replaces_a_stale_temp)
+{
+	struct fault f = { FAULT_NONE, 0 };
+	struct stat st;
+	int fd;
+
+	testutil_make_file(tmp, 1000, 1);
+	ck_assert_int_ne(fd = dest_create(tmp, 10, &f), -1);
+	close(fd);
+	ck_assert_int_eq(stat(tmp, &st), 0);
+	ck_assert_int_eq(st.st_size, 10);
+}
+END_TEST
+
+START_TEST(test_dest_commit_replaces_old_file)
+{
+	struct fault f = { FAULT_NONE, 0 };
+	struct stat st;
+	int fd;
+
+	testutil_make_file(dst, 10, 1);
+	ck_assert_int_ne(fd = dest_create(tmp, 3, &f), -1);
+	close(fd);
+	ck_assert_int_eq(stat(dst, &st), 0);
+	ck_assert_int_eq(st.st_size, 10);	/* old file intact meanwhile */
+	ck_assert_int_eq(dest_commit(tmp, dst, false, &f), 0);
+	ck_assert_int_eq(stat(dst, &st), 0);
+	ck_assert_int_eq(st.st_size, 3);
+	ck_assert_int_eq(access(tmp, F_OK), -1);
+}
+END_TEST
+
+START_TEST(test_dest_commit_noreplace_keeps_old_and_drops_temp)
+{
+	struct fault f = { FAULT_NONE, 0 };
+	struct stat st;
+	int fd;
+
+	testutil_make_file(dst, 10, 1);
+	ck_assert_int_ne(fd = dest_create(tmp, 3, &f), -1);
+	close(fd);
+	ck_assert_int_eq(dest_commit(tmp, dst, true, &f), 1);
+	ck_assert_int_eq(stat(dst, &st), 0);
+	ck_assert_int_eq(st.st_size, 10);
+	ck_assert_int_eq(access(tmp, F_OK), -1);
+	unlink(dst);
+	ck_assert_int_ne(fd = dest_create(tmp, 3, &f), -1);
+	close(fd);
+	ck_assert_int_eq(dest_commit(tmp, dst, true, &f), 0);
+	ck_assert_int_eq(stat(dst, &st), 0);
+	ck_assert_int_eq(st.st_size, 3);
 }
 END_TEST
 
 START_TEST(test_dest_missing_directory_is_create_enoent)
 {
-	struct fault flt = { FAULT_NONE, 0 };
+	struct fault f = { FAULT_NONE, 0 };
 
-	free(f.dst);
-	f.dst = strdup(testutil_path("nodir/out"));
-	ck_assert_int_eq(dest_create(&f, &flt), -1);
-	ck_assert_int_eq(flt.op, FAULT_CREATE);
-	ck_assert_int_eq(flt.err, ENOENT);
-	ck_assert_ptr_null(f.tmp);
+	ck_assert_int_eq(dest_tmpname(testutil_path("nodir/out"), 1, 1, tmp,
+	    sizeof(tmp)), 0);
+	ck_assert_int_eq(dest_create(tmp, 1, &f), -1);
+	ck_assert_int_eq(f.op, FAULT_CREATE);
+	ck_assert_int_eq(f.err, ENOENT);
 }
 END_TEST
 
-START_TEST(test_dest_too_big_for_file_system_is_truncate_fault)
+START_TEST(test_dest_too_big_is_truncate_fault_and_no_file)
 {
-	struct fault flt = { FAULT_NONE, 0 };
+	struct fault f = { FAULT_NONE, 0 };
 
-	f.size = INT64_MAX;
-	ck_assert_int_eq(dest_create(&f, &flt), -1);
-	ck_assert_int_eq(flt.op, FAULT_TRUNCATE);
-	ck_assert(flt.err == EFBIG || flt.err == EINVAL);
-	ck_assert_ptr_null(f.tmp);
+	ck_assert_int_eq(dest_create(tmp, INT64_MAX, &f), -1);
+	ck_assert_int_eq(f.op, FAULT_TRUNCATE);
+	ck_assert(f.err == EFBIG || f.err == EINVAL);
+	ck_assert_int_eq(access(tmp, F_OK), -1);
+}
+END_TEST
+
+START_TEST(test_dest_rename_onto_directory_is_rename_fault)
+{
+	struct fault f = { FAULT_NONE, 0 };
+	int fd;
+
+	ck_assert_int_eq(mkdir(dst, 0700), 0);
+	ck_assert_int_eq(mkdir(testutil_path("out/x"), 0700), 0);
+	ck_assert_int_ne(fd = dest_create(tmp, 3, &f), -1);
+	close(fd);
+	ck_assert_int_eq(dest_commit(tmp, dst, false, &f), -1);
+	ck_assert_int_eq(f.op, FAULT_RENAME);
+	ck_assert_int_eq(f.err, EISDIR);
 }
 END_TEST
 
@@ -137,16 +171,20 @@ dest_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("lifecycle");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_dest_temp_is_hidden_private_and_sized);
-	tcase_add_test(tc, test_dest_commit_replaces_old_file_with_mode);
-	tcase_add_test(tc, test_dest_discard_removes_temp_and_keeps_old);
-	tcase_add_test(tc, test_dest_long_name_still_gets_a_temp);
+	tcase_add_checked_fixture(tc, setup, testutil_teardown);
+	tcase_add_test(tc, test_dest_tmpname_is_hidden_beside_dst);
+	tcase_add_test(tc, test_dest_tmpname_fits_name_max);
+	tcase_add_test(tc, test_dest_create_is_private_sized_and_sparse);
+	tcase_add_test(tc, test_dest_create_replaces_a_stale_temp);
+	tcase_add_test(tc, test_dest_commit_replaces_old_file);
+	tcase_add_test(tc,
+	    test_dest_commit_noreplace_keeps_old_and_drops_temp);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, testutil_teardown);
 	tcase_add_test(tc, test_dest_missing_directory_is_create_enoent);
-	tcase_add_test(tc, test_dest_too_big_for_file_system_is_truncate_fault);
+	tcase_add_test(tc, test_dest_too_big_is_truncate_fault_and_no_file);
+	tcase_add_test(tc, test_dest_rename_onto_directory_is_rename_fault);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <sys/mman.h>
+
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -29,12 +31,16 @@ static struct seen seen;
 static uint64_t fail_task = UINT64_MAX;	/* fails with EIO */
 static uint64_t kill_task = UINT64_MAX;	/* worker SIGKILLs itself */
 static uint64_t intr_task = UINT64_MAX;	/* worker SIGINTs the parent */
+static uint64_t once_task = UINT64_MAX;	/* first worker to run it dies */
+static int *once;			/* shared: has once_task killed? */
 
 static int
 task(void *arg, uint64_t i, const struct engine_buf *eb, struct fault *f)
 {
 	(void)arg;
 	if (i == kill_task)
+		raise(SIGKILL);
+	if (i == once_task && __atomic_exchange_n(once, 1, __ATOMIC_SEQ_CST) == 0)
 		raise(SIGKILL);
 	if (i == intr_task) {
 		kill(getppid(), SIGINT);
@@ -152,7 +158,7 @@ START_TEST(test_pool_killed_worker_fails_its_task_only)
 }
 END_TEST
 
-START_TEST(test_pool_single_worker_killed_fails_the_rest)
+START_TEST(test_pool_single_worker_killed_twice_fails_that_task_only)
 {
 	unsigned i;
 
@@ -160,8 +166,36 @@ START_TEST(test_pool_single_worker_killed_fails_the_rest)
 	ck_assert_int_eq(run(POOL_MODE_POOL, 1, NTASKS, NULL), 0);
 	kill_task = UINT64_MAX;
 	ck_assert_uint_eq(seen.calls, NTASKS);
-	for (i = 5; i < NTASKS; i++)
-		ck_assert_int_eq(seen.fault[i].op, FAULT_KILLED);
+	for (i = 0; i < NTASKS; i++) {
+		ck_assert_uint_eq(seen.count[i], 1);
+		ck_assert_int_eq(seen.fault[i].op,
+		    i == 5 ? FAULT_KILLED : FAULT_NONE);
+	}
+}
+END_TEST
+
+START_TEST(test_pool_killed_worker_is_replaced_and_task_rerun)
+{
+	uint64_t bytes[8] = { 0 }, sum = 0;
+	unsigned i;
+
+	once = mmap(NULL, sizeof(*once), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ck_assert_ptr_ne(once, MAP_FAILED);
+	*once = 0;
+	once_task = 7;
+	ck_assert_int_eq(run(configs[_i].mode, configs[_i].jobs, NTASKS,
+	    bytes), 0);
+	once_task = UINT64_MAX;
+	ck_assert_int_eq(*once, 1);		/* it did die once */
+	ck_assert_uint_eq(seen.calls, NTASKS);
+	for (i = 0; i < NTASKS; i++) {
+		ck_assert_uint_eq(seen.count[i], 1);
+		ck_assert_int_eq(seen.fault[i].op, FAULT_NONE);
+	}
+	for (i = 0; i < configs[_i].jobs; i++)
+		sum += bytes[i];
+	ck_assert_uint_eq(sum, NTASKS * (NTASKS + 1) / 2);
 }
 END_TEST
 
@@ -201,7 +235,10 @@ pool_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_loop_test(tc, test_pool_killed_worker_fails_its_task_only,
 	    0, n);
-	tcase_add_test(tc, test_pool_single_worker_killed_fails_the_rest);
+	tcase_add_test(tc,
+	    test_pool_single_worker_killed_twice_fails_that_task_only);
+	tcase_add_loop_test(tc, test_pool_killed_worker_is_replaced_and_task_rerun,
+	    0, n);
 	tcase_add_loop_test(tc, test_pool_interrupt_stops_and_accounts_for_all,
 	    0, n);
 	suite_add_tcase(s, tc);

@@ -92,7 +92,7 @@ run "$PARCP" -j 2 --stats "$T/src" "$T/dst"
 expect_rc 0 "--stats"
 grep -Eq '^copied 3000000 bytes \(2\.86 MiB\) in [0-9.]+ s, ' "$T/out" ||
     fail "--stats: bytes line"
-grep -Eq '^files 1 copied, 0 failed; [0-9]+ ranges; jobs 2, mode pool' \
+grep -Eq '^files 1 copied, 0 failed; 0 directories; [0-9]+ tasks; jobs 2, mode pool' \
     "$T/out" || fail "--stats: files line"
 sum=$(awk '/^worker [0-9]+: [0-9]+ bytes$/ { s += $3 } END { print s }' \
     "$T/out")

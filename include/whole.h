@@ -1,0 +1,39 @@
+/*
+ * Whole-entry tasks: one worker copies a small file (or makes a symlink,
+ * FIFO or device node) from start to finish: temp, data, metadata,
+ * rename.  The parent only hears the result, so thousands of small files
+ * never funnel through it.  Worker-safe: no output, no exit.
+ */
+#ifndef PARCP_WHOLE_H
+#define PARCP_WHOLE_H
+
+#include <sys/types.h>
+
+#include <stdint.h>
+
+#include "engine.h"
+#include "fault.h"
+#include "flist.h"
+#include "opts.h"
+
+struct whole_ctx {
+	const struct flist	*fl;
+	const struct opts	*o;
+	mode_t			 umask;
+	pid_t			 owner;		/* parcp's pid, for temp names */
+};
+
+/*
+ * Copy node completely.  Returns 0 (copied), 1 (kept an existing
+ * destination: -n), or -1 with *f set and no temp file left.
+ */
+int	whole_copy(const struct whole_ctx *, uint32_t node,
+	    const struct engine_buf *, struct fault *f);
+/*
+ * Copy a regular file's data from sfd to dfd (pre-sized to size): only
+ * the data extents when the source has holes and --sparse allows.
+ */
+int	whole_data(int sfd, int dfd, off_t size, blkcnt_t blocks,
+	    const struct opts *, const struct engine_buf *, struct fault *f);
+
+#endif

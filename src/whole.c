@@ -1,0 +1,141 @@
+/*
+ * Whole-entry copies, run by a worker: the file is opened, copied into a
+ * temp file beside its final name, given its metadata, and renamed into
+ * place.  A source that changes while it is read (size or mtime differ
+ * before and after) is not copied.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <unistd.h>
+
+#include "dest.h"
+#include "extent.h"
+#include "meta.h"
+#include "whole.h"
+
+/* Does the source have holes worth keeping?  cp's test: fewer blocks. */
+static bool
+has_holes(off_t size, blkcnt_t blocks, const struct opts *o)
+{
+	return o->sparse != SPARSE_NEVER && blocks * 512 < size;
+}
+
+int
+whole_data(int sfd, int dfd, off_t size, blkcnt_t blocks,
+    const struct opts *o, const struct engine_buf *eb, struct fault *f)
+{
+	off_t pos, off, len;
+	int more;
+
+	if (!has_holes(size, blocks, o))
+		return engine_copy_fd(sfd, 0, dfd, 0, size, eb, f);
+	for (pos = 0; (more = extent_next(sfd, pos, size, &off, &len)) > 0;
+	    pos = off + len)
+		if (engine_copy_fd(sfd, off, dfd, off, len, eb, f) == -1)
+			return -1;
+	if (more == -1) {
+		fault_set(f, FAULT_SEEK);
+		return -1;
+	}
+	return 0;
+}
+
+static bool
+moved(const struct stat *a, const struct stat *b)
+{
+	return a->st_size != b->st_size ||
+	    a->st_mtim.tv_sec != b->st_mtim.tv_sec ||
+	    a->st_mtim.tv_nsec != b->st_mtim.tv_nsec;
+}
+
+/* A regular file into tmp; metadata through the open descriptor. */
+static int
+regular(const struct whole_ctx *c, const struct node *n, const char *src,
+    const char *tmp, const struct engine_buf *eb, struct fault *f)
+{
+	struct stat before, after;
+	int sfd, dfd = -1, rv = -1, nofollow = O_NOFOLLOW;
+
+	/* Operands were resolved by the walk's rules (-H, no -r). */
+	if (c->o->deref == DEREF_ALWAYS || n->parent == NODE_NONE)
+		nofollow = 0;
+	if ((sfd = open(src, O_RDONLY | O_CLOEXEC | nofollow)) == -1 ||
+	    fstat(sfd, &before) == -1) {
+		fault_set(f, FAULT_OPEN_SRC);
+		goto out;
+	}
+	if ((dfd = dest_create(tmp, before.st_size, f)) == -1)
+		goto out;
+	if (whole_data(sfd, dfd, before.st_size, before.st_blocks, c->o, eb,
+	    f) == -1)
+		goto out;
+	if (fstat(sfd, &after) == -1 || moved(&before, &after)) {
+		fault_setc(f, FAULT_CHANGED, 0);
+		goto out;
+	}
+	if (meta_apply(dfd, tmp, src, n, c->o, c->umask, f) == -1)
+		goto out;
+	rv = 0;
+out:
+	if (dfd != -1 && close(dfd) == -1 && rv == 0) {
+		fault_set(f, FAULT_CLOSE_DST);
+		rv = -1;
+	}
+	if (sfd != -1)
+		(void)close(sfd);
+	return rv;
+}
+
+/* A symlink, FIFO or device node as tmp; metadata by path. */
+static int
+special(const struct whole_ctx *c, const struct node *n, const char *src,
+    const char *tmp, struct fault *f)
+{
+	char target[PATH_MAX];
+	ssize_t len;
+
+	(void)unlink(tmp);		/* left by a worker that died */
+	if (n->type == FT_LNK) {
+		if ((len = readlink(src, target, sizeof(target) - 1)) == -1) {
+			fault_set(f, FAULT_READLINK);
+			return -1;
+		}
+		target[len] = '\0';
+		if (symlink(target, tmp) == -1) {
+			fault_set(f, FAULT_SYMLINK);
+			return -1;
+		}
+	} else if (mknod(tmp, (n->mode & S_IFMT) | 0600, n->rdev) == -1) {
+		fault_set(f, FAULT_MKNOD);
+		return -1;
+	}
+	return meta_apply(-1, tmp, src, n, c->o, c->umask, f);
+}
+
+int
+whole_copy(const struct whole_ctx *c, uint32_t node,
+    const struct engine_buf *eb, struct fault *f)
+{
+	const struct node *n = &c->fl->v[node];
+	char src[PATH_MAX], dst[PATH_MAX], tmp[PATH_MAX];
+	int rv;
+
+	if (flist_path(c->fl, node, FLIST_SRC, src, sizeof(src)) == -1 ||
+	    flist_path(c->fl, node, FLIST_DST, dst, sizeof(dst)) == -1 ||
+	    dest_tmpname(dst, c->owner, node, tmp, sizeof(tmp)) == -1) {
+		fault_set(f, FAULT_PATH);
+		return -1;
+	}
+	rv = n->type == FT_REG ? regular(c, n, src, tmp, eb, f) :
+	    special(c, n, src, tmp, f);
+	if (rv == 0 && (rv = dest_commit(tmp, dst, c->o->noclobber, f)) >= 0)
+		return rv;
+	(void)unlink(tmp);
+	return -1;
+}
