@@ -69,3 +69,61 @@ as_user() {
 done_tests() {
 	echo "$npass passed, 0 failed"
 }
+
+# make_tree DIR [NSMALL]: a fixture with every kind of entry parcp copies:
+# regular, empty, 1 MiB + 1, a 2 GiB sparse file with three data extents,
+# a read-only directory, an xattr, a POSIX ACL, hard-link groups, symlinks
+# (relative, absolute, dangling), a FIFO, a device node (as root), 100
+# levels of nesting, odd names (spaces, a newline, non-UTF-8 bytes), and
+# NSMALL (default 10000) small files.
+make_tree() {
+	local d=$1 n=${2:-10000} i deep
+	mkdir -p "$d/small" "$d/ro" "$d/links/x" "$d/odd"
+	: >"$d/empty"
+	head -c 1048577 /dev/urandom >"$d/mib"
+	truncate -s 2G "$d/sparse"
+	for off in 0 700 2047; do
+		head -c 65536 /dev/urandom |
+		    dd of="$d/sparse" bs=1M seek=$off conv=notrunc status=none
+	done
+	echo "read only" >"$d/ro/inside"
+	chmod 555 "$d/ro"
+	echo xattr >"$d/xattr"
+	setfattr -n user.parcp -v "value with spaces" "$d/xattr"
+	echo acl >"$d/acl"
+	setfacl -m u:nobody:r "$d/acl"
+	echo group >"$d/links/one"
+	ln "$d/links/one" "$d/links/x/two"
+	ln "$d/links/one" "$d/three"
+	echo pair >"$d/links/p1"
+	ln "$d/links/p1" "$d/links/p2"
+	ln -s ../mib "$d/links/rel"
+	ln -s /etc/hostname "$d/links/abs"
+	ln -s nowhere "$d/links/dangling"
+	mkfifo "$d/fifo"
+	if [ "$(id -u)" -eq 0 ]; then
+		mknod "$d/null" c 1 3
+	fi
+	deep=$d/deep
+	for i in $(seq 100); do
+		deep=$deep/d$i
+	done
+	mkdir -p "$deep"
+	echo bottom >"$deep/file"
+	echo space >"$d/odd/with space"
+	echo newline >"$d/odd/new
+line"
+	echo bytes >"$d/odd/$(printf 'bad\377\376name')"
+	for ((i = 0; i < n; i++)); do
+		printf '%d %s\n' "$i" "$d" >"$d/small/f$i"
+	done
+	touch -d '2001-02-03 04:05:06.123456789' "$d/mib" "$d/small/f1"
+	chmod 4755 "$d/mib"
+	chmod 640 "$d/small/f2"
+}
+
+# mksock PATH: a Unix socket.
+mksock() {
+	python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$1"
+}
