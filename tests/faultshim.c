@@ -3,6 +3,8 @@
  * pread/pwrite and injects one kind of fault chosen by the environment:
  *
  *   PARCP_SHIM_KILL_AT=OFF     the process reading byte OFF dies (SIGKILL)
+ *   PARCP_SHIM_KILL_ONCE=PATH  ...but only the first one: PATH is created
+ *                              as a marker (O_EXCL), later readers live
  *   PARCP_SHIM_EIO_AT=OFF      a read covering byte OFF fails with EIO
  *   PARCP_SHIM_ENOSPC_AT=OFF   a write covering byte OFF fails with ENOSPC
  *   PARCP_SHIM_SLOW_US=N       every read first sleeps N microseconds
@@ -14,6 +16,7 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -52,6 +55,21 @@ truncate_once(void)
 	(void)truncate(path, strtoll(colon + 1, NULL, 10));
 }
 
+/* With PARCP_SHIM_KILL_ONCE, only the process that makes the marker. */
+static bool
+first_kill(void)
+{
+	const char *marker = getenv("PARCP_SHIM_KILL_ONCE");
+	int fd;
+
+	if (marker == NULL)
+		return true;
+	if ((fd = open(marker, O_WRONLY | O_CREAT | O_EXCL, 0600)) == -1)
+		return false;
+	(void)close(fd);
+	return true;
+}
+
 static ssize_t
 shim_pread(const char *sym, int fd, void *buf, size_t len, off_t off)
 {
@@ -61,7 +79,7 @@ shim_pread(const char *sym, int fd, void *buf, size_t len, off_t off)
 	if (slow != NULL)
 		(void)usleep((useconds_t)atoi(slow));
 	truncate_once();
-	if (covers("PARCP_SHIM_KILL_AT", off, len))
+	if (covers("PARCP_SHIM_KILL_AT", off, len) && first_kill())
 		(void)raise(SIGKILL);
 	if (covers("PARCP_SHIM_EIO_AT", off, len)) {
 		errno = EIO;
