@@ -1,6 +1,8 @@
 /* engine: one range copied exactly, and every failure named. */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,7 +17,7 @@
 
 static char buf[65536];
 static uint64_t progress;
-static struct engine_buf eb = { buf, sizeof(buf), &progress };
+static struct engine_buf eb = { buf, sizeof(buf), &progress, false };
 
 static char *
 xs(const char *name)
@@ -38,7 +40,7 @@ make_sized(const char *path, off_t size)
 START_TEST(test_engine_copies_whole_file_with_odd_buffer)
 {
 	char *src = xs("src"), *dst = xs("dst");
-	struct engine_buf small = { buf, 1000, NULL };
+	struct engine_buf small = { buf, 1000, NULL, false };
 	struct fault f = { FAULT_NONE, 0 };
 
 	testutil_make_file(src, 123457, 1);
@@ -75,6 +77,37 @@ START_TEST(test_engine_copies_only_its_range_and_counts_progress)
 	memset(a, 0, sizeof(a));
 	ck_assert(memcmp(b, a, 4096) == 0);		/* untouched */
 	ck_assert(memcmp(b + 74097, a, sizeof(b) - 74097) == 0);
+	free(src);
+	free(dst);
+}
+END_TEST
+
+START_TEST(test_engine_holes_mode_leaves_zero_blocks_unwritten)
+{
+	char *src = xs("src"), *dst = xs("dst");
+	struct engine_buf holes = { buf, sizeof(buf), NULL, true };
+	struct fault f = { FAULT_NONE, 0 };
+	char block[4096];
+	struct stat st;
+	int fd, i;
+
+	/* data, 1 MiB of zeros, data: blocks a page or more apart */
+	ck_assert_int_ne(fd = open(src, O_WRONLY | O_CREAT, 0600), -1);
+	memset(block, 'd', sizeof(block));
+	ck_assert_int_eq(write(fd, block, sizeof(block)), sizeof(block));
+	memset(block, 0, sizeof(block));
+	for (i = 0; i < 256; i++)
+		ck_assert_int_eq(write(fd, block, sizeof(block)),
+		    sizeof(block));
+	memset(block, 'e', sizeof(block));
+	ck_assert_int_eq(write(fd, block, 100), 100);
+	close(fd);
+	make_sized(dst, 4096 + (1 << 20) + 100);
+	ck_assert_int_eq(engine_copy_range(src, 0, dst, 0, 4096 + (1 << 20) +
+	    100, &holes, &f), 0);
+	ck_assert(testutil_same(src, dst));
+	ck_assert_int_eq(stat(dst, &st), 0);
+	ck_assert_int_le(st.st_blocks, 64);	/* the zeros stayed a hole */
 	free(src);
 	free(dst);
 }
@@ -163,6 +196,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_engine_copies_whole_file_with_odd_buffer);
 	tcase_add_test(tc,
 	    test_engine_copies_only_its_range_and_counts_progress);
+	tcase_add_test(tc, test_engine_holes_mode_leaves_zero_blocks_unwritten);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");
 	tcase_add_checked_fixture(tc, testutil_setup, testutil_teardown);
