@@ -135,6 +135,67 @@ START_TEST(test_opts_help_and_version_end_the_run)
 }
 END_TEST
 
+START_TEST(test_opts_preserve_lists)
+{
+	unsigned bits;
+
+	ck_assert_int_eq(opts_parse_preserve("mode", &bits), 0);
+	ck_assert_uint_eq(bits, PRESERVE_MODE);
+	ck_assert_int_eq(opts_parse_preserve("timestamps,links,xattr", &bits),
+	    0);
+	ck_assert_uint_eq(bits, PRESERVE_TIMES | PRESERVE_LINKS |
+	    PRESERVE_XATTR);
+	ck_assert_int_eq(opts_parse_preserve("all", &bits), 0);
+	ck_assert_uint_eq(bits, PRESERVE_ALL);
+	ck_assert_int_eq(opts_parse_preserve("mode,", &bits), -1);
+	ck_assert_int_eq(opts_parse_preserve("mod", &bits), -1);
+	ck_assert_int_eq(opts_parse_preserve("", &bits), -1);
+}
+END_TEST
+
+START_TEST(test_opts_archive_and_friends)
+{
+	const char *a[] = { "parcp", "-a", "s", "d", NULL };
+	const char *p[] = { "parcp", "-rp", "--sparse=always", "-nL", "s",
+	    "d", NULL };
+	const char *t[] = { "parcp", "-t", "dir", "s1", "s2", NULL };
+	struct opts o;
+
+	ck_assert_int_eq(parse(&o, 4, a), OPTS_OK);
+	ck_assert(o.recursive);
+	ck_assert_uint_eq(o.preserve, PRESERVE_ALL);
+	ck_assert_int_eq(o.deref, DEREF_NEVER);
+	ck_assert(o.xattr_quiet);
+	ck_assert_int_eq(parse(&o, 6, p), OPTS_OK);
+	ck_assert(o.recursive && o.noclobber);
+	ck_assert_uint_eq(o.preserve, PRESERVE_MODE | PRESERVE_OWNER |
+	    PRESERVE_TIMES);
+	ck_assert_int_eq(o.sparse, SPARSE_ALWAYS);
+	ck_assert_int_eq(o.deref, DEREF_ALWAYS);
+	ck_assert_int_eq(parse(&o, 5, t), OPTS_OK);
+	ck_assert_str_eq(o.target, "dir");
+	ck_assert_int_eq(o.npaths, 2);
+}
+END_TEST
+
+static const char *bad3[][6] = {
+	{ "parcp", "-t", "d", "-T", "a", "b" },
+	{ "parcp", "-T", "a", "b", "c", NULL },
+	{ "parcp", "--preserve=bogus", "a", "b", NULL, NULL },
+	{ "parcp", "--sparse=sometimes", "a", "b", NULL, NULL },
+};
+
+START_TEST(test_opts_tree_usage_errors)
+{
+	struct opts o;
+	int argc = 0;
+
+	while (argc < 6 && bad3[_i][argc] != NULL)
+		argc++;
+	ck_assert_int_eq(parse(&o, argc, bad3[_i]), OPTS_USAGE);
+}
+END_TEST
+
 static Suite *
 opts_suite(void)
 {
@@ -152,6 +213,10 @@ opts_suite(void)
 	    sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, test_opts_missing_operands);
 	tcase_add_test(tc, test_opts_help_and_version_end_the_run);
+	tcase_add_test(tc, test_opts_preserve_lists);
+	tcase_add_test(tc, test_opts_archive_and_friends);
+	tcase_add_loop_test(tc, test_opts_tree_usage_errors, 0,
+	    sizeof(bad3) / sizeof(bad3[0]));
 	suite_add_tcase(s, tc);
 	return s;
 }
