@@ -15,11 +15,9 @@
 # go to bench/results/.  Never run by make check.
 set -euo pipefail
 
-PARCP=${PARCP:-./parcp}
-RUNS=${RUNS:-7}
 SIZE=${SIZE:-1G}
 EXTRA=${EXTRA:-}
-here=$(cd "$(dirname "$0")" && pwd)
+. "$(dirname "$0")/lib.sh"
 [ "$#" -gt 0 ] || set -- /dev/shm /var/tmp
 
 configs=("cp" "parcp -j 1" "parcp -j 2" "parcp -j 4"
@@ -29,30 +27,8 @@ for e in $EXTRA; do
 	configs+=("parcp -j 2 ${e//+/ }")
 done
 
-median() {
-	sort -g | awk '{ v[NR] = $1 } END {
-	    if (NR % 2) print v[(NR + 1) / 2];
-	    else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-# timed CONFIG SRC DST: "wall cpu" of one run; a failed run stops all.
-timed() {
-	local cmd=$1 t
-	cmd=${cmd/#parcp/$PARCP}
-	t=$( { TIMEFORMAT='%R %U %S'; time $cmd "$2" "$3" 2>/dev/null; } \
-	    2>&1 ) || { echo "bench: '$cmd' failed" >&2; exit 1; }
-	awk '{ printf "%s %.3f\n", $1, $2 + $3 }' <<<"$t"
-}
-
-machine() {
-	echo "- CPU: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) online"
-	echo "- memory: $(free -g | awk '/^Mem:/ { print $2 }') GiB;" \
-	    "kernel $(uname -r)"
-	echo "- parcp $("$PARCP" --version | cut -d' ' -f2), $(date -u +%F)"
-}
-
 bench_dir() {
-	local dir=$1 fs src dst out r c i res
+	local dir=$1 fs src dst out r i cmd
 	fs=$(stat -f -c %T "$dir")
 	src=$dir/parcp-bench.src
 	dst=$dir/parcp-bench.dst
@@ -63,7 +39,8 @@ bench_dir() {
 		for i in "${!configs[@]}"; do
 			rm -f "$dst"
 			[ "$fs" = tmpfs ] || sync
-			res=$(timed "${configs[$i]}" "$src" "$dst")
+			cmd=${configs[$i]/#parcp/$PARCP}
+			res=$(timed $cmd "$src" "$dst")
 			[ "$r" -eq 0 ] || echo "$i $res" >>"$out"
 		done
 		printf '.' >&2
@@ -71,25 +48,12 @@ bench_dir() {
 	echo >&2
 	cmp "$src" "$dst" || { echo "bench: copy differs" >&2; exit 1; }
 	rm -f "$src" "$dst"
-
-	echo "### $SIZE file on $dir ($fs), median of $RUNS paired runs"
-	echo
-	echo "| command | wall s | user+sys s | cp wall / wall |"
-	echo "|---|---:|---:|---:|"
-	local cpw w cpu
-	cpw=$(awk '$1 == 0 { print $2 }' "$out" | median)
-	for i in "${!configs[@]}"; do
-		w=$(awk -v i="$i" '$1 == i { print $2 }' "$out" | median)
-		cpu=$(awk -v i="$i" '$1 == i { print $3 }' "$out" | median)
-		printf '| `%s` | %.3f | %.3f | %.2f |\n' "${configs[$i]}" "$w" \
-		    "$cpu" "$(awk -v a="$cpw" -v b="$w" 'BEGIN { print a / b }')"
-	done
-	echo
+	table "$SIZE file on $dir ($fs)" "$out" "${configs[@]}"
 	rm -f "$out"
 }
 
-mkdir -p "$here/results"
-report="$here/results/$(date -u +%Y%m%dT%H%M%S).md"
+mkdir -p "$BENCH_DIR/results"
+report="$BENCH_DIR/results/$(date -u +%Y%m%dT%H%M%S).md"
 {
 	echo "## parcp bench"
 	echo

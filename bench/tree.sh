@@ -1,0 +1,94 @@
+#!/bin/bash
+# bench/tree.sh: copying trees, parcp against cp -r, cp -a, tar | tar and
+# rsync -a, in DIR (default /dev/shm: the CPU and metadata path).
+#
+#   bench/tree.sh [DIR]
+#   env: PARCP=./parcp RUNS=7 WHICH="small large"
+#
+#   small  20,000 files of 1-64 KiB in 20 x 20 nested directories
+#   large  1,000 files of 1-8 MiB in 10 directories
+#
+# Paired rounds as in run.sh: each configuration once per round, in turn;
+# one warm-up round not counted; the previous copy deleted just before each
+# run.  Every copy is checked against the source (diff -r) once.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+DIR=${1:-/dev/shm}
+WHICH=${WHICH:-small large}
+
+configs=("cp -r" "cp -a" "tar | tar" "rsync -a" "parcp -a -j 1"
+    "parcp -a -j 2" "parcp -a -j 4" "parcp -a -j 1 --mode=fork"
+    "parcp -a -j 2 --mode=fork" "parcp -a -j 4 --mode=fork")
+
+# gen KIND ROOT: the workload, from a seeded generator (repeatable).
+gen() {
+	python3 - "$1" "$2" <<'PY'
+import os, random, sys
+kind, root = sys.argv[1], sys.argv[2]
+rnd = random.Random(42)
+pool = os.urandom(8 << 20)
+if kind == "small":
+    dirs, per, lo, hi = [f"d{i}/e{j}" for i in range(20) for j in range(20)], 50, 1 << 10, 64 << 10
+else:
+    dirs, per, lo, hi = [f"d{i}" for i in range(10)], 100, 1 << 20, 8 << 20
+for d in dirs:
+    os.makedirs(os.path.join(root, d))
+    for k in range(per):
+        size = rnd.randint(lo, hi)
+        off = rnd.randint(0, len(pool) - size)
+        with open(os.path.join(root, d, f"f{k}"), "wb") as f:
+            f.write(pool[off:off + size])
+PY
+}
+
+# copy CONFIG SRC DST
+copy() {
+	case $1 in
+	"tar | tar")
+		mkdir "$3"
+		tar -C "$2" -cf - . | tar -C "$3" -xf -
+		;;
+	parcp*)
+		${1/#parcp/$PARCP} "$2" "$3"
+		;;
+	*)
+		$1 "$2" "$3"
+		;;
+	esac
+}
+
+bench_tree() {
+	local kind=$1 src=$DIR/parcp-tree.src dst=$DIR/parcp-tree.dst out r i
+	out=$(mktemp)
+	rm -rf "$src" "$dst"
+	gen "$kind" "$src"
+	sync
+	for ((r = 0; r <= RUNS; r++)); do
+		for i in "${!configs[@]}"; do
+			rm -rf "$dst"
+			res=$(timed copy "${configs[$i]}" "$src" "$dst")
+			[ "$r" -eq 0 ] || echo "$i $res" >>"$out"
+			[ "$r" -ne 1 ] || diff -r "$src" "$dst" >/dev/null ||
+			    { echo "bench: ${configs[$i]}: differs" >&2; exit 1; }
+		done
+		printf '.' >&2
+	done
+	echo >&2
+	rm -rf "$src" "$dst"
+	table "$kind tree on $DIR ($(stat -f -c %T "$DIR"))" "$out" \
+	    "${configs[@]}"
+	rm -f "$out"
+}
+
+mkdir -p "$BENCH_DIR/results"
+report="$BENCH_DIR/results/tree-$(date -u +%Y%m%dT%H%M%S).md"
+{
+	echo "## parcp tree bench"
+	echo
+	machine
+	echo
+	for w in $WHICH; do
+		bench_tree "$w"
+	done
+} | tee "$report"
+echo "written to $report" >&2
