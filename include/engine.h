@@ -33,6 +33,12 @@ struct engine_buf {
 int	engine_copy_range(const char *src, off_t soff, const char *dst,
 	    off_t doff, off_t len, const struct engine_buf *,
 	    struct fault *f);
+/*
+ * Close dfd and sfd (either may be -1) at the end of a copy that returns
+ * rv: a failed close of the destination (a late write error, on NFS say)
+ * turns success into -1 with FAULT_CLOSE_DST.  Returns the final rv.
+ */
+int	engine_close(int sfd, int dfd, int rv, struct fault *f);
 /* The same on open descriptors. */
 int	engine_copy_fd(int sfd, off_t soff, int dfd, off_t doff, off_t len,
 	    const struct engine_buf *, struct fault *f);

@@ -102,6 +102,12 @@ engine_copy_range(const char *src, off_t soff, const char *dst, off_t doff,
 		goto out;
 	rv = 0;
 out:
+	return engine_close(sfd, dfd, rv, f);
+}
+
+int
+engine_close(int sfd, int dfd, int rv, struct fault *f)
+{
 	if (dfd != -1 && close(dfd) == -1 && rv == 0) {
 		fault_set(f, FAULT_CLOSE_DST);
 		rv = -1;

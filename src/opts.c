@@ -81,7 +81,7 @@ static const struct optdef {
 	{ "jobs", 'j', "N", false, set_jobs,
 	    "number of workers, 1..1024 (default: online CPUs)" },
 	{ "mode", OPT_MODE, "MODE", false, set_mode,
-	    "pool (default): workers pull ranges; fork: child each" },
+	    "pool (default): N workers pull tasks; or fork" },
 	{ "chunk-size", OPT_CHUNK, "SIZE", false, set_chunk,
 	    "range size (default: auto, 1M..16M)" },
 	{ "buffer-size", OPT_BUFSZ, "SIZE", false, set_bufsz,

@@ -83,13 +83,7 @@ regular(const struct whole_ctx *c, const struct node *n, const char *src,
 		goto out;
 	rv = 0;
 out:
-	if (dfd != -1 && close(dfd) == -1 && rv == 0) {
-		fault_set(f, FAULT_CLOSE_DST);
-		rv = -1;
-	}
-	if (sfd != -1)
-		(void)close(sfd);
-	return rv;
+	return engine_close(sfd, dfd, rv, f);
 }
 
 /* A symlink, FIFO or device node as tmp; metadata by path. */

@@ -26,44 +26,27 @@ after_failure() {
 	pass
 }
 
+# Each case: the fault to inject | the source | the one stderr line.
+# "moving" is a fresh copy of src each time, shrunk or grown by the shim.
+cases=(
+	"PARCP_SHIM_EIO_AT=5000000|src|^parcp: $T/src: read: Input/output error\$"
+	"PARCP_SHIM_ENOSPC_AT=7000000|src|^parcp: $T/old: write: No space left on device\$"
+	"PARCP_SHIM_KILL_AT=3000000|src|^parcp: $T/src: worker killed by signal 9 \\(Killed\\)\$"
+	"PARCP_SHIM_TRUNCATE=$T/moving:1000000|moving|^parcp: $T/moving: file (shrank|changed) while being copied\$"
+	"PARCP_SHIM_TRUNCATE=$T/moving:9000000|moving|^parcp: $T/moving: file changed while being copied\$"
+)
 for mode in pool fork; do
 	for j in 1 3; do
-		what="read EIO $mode -j $j"
-		shim PARCP_SHIM_EIO_AT=5000000 -j $j --mode=$mode \
-		    --chunk-size=1M "$T/src" "$T/old"
-		expect_rc 1 "$what"
-		expect_err "^parcp: $T/src: read: Input/output error$"
-		after_failure "$what"
-
-		what="write ENOSPC $mode -j $j"
-		shim PARCP_SHIM_ENOSPC_AT=7000000 -j $j --mode=$mode \
-		    --chunk-size=1M "$T/src" "$T/old"
-		expect_rc 1 "$what"
-		expect_err "^parcp: $T/old: write: No space left on device$"
-		after_failure "$what"
-
-		what="worker killed $mode -j $j"
-		shim PARCP_SHIM_KILL_AT=3000000 -j $j --mode=$mode \
-		    --chunk-size=1M "$T/src" "$T/old"
-		expect_rc 1 "$what"
-		expect_err "^parcp: $T/src: worker killed by signal 9 \(Killed\)$"
-		after_failure "$what"
-
-		what="source shrinks $mode -j $j"
-		cp "$T/src" "$T/moving"
-		shim PARCP_SHIM_TRUNCATE="$T/moving:1000000" -j $j \
-		    --mode=$mode --chunk-size=1M "$T/moving" "$T/old"
-		expect_rc 1 "$what"
-		expect_err "^parcp: $T/moving: file (shrank|changed) while being copied$"
-		after_failure "$what"
-
-		what="source grows $mode -j $j"
-		cp "$T/src" "$T/moving"
-		shim PARCP_SHIM_TRUNCATE="$T/moving:9000000" -j $j \
-		    --mode=$mode --chunk-size=1M "$T/moving" "$T/old"
-		expect_rc 1 "$what"
-		expect_err "^parcp: $T/moving: file changed while being copied$"
-		after_failure "$what"
+		for c in "${cases[@]}"; do
+			IFS='|' read -r fault from msg <<<"$c"
+			what="$fault $mode -j $j"
+			cp "$T/src" "$T/moving"
+			shim "$fault" -j $j --mode=$mode --chunk-size=1M \
+			    "$T/$from" "$T/old"
+			expect_rc 1 "$what"
+			expect_err "$msg"
+			after_failure "$what"
+		done
 	done
 done
 
