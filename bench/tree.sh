@@ -48,6 +48,9 @@ copy() {
 		mkdir "$3"
 		tar -C "$2" -cf - . | tar -C "$3" -xf -
 		;;
+	rsync*)
+		$1 "$2/" "$3"		# the contents, as cp SRC DST makes them
+		;;
 	parcp*)
 		${1/#parcp/$PARCP} "$2" "$3"
 		;;
