@@ -1,6 +1,11 @@
 /*
  * Engines move the bytes of one range.  Worker-safe: no output, no exit;
  * failures are recorded in a struct fault at the failing call.
+ *
+ * pread/pwrite is the portable core; copy_file_range(2) copies in the
+ * kernel; reflink (FICLONERANGE) shares blocks on file systems that can.
+ * Each falls back down that chain when the file system says no, so any
+ * engine works anywhere.
  */
 #ifndef PARCP_ENGINE_H
 #define PARCP_ENGINE_H
@@ -16,31 +21,47 @@
 /* Alignment of I/O buffers: a page, which also suits O_DIRECT. */
 #define ENGINE_ALIGN		4096
 
-/* A worker's buffer and the shared counter its progress is added to. */
+enum engine_kind {
+	ENGINE_AUTO,		/* per file pair, by destination file system */
+	ENGINE_PREAD,
+	ENGINE_CFR,		/* copy_file_range(2) */
+	ENGINE_REFLINK,		/* ioctl FICLONERANGE */
+	ENGINE_NKINDS
+};
+
+/* A worker's buffer, its progress counter, and how to copy. */
 struct engine_buf {
 	char		*buf;
 	size_t		 size;
 	uint64_t	*progress;	/* may be NULL */
 	bool		 holes;		/* skip all-zero blocks: the
 					   destination is pre-sized */
+	int		 kind;		/* enum engine_kind asked for */
+	bool		 direct;	/* O_DIRECT where alignment allows */
+	bool		 nocache;	/* drop the pages behind the copy */
 };
 
+/* "pread", "copy_file_range"...; NULL for a bad kind. */
+const char	*engine_name(int kind);
+/* The kind named name, or -1. */
+int		 engine_parse(const char *name);
 /*
- * Copy len bytes from src at soff into the existing file dst at doff, with
- * pread/pwrite.  dst is opened without O_TRUNC: other workers fill its other
- * ranges.  Returns 0, or -1 with *f set (FAULT_SHRANK if src ends early).
+ * Copy len bytes from src at soff into the existing file dst at doff.  dst
+ * is opened without O_TRUNC: other workers fill its other ranges.  Returns
+ * the engine kind that did the copy (>= 1), or -1 with *f set
+ * (FAULT_SHRANK if src ends early).
  */
 int	engine_copy_range(const char *src, off_t soff, const char *dst,
 	    off_t doff, off_t len, const struct engine_buf *,
 	    struct fault *f);
+/* The same on open descriptors. */
+int	engine_copy_fd(int sfd, off_t soff, int dfd, off_t doff, off_t len,
+	    const struct engine_buf *, struct fault *f);
 /*
  * Close dfd and sfd (either may be -1) at the end of a copy that returns
  * rv: a failed close of the destination (a late write error, on NFS say)
  * turns success into -1 with FAULT_CLOSE_DST.  Returns the final rv.
  */
 int	engine_close(int sfd, int dfd, int rv, struct fault *f);
-/* The same on open descriptors. */
-int	engine_copy_fd(int sfd, off_t soff, int dfd, off_t doff, off_t len,
-	    const struct engine_buf *, struct fault *f);
 
 #endif

@@ -36,6 +36,7 @@ enum fault_op {
 	FAULT_MKDIR,
 	FAULT_LINK,		/* make a hard link to the group's first copy */
 	FAULT_PATH,		/* build the path: ENAMETOOLONG */
+	FAULT_COPY,		/* copy_file_range or FICLONERANGE */
 	FAULT_NOP		/* sentinel: number of ops */
 };
 

@@ -38,6 +38,7 @@ struct node {
 	uint8_t		 state;		/* enum nstate */
 	bool		 split;		/* ranges, with a temp made by the parent */
 	bool		 existed;	/* directory that was already there */
+	uint8_t		 engine;	/* files: the engine that copied it */
 	mode_t		 mode;
 	uid_t		 uid;
 	gid_t		 gid;

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "engine.h"
 #include "pool.h"
 
 #define OPTS_BUFSZ_DEFAULT	((size_t)1 << 20)
@@ -47,6 +48,9 @@ struct opts {
 	bool		 update;	/* -u */
 	bool		 force;		/* -f */
 	enum sparse	 sparse;
+	int		 engine;	/* enum engine_kind */
+	bool		 direct;
+	bool		 nocache;
 	const char	*target;	/* -t DIR */
 	bool		 no_target;	/* -T */
 	char	       **paths;		/* SOURCE... [DEST] */

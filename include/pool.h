@@ -44,7 +44,8 @@ struct pool_job {
 	enum pool_mode	 mode;
 	unsigned	 jobs;		/* 1..POOL_MAX */
 	size_t		 bufsz;		/* each worker's buffer */
-	bool		 holes;		/* engine_buf.holes for the workers */
+	struct engine_buf how;		/* the workers' engine settings;
+					   buf, size, progress are theirs */
 	uint64_t	 ntasks;
 	pool_task_cb	*task;
 	pool_result_cb	*result;

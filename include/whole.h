@@ -23,15 +23,20 @@ struct whole_ctx {
 	pid_t			 owner;		/* parcp's pid, for temp names */
 };
 
+/* whole_copy's result bit: -n kept an existing destination. */
+#define WHOLE_KEPT	0x100
+
 /*
- * Copy node completely.  Returns 0 (copied), 1 (kept an existing
- * destination: -n), or -1 with *f set and no temp file left.
+ * Copy node completely.  Returns the engine kind that copied a file's data
+ * (0 for other kinds of entry), or WHOLE_KEPT, or -1 with *f set and no
+ * temp file left.
  */
 int	whole_copy(const struct whole_ctx *, uint32_t node,
 	    const struct engine_buf *, struct fault *f);
 /*
  * Copy a regular file's data from sfd to dfd (pre-sized to size): only
  * the data extents when the source has holes and --sparse allows.
+ * Returns the engine kind used last, or -1 with *f set.
  */
 int	whole_data(int sfd, int dfd, off_t size, blkcnt_t blocks,
 	    const struct opts *, const struct engine_buf *, struct fault *f);

@@ -97,7 +97,12 @@ copied(struct copy *c, uint32_t node, int kept)
 		return;
 	c->st->files++;
 	c->st->bytes += (uint64_t)n->size;
-	if (c->o->verbose > 0 && paths(c, node, &f) == 0)
+	if (c->o->verbose == 0 || paths(c, node, &f) == -1)
+		return;
+	if (n->type == FT_REG)
+		printf("'%s' -> '%s' (%s)\n", c->src, c->dst,
+		    engine_name(n->engine));
+	else
 		printf("'%s' -> '%s'\n", c->src, c->dst);
 }
 
@@ -302,7 +307,8 @@ whole_done(struct copy *c, const struct result *res, uint32_t node)
 	struct fault f;
 
 	if (res->fault.op == FAULT_NONE) {
-		copied(c, node, res->rv == 1);
+		c->fl->v[node].engine = (uint8_t)(res->rv & 0xff);
+		copied(c, node, res->rv & WHOLE_KEPT);
 		return;
 	}
 	/* A worker that died may have left its temp file. */
@@ -330,6 +336,8 @@ result(void *arg, const struct result *res)
 	}
 	if (res->fault.op != FAULT_NONE && n->fault.op == FAULT_NONE)
 		n->fault = res->fault;
+	else if (res->fault.op == FAULT_NONE)
+		n->engine = (uint8_t)res->rv;
 	if (--n->pending == 0)
 		finish_split(c, r->file);
 }
@@ -437,7 +445,10 @@ copy_run(const struct opts *o, struct flist *fl, struct copy_stats *st)
 	job.mode = o->mode;
 	job.jobs = o->jobs;
 	job.bufsz = o->bufsz;
-	job.holes = o->sparse == SPARSE_ALWAYS;
+	job.how.holes = o->sparse == SPARSE_ALWAYS;
+	job.how.kind = o->engine;
+	job.how.direct = o->direct;
+	job.how.nocache = o->nocache;
 	job.ntasks = c->plan.nranges;
 	job.task = task;
 	job.result = result;

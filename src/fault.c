@@ -47,6 +47,7 @@ static const struct {
 	[FAULT_MKDIR] =		{ "mkdir", true, R_ERRNO },
 	[FAULT_LINK] =		{ "link", true, R_ERRNO },
 	[FAULT_PATH] =		{ "path", false, R_ERRNO },
+	[FAULT_COPY] =		{ "copy", true, R_ERRNO },
 };
 
 void

@@ -20,7 +20,7 @@
 
 enum {
 	OPT_MODE = 256, OPT_CHUNK, OPT_BUFSZ, OPT_STATS, OPT_VERSION,
-	OPT_PRESERVE, OPT_SPARSE
+	OPT_PRESERVE, OPT_SPARSE, OPT_ENGINE, OPT_DIRECT, OPT_NOCACHE
 };
 
 static int	set_jobs(struct opts *, const char *);
@@ -42,6 +42,9 @@ static int	set_force(struct opts *, const char *);
 static int	set_sparse(struct opts *, const char *);
 static int	set_target(struct opts *, const char *);
 static int	set_no_target(struct opts *, const char *);
+static int	set_engine(struct opts *, const char *);
+static int	set_direct(struct opts *, const char *);
+static int	set_nocache(struct opts *, const char *);
 
 static const struct optdef {
 	const char	*name;
@@ -86,6 +89,12 @@ static const struct optdef {
 	    "range size (default: auto, 1M..16M)" },
 	{ "buffer-size", OPT_BUFSZ, "SIZE", false, set_bufsz,
 	    "each worker's I/O buffer (default: 1M)" },
+	{ "engine", OPT_ENGINE, "ENGINE", false, set_engine,
+	    "auto, pread, copy_file_range or reflink" },
+	{ "direct", OPT_DIRECT, NULL, false, set_direct,
+	    "O_DIRECT I/O, bypassing the page cache" },
+	{ "nocache", OPT_NOCACHE, NULL, false, set_nocache,
+	    "drop the copied pages from the cache as it goes" },
 	{ "verbose", 'v', NULL, false, set_verbose,
 	    "print each file; -vv: each range and its worker" },
 	{ "stats", OPT_STATS, NULL, false, set_stats,
@@ -398,6 +407,33 @@ set_no_target(struct opts *o, const char *arg)
 {
 	(void)arg;
 	o->no_target = true;
+	return 0;
+}
+
+static int
+set_engine(struct opts *o, const char *arg)
+{
+	if ((o->engine = engine_parse(arg)) == -1) {
+		warnx("invalid engine '%s': expected auto, pread, "
+		    "copy_file_range or reflink", arg);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+set_direct(struct opts *o, const char *arg)
+{
+	(void)arg;
+	o->direct = true;
+	return 0;
+}
+
+static int
+set_nocache(struct opts *o, const char *arg)
+{
+	(void)arg;
+	o->nocache = true;
 	return 0;
 }
 

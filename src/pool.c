@@ -148,10 +148,10 @@ worker(struct pool *p, unsigned lane, uint64_t task)
 	(void)close(p->rfd);
 	if (posix_memalign(&buf, ENGINE_ALIGN, job->bufsz) != 0)
 		_exit(WORKER_EXIT_NOMEM);
+	eb = job->how;
 	eb.buf = buf;
 	eb.size = job->bufsz;
 	eb.progress = &p->sh->lane[lane].bytes;
-	eb.holes = job->holes;
 	if (task != NO_TASK)		/* fork mode, or a retry */
 		run_one(p, lane, task, &eb);
 	if (job->mode == POOL_MODE_POOL)

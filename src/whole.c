@@ -31,19 +31,20 @@ whole_data(int sfd, int dfd, off_t size, blkcnt_t blocks,
     const struct opts *o, const struct engine_buf *eb, struct fault *f)
 {
 	off_t pos, off, len;
-	int more;
+	int more, kind = ENGINE_PREAD;
 
 	if (!has_holes(size, blocks, o))
 		return engine_copy_fd(sfd, 0, dfd, 0, size, eb, f);
 	for (pos = 0; (more = extent_next(sfd, pos, size, &off, &len)) > 0;
 	    pos = off + len)
-		if (engine_copy_fd(sfd, off, dfd, off, len, eb, f) == -1)
+		if ((kind = engine_copy_fd(sfd, off, dfd, off, len, eb, f)) ==
+		    -1)
 			return -1;
 	if (more == -1) {
 		fault_set(f, FAULT_SEEK);
 		return -1;
 	}
-	return 0;
+	return kind;
 }
 
 static bool
@@ -60,20 +61,23 @@ regular(const struct whole_ctx *c, const struct node *n, const char *src,
     const char *tmp, const struct engine_buf *eb, struct fault *f)
 {
 	struct stat before, after;
-	int sfd, dfd = -1, rv = -1, nofollow = O_NOFOLLOW;
+	int sfd, dfd = -1, rv = -1, kind, nofollow = O_NOFOLLOW;
+	int direct = eb->direct ? O_DIRECT : 0;
 
 	/* Operands were resolved by the walk's rules (-H, no -r). */
 	if (c->o->deref == DEREF_ALWAYS || n->parent == NODE_NONE)
 		nofollow = 0;
-	if ((sfd = open(src, O_RDONLY | O_CLOEXEC | nofollow)) == -1 ||
+	if ((sfd = open(src, O_RDONLY | O_CLOEXEC | nofollow | direct)) == -1 ||
 	    fstat(sfd, &before) == -1) {
 		fault_set(f, FAULT_OPEN_SRC);
 		goto out;
 	}
 	if ((dfd = dest_create(tmp, before.st_size, f)) == -1)
 		goto out;
-	if (whole_data(sfd, dfd, before.st_size, before.st_blocks, c->o, eb,
-	    f) == -1)
+	if (direct)	/* best effort: copy_rw falls back if refused */
+		(void)fcntl(dfd, F_SETFL, fcntl(dfd, F_GETFL) | O_DIRECT);
+	if ((kind = whole_data(sfd, dfd, before.st_size, before.st_blocks,
+	    c->o, eb, f)) == -1)
 		goto out;
 	if (fstat(sfd, &after) == -1 || moved(&before, &after)) {
 		fault_setc(f, FAULT_CHANGED, 0);
@@ -81,7 +85,7 @@ regular(const struct whole_ctx *c, const struct node *n, const char *src,
 	}
 	if (meta_apply(dfd, tmp, src, n, c->o, c->umask, f) == -1)
 		goto out;
-	rv = 0;
+	rv = kind;
 out:
 	return engine_close(sfd, dfd, rv, f);
 }
@@ -118,7 +122,7 @@ whole_copy(const struct whole_ctx *c, uint32_t node,
 {
 	const struct node *n = &c->fl->v[node];
 	char src[PATH_MAX], dst[PATH_MAX], tmp[PATH_MAX];
-	int rv;
+	int rv, kept;
 
 	if (flist_path(c->fl, node, FLIST_SRC, src, sizeof(src)) == -1 ||
 	    flist_path(c->fl, node, FLIST_DST, dst, sizeof(dst)) == -1 ||
@@ -128,8 +132,9 @@ whole_copy(const struct whole_ctx *c, uint32_t node,
 	}
 	rv = n->type == FT_REG ? regular(c, n, src, tmp, eb, f) :
 	    special(c, n, src, tmp, f);
-	if (rv == 0 && (rv = dest_commit(tmp, dst, c->o->noclobber, f)) >= 0)
-		return rv;
+	if (rv >= 0 && (kept = dest_commit(tmp, dst, c->o->noclobber, f)) >=
+	    0)
+		return kept ? WHOLE_KEPT : rv;
 	(void)unlink(tmp);
 	return -1;
 }

@@ -17,7 +17,8 @@
 
 static char buf[65536];
 static uint64_t progress;
-static struct engine_buf eb = { buf, sizeof(buf), &progress, false };
+static struct engine_buf eb = { buf, sizeof(buf), &progress, false,
+    ENGINE_PREAD, false, false };
 
 static char *
 xs(const char *name)
@@ -40,13 +41,14 @@ make_sized(const char *path, off_t size)
 START_TEST(test_engine_copies_whole_file_with_odd_buffer)
 {
 	char *src = xs("src"), *dst = xs("dst");
-	struct engine_buf small = { buf, 1000, NULL, false };
+	struct engine_buf small = { buf, 1000, NULL, false, ENGINE_PREAD,
+	    false, false };
 	struct fault f = { FAULT_NONE, 0 };
 
 	testutil_make_file(src, 123457, 1);
 	make_sized(dst, 123457);
 	ck_assert_int_eq(engine_copy_range(src, 0, dst, 0, 123457, &small, &f),
-	    0);
+	    ENGINE_PREAD);
 	ck_assert_int_eq(f.op, FAULT_NONE);
 	ck_assert(testutil_same(src, dst));
 	free(src);
@@ -65,7 +67,7 @@ START_TEST(test_engine_copies_only_its_range_and_counts_progress)
 	make_sized(dst, sizeof(a));
 	progress = 0;
 	ck_assert_int_eq(engine_copy_range(src, 4096, dst, 4096, 70001, &eb,
-	    &f), 0);
+	    &f), ENGINE_PREAD);
 	ck_assert_uint_eq(progress, 70001);
 	fp = fopen(src, "r");
 	ck_assert_uint_eq(fread(a, 1, sizeof(a), fp), sizeof(a));
@@ -85,7 +87,8 @@ END_TEST
 START_TEST(test_engine_holes_mode_leaves_zero_blocks_unwritten)
 {
 	char *src = xs("src"), *dst = xs("dst");
-	struct engine_buf holes = { buf, sizeof(buf), NULL, true };
+	struct engine_buf holes = { buf, sizeof(buf), NULL, true, ENGINE_AUTO,
+	    false, false };
 	struct fault f = { FAULT_NONE, 0 };
 	char block[4096];
 	struct stat st;
@@ -104,12 +107,75 @@ START_TEST(test_engine_holes_mode_leaves_zero_blocks_unwritten)
 	close(fd);
 	make_sized(dst, 4096 + (1 << 20) + 100);
 	ck_assert_int_eq(engine_copy_range(src, 0, dst, 0, 4096 + (1 << 20) +
-	    100, &holes, &f), 0);
+	    100, &holes, &f), ENGINE_PREAD);	/* holes: pread only */
 	ck_assert(testutil_same(src, dst));
 	ck_assert_int_eq(stat(dst, &st), 0);
 	ck_assert_int_le(st.st_blocks, 64);	/* the zeros stayed a hole */
 	free(src);
 	free(dst);
+}
+END_TEST
+
+/* Every engine, and --direct and --nocache, copy ranges exactly, also
+ * at odd offsets and lengths, falling back where the file system says no. */
+START_TEST(test_engine_every_engine_copies_odd_ranges)
+{
+	static const struct {
+		int	kind;
+		bool	direct, nocache;
+	} how[] = {
+		{ ENGINE_AUTO, false, false }, { ENGINE_PREAD, false, false },
+		{ ENGINE_CFR, false, false }, { ENGINE_REFLINK, false, false },
+		{ ENGINE_PREAD, true, false }, { ENGINE_CFR, false, true },
+		{ ENGINE_AUTO, true, true },
+	};
+	struct engine_buf e = { buf, sizeof(buf), &progress, false,
+	    how[_i].kind, how[_i].direct, how[_i].nocache };
+	char *src = xs("src"), *dst = xs("dst");
+	struct fault f = { FAULT_NONE, 0 };
+	off_t size = 3 * 1048576 + 4097, mid = 1048576 + 12345;
+	int kind;
+
+	testutil_make_file(src, size, 9);
+	make_sized(dst, size);
+	progress = 0;
+	ck_assert_int_ne(kind = engine_copy_range(src, mid, dst, mid,
+	    size - mid, &e, &f), -1);
+	ck_assert_int_ne(kind = engine_copy_range(src, 0, dst, 0, mid, &e,
+	    &f), -1);
+	ck_assert_int_ge(kind, ENGINE_PREAD);
+	ck_assert_int_lt(kind, ENGINE_NKINDS);
+	ck_assert(testutil_same(src, dst));
+	ck_assert_uint_eq(progress, (uint64_t)size);
+	free(src);
+	free(dst);
+}
+END_TEST
+
+START_TEST(test_engine_copy_file_range_reports_shrank_source)
+{
+	struct engine_buf e = { buf, sizeof(buf), NULL, false, ENGINE_CFR,
+	    false, false };
+	char *src = xs("src"), *dst = xs("dst");
+	struct fault f = { FAULT_NONE, 0 };
+
+	testutil_make_file(src, 5000, 1);
+	make_sized(dst, 10000);
+	ck_assert_int_eq(engine_copy_range(src, 0, dst, 0, 10000, &e, &f), -1);
+	ck_assert_int_eq(f.op, FAULT_SHRANK);
+	free(src);
+	free(dst);
+}
+END_TEST
+
+START_TEST(test_engine_names_round_trip)
+{
+	int k;
+
+	for (k = 0; k < ENGINE_NKINDS; k++)
+		ck_assert_int_eq(engine_parse(engine_name(k)), k);
+	ck_assert_int_eq(engine_parse("sendfile"), -1);
+	ck_assert_ptr_null(engine_name(ENGINE_NKINDS));
 }
 END_TEST
 
@@ -197,6 +263,9 @@ engine_suite(void)
 	tcase_add_test(tc,
 	    test_engine_copies_only_its_range_and_counts_progress);
 	tcase_add_test(tc, test_engine_holes_mode_leaves_zero_blocks_unwritten);
+	tcase_add_loop_test(tc, test_engine_every_engine_copies_odd_ranges, 0,
+	    7);
+	tcase_add_test(tc, test_engine_names_round_trip);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");
 	tcase_add_checked_fixture(tc, testutil_setup, testutil_teardown);
@@ -204,6 +273,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_engine_missing_source_is_open_src_enoent);
 	tcase_add_test(tc, test_engine_missing_temp_is_open_dst_enoent);
 	tcase_add_test(tc, test_engine_source_shorter_than_plan_is_shrank);
+	tcase_add_test(tc, test_engine_copy_file_range_reports_shrank_source);
 	tcase_add_test(tc, test_engine_unreadable_source_is_read_fault);
 	suite_add_tcase(s, tc);
 	return s;

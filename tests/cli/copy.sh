@@ -37,7 +37,8 @@ grep -q "^worker [01]: '$T/src' \[0, 1500000)$" "$T/out" ||
 grep -q "^worker [01]: '$T/src' \[1500000, 3000000)$" "$T/out" ||
     fail "half and half: second half not reported"
 [ "$(grep -c '^worker' "$T/out")" -eq 2 ] || fail "half and half: 2 ranges"
-grep -q "^'$T/src' -> '$T/dst'$" "$T/out" || fail "-v line missing"
+grep -Eq "^'$T/src' -> '$T/dst' \((pread|copy_file_range|reflink)\)$" \
+    "$T/out" || fail "-v line missing"
 pass
 
 # DEST is a directory: the copy lands under the source's name.
@@ -98,6 +99,38 @@ sum=$(awk '/^worker [0-9]+: [0-9]+ bytes$/ { s += $3 } END { print s }' \
     "$T/out")
 [ "$sum" = 3000000 ] || fail "--stats: workers' bytes add up to $sum"
 pass
+
+# Every engine, and --direct and --nocache, in both modes, odd chunks.
+mkfile "$T/src" 10485761
+for how in "--engine=pread" "--engine=copy_file_range" "--engine=reflink" \
+    "--engine=auto" "--direct" "--nocache" "--engine=copy_file_range --nocache"; do
+	for mode in pool fork; do
+		rm -f "$T/dst"
+		run "$PARCP" -j 3 --mode=$mode --chunk-size=3333333 -v $how \
+		    "$T/src" "$T/dst"
+		expect_rc 0 "$how $mode"
+		cmp "$T/src" "$T/dst" || fail "$how $mode: copy differs"
+		grep -Eq "^'$T/src' -> '$T/dst' \((pread|copy_file_range|reflink)\)$" \
+		    "$T/out" || fail "$how: -v does not name the engine"
+		pass
+	done
+done
+run "$PARCP" --engine=sendfile "$T/src" "$T/dst"
+expect_rc 2 "bad engine"
+grep -q "invalid engine 'sendfile'" "$T/err" || fail "bad engine: message"
+pass
+
+# auto takes copy_file_range on tmpfs (measured faster there, bench/).
+if [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ]; then
+	d=$(mktemp -d /dev/shm/parcp-cli.XXXXXX)
+	head -c 3000000 /dev/urandom >"$d/src"
+	"$PARCP" -v "$d/src" "$d/dst" >"$T/out" || fail "tmpfs copy failed"
+	cmp "$d/src" "$d/dst" || fail "tmpfs copy differs"
+	rm -rf "$d"
+	grep -q "(copy_file_range)$" "$T/out" ||
+	    fail "auto on tmpfs: $(cat "$T/out")"
+	pass
+fi
 
 no_temps "$T"
 no_temps "$T/dir"
