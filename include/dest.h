@@ -27,8 +27,9 @@ int	dest_tmpname(const char *dst, pid_t pid, uint32_t node, char *buf,
 	    size_t len);
 /*
  * Create tmp (mode 0600, O_EXCL; a stale one from a dead worker is
- * replaced) and size it to size bytes, all hole.  Returns the open
- * descriptor, or -1 with *f set and no file left.
+ * replaced) and size it to size bytes, all hole (size < 0: leave it
+ * empty, the writes will size it).  Returns the open descriptor, or -1
+ * with *f set and no file left.
  */
 int	dest_create(const char *tmp, off_t size, struct fault *f);
 /*

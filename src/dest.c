@@ -53,7 +53,7 @@ dest_create(const char *tmp, off_t size, struct fault *f)
 		fault_set(f, FAULT_CREATE);
 		return -1;
 	}
-	if (ftruncate(fd, size) == -1) {
+	if (size >= 0 && ftruncate(fd, size) == -1) {
 		fault_set(f, FAULT_TRUNCATE);
 		(void)close(fd);
 		(void)unlink(tmp);

@@ -137,17 +137,12 @@ static void	walk_dir(struct walk *, uint32_t, int);
 
 /* Open child directory name of dfd and walk it. */
 static void
-descend(struct walk *w, int dfd, uint32_t child, const struct stat *st)
+descend(struct walk *w, int dfd, uint32_t child)
 {
 	int cfd, flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
 
 	if (w->o->deref != DEREF_ALWAYS)
 		flags |= O_NOFOLLOW;
-	else if (is_ancestor(w, st)) {
-		entry_warn(w, child, NULL, "directory cycle; not descended", 0);
-		w->bad++;
-		return;
-	}
 	if ((cfd = openat(dfd, flist_name(w->fl, child), flags)) == -1) {
 		entry_warn(w, child, NULL, "opendir", errno);
 		w->bad++;
@@ -190,10 +185,17 @@ walk_dir(struct walk *w, uint32_t dir, int dfd)
 			entry_warn(w, dir, de->d_name, "socket skipped", 0);
 			continue;	/* a warning, not a failure */
 		}
+		if (S_ISDIR(st.st_mode) && is_ancestor(w, &st)) {
+			/* only -L can get here: a link to an ancestor */
+			entry_warn(w, dir, de->d_name, "directory cycle; not "
+			    "copied", 0);
+			w->bad++;
+			continue;
+		}
 		child = flist_add(w->fl, dir, de->d_name, &st);
 		note_link(w, child, &st);
 		if (S_ISDIR(st.st_mode))
-			descend(w, dfd, child, &st);
+			descend(w, dfd, child);
 	}
 	if (errno != 0) {
 		entry_warn(w, dir, NULL, "readdir", errno);

@@ -72,7 +72,10 @@ regular(const struct whole_ctx *c, const struct node *n, const char *src,
 		fault_set(f, FAULT_OPEN_SRC);
 		goto out;
 	}
-	if ((dfd = dest_create(tmp, before.st_size, f)) == -1)
+	/* Pre-size only when holes will be left unwritten. */
+	if ((dfd = dest_create(tmp, has_holes(before.st_size, before.st_blocks,
+	    c->o) || c->o->sparse == SPARSE_ALWAYS ? before.st_size : -1, f)) ==
+	    -1)
 		goto out;
 	if (direct)	/* best effort: copy_rw falls back if refused */
 		(void)fcntl(dfd, F_SETFL, fcntl(dfd, F_GETFL) | O_DIRECT);

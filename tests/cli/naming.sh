@@ -16,6 +16,7 @@ world() {
 	echo file2 >"$1/file2"
 	touch -d '2001-01-01' "$1/file"
 	touch -d '2002-01-01' "$1/file2"
+	${extra:-:} "$1"
 }
 
 # like_cp ARGS...: parcp ARGS does what cp ARGS does.
@@ -80,6 +81,20 @@ like_cp -n -r src existing		# -n keeps existing/src/a
 like_cp -u file file2			# file is older: kept
 like_cp -u file2 file			# file2 is newer: copied
 like_cp -u -r src existing		# src/a is newer than existing/src/a
+
+# -L and symlinks: a link to an ancestor is reported, not walked forever
+# and not copied, as with cp; -H and -P as cp.
+cyclic() {
+	ln -s .. "$1/src/sub/up"
+	ln -s src "$1/srclink"
+}
+extra=cyclic
+like_cp -rL src new
+like_cp -rL srclink new
+like_cp -rH srclink new
+like_cp -r srclink new
+like_cp -rP srclink new
+extra=
 
 # The error messages name the paths.
 world "$T/pc"
