@@ -39,7 +39,8 @@ struct engine_buf {
 	int		 kind;		/* enum engine_kind asked for */
 	bool		 direct;	/* O_DIRECT where alignment allows */
 	bool		 nocache;	/* drop the pages behind the copy */
-	bool		 shared;	/* other workers write the same file */
+	bool		 shared;	/* other workers write the same file
+					   at once (a split file, -j > 1) */
 };
 
 /* "pread", "copy_file_range"...; NULL for a bad kind. */
@@ -48,8 +49,7 @@ const char	*engine_name(int kind);
 int		 engine_parse(const char *name);
 /*
  * Copy len bytes from src at soff into the existing file dst at doff.  dst
- * is opened without O_TRUNC: other workers fill its other ranges (so auto
- * treats it as shared).  Returns
+ * is opened without O_TRUNC: other workers fill its other ranges.  Returns
  * the engine kind that did the copy (>= 1), or -1 with *f set
  * (FAULT_SHRANK if src ends early).
  */

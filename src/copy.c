@@ -449,6 +449,7 @@ copy_run(const struct opts *o, struct flist *fl, struct copy_stats *st)
 	job.how.kind = o->engine;
 	job.how.direct = o->direct;
 	job.how.nocache = o->nocache;
+	job.how.shared = o->jobs > 1;	/* ranges of one file at once */
 	job.ntasks = c->plan.nranges;
 	job.task = task;
 	job.result = result;

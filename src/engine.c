@@ -9,13 +9,13 @@
  * It alone handles --sparse=always (zero blocks become holes) and
  * --direct (O_DIRECT, dropped for an unaligned piece).
  *
- * auto picks per file pair by the destination's file system: measured in
- * bench/, copy_file_range wins on tmpfs (one in-kernel copy instead of two
- * through a buffer) and loses on ext4 (a page-by-page splice); btrfs and
- * xfs can share blocks; network file systems copy server-side.  But when
- * several workers write one file, every buffered write queues on that
- * inode's lock: copy_file_range does its whole copy under it, pread/pwrite
- * only half (the read runs outside), and measured faster on tmpfs then.
+ * auto, measured in bench/ on tmpfs and ext4: a file that one worker
+ * writes goes fastest with copy_file_range (one in-kernel copy instead of
+ * two through a buffer).  But when several workers write one file, every
+ * buffered write queues on that inode's lock: copy_file_range does its
+ * whole copy under it, pread/pwrite only half (the read runs outside), and
+ * pread/pwrite measured faster.  btrfs and xfs share blocks (reflink);
+ * network file systems copy server-side (copy_file_range) either way.
  */
 #include "config.h"
 
@@ -64,12 +64,11 @@ static const struct {
 	[ENGINE_REFLINK] = { "reflink", copy_clone },
 };
 
-/* The destination file system's preferred engine (auto). */
+/* File systems with a better engine than the rule above (auto). */
 static const struct {
 	long		 magic;
 	int		 kind;
 } prefer[] = {
-	{ TMPFS_MAGIC, ENGINE_CFR },
 	{ BTRFS_SUPER_MAGIC, ENGINE_REFLINK },
 	{ XFS_SUPER_MAGIC, ENGINE_REFLINK },
 	{ NFS_SUPER_MAGIC, ENGINE_CFR },
@@ -262,10 +261,8 @@ pick(int dfd, const struct engine_buf *eb)
 	if (fstatfs(dfd, &sf) == 0)
 		for (i = 0; i < sizeof(prefer) / sizeof(prefer[0]); i++)
 			if ((long)sf.f_type == prefer[i].magic)
-				return prefer[i].kind == ENGINE_CFR &&
-				    eb->shared && sf.f_type == TMPFS_MAGIC ?
-				    ENGINE_PREAD : prefer[i].kind;
-	return ENGINE_PREAD;
+				return prefer[i].kind;
+	return eb->shared ? ENGINE_PREAD : ENGINE_CFR;
 }
 
 /* --nocache: write the range out and drop both sides' pages. */
@@ -297,9 +294,6 @@ engine_copy_range(const char *src, off_t soff, const char *dst, off_t doff,
     off_t len, const struct engine_buf *eb, struct fault *f)
 {
 	int dfd = -1, sfd = -1, rv = -1, direct = eb->direct ? O_DIRECT : 0;
-	struct engine_buf shared = *eb;
-
-	shared.shared = true;	/* a range: other workers write the file */
 	if ((sfd = open(src, O_RDONLY | O_CLOEXEC | direct)) == -1) {
 		fault_set(f, FAULT_OPEN_SRC);
 		goto out;
@@ -308,7 +302,7 @@ engine_copy_range(const char *src, off_t soff, const char *dst, off_t doff,
 		fault_set(f, FAULT_OPEN_DST);	/* pre-sized: no O_TRUNC */
 		goto out;
 	}
-	rv = engine_copy_fd(sfd, soff, dfd, doff, len, &shared, f);
+	rv = engine_copy_fd(sfd, soff, dfd, doff, len, eb, f);
 out:
 	return engine_close(sfd, dfd, rv, f);
 }

@@ -30,14 +30,16 @@ int
 whole_data(int sfd, int dfd, off_t size, blkcnt_t blocks,
     const struct opts *o, const struct engine_buf *eb, struct fault *f)
 {
+	struct engine_buf own = *eb;
 	off_t pos, off, len;
 	int more, kind = ENGINE_PREAD;
 
+	own.shared = false;		/* this worker alone writes the file */
 	if (!has_holes(size, blocks, o))
-		return engine_copy_fd(sfd, 0, dfd, 0, size, eb, f);
+		return engine_copy_fd(sfd, 0, dfd, 0, size, &own, f);
 	for (pos = 0; (more = extent_next(sfd, pos, size, &off, &len)) > 0;
 	    pos = off + len)
-		if ((kind = engine_copy_fd(sfd, off, dfd, off, len, eb, f)) ==
+		if ((kind = engine_copy_fd(sfd, off, dfd, off, len, &own, f)) ==
 		    -1)
 			return -1;
 	if (more == -1) {
