@@ -2,7 +2,8 @@
 # bench/run.sh: parcp against cp on one generated file, in each DIR.
 #
 #   bench/run.sh [DIR...]          (default: /dev/shm /var/tmp)
-#   env: PARCP=./parcp RUNS=7 SIZE=1G EXTRA="--chunk-size=16M ..."
+#   env: PARCP=./parcp RUNS=7 SIZES="1G" EXTRA="--chunk-size=16M ..."
+#   (SIZES: one or more file sizes, e.g. "1G 4G")
 #   (each EXTRA word is one more "parcp -j 2 WORD" configuration; join
 #   several options into one with '+': --chunk-size=16M+--buffer-size=1M)
 #
@@ -15,52 +16,76 @@
 # go to bench/results/.  Never run by make check.
 set -euo pipefail
 
-SIZE=${SIZE:-1G}
+SIZES=${SIZES:-${SIZE:-1G}}
 EXTRA=${EXTRA:-}
 . "$(dirname "$0")/lib.sh"
 [ "$#" -gt 0 ] || set -- /dev/shm /var/tmp
 
-configs=("cp" "parcp -j 1" "parcp -j 2" "parcp -j 4"
-    "parcp -j 1 --mode=fork" "parcp -j 2 --mode=fork"
-    "parcp -j 4 --mode=fork")
+configs=("cp" "cp --reflink=never" "dd bs=1M" "cat" "parcp -j 1" "parcp -j 2"
+    "parcp -j 4" "parcp -j 1 --mode=fork" "parcp -j 2 --mode=fork"
+    "parcp -j 4 --mode=fork" "parcp -j 2 --engine=pread"
+    "parcp -j 2 --engine=copy_file_range")
 for e in $EXTRA; do
 	configs+=("parcp -j 2 ${e//+/ }")
 done
 
+# copy CONFIG SRC DST
+copy() {
+	case $1 in
+	dd*)	dd if="$2" of="$3" ${1#dd } status=none ;;
+	cat)	cat "$2" >"$3" ;;
+	parcp*)	${1/#parcp/$PARCP} "$2" "$3" ;;
+	*)	$1 "$2" "$3" ;;
+	esac
+}
+
+# bench_dir DIR SIZE: every configuration, paired rounds; a table, and
+# CSV rows (dir, fs, size, config, median wall, median cpu) on fd 3.
 bench_dir() {
-	local dir=$1 fs src dst out r i cmd
+	local dir=$1 size=$2 fs src dst out r i
 	fs=$(stat -f -c %T "$dir")
 	src=$dir/parcp-bench.src
 	dst=$dir/parcp-bench.dst
 	out=$(mktemp)
-	head -c "$SIZE" /dev/urandom >"$src"
+	head -c "$size" /dev/urandom >"$src"
 	sync
 	for ((r = 0; r <= RUNS; r++)); do
 		for i in "${!configs[@]}"; do
 			rm -f "$dst"
 			[ "$fs" = tmpfs ] || sync
-			cmd=${configs[$i]/#parcp/$PARCP}
-			res=$(timed $cmd "$src" "$dst")
+			res=$(timed copy "${configs[$i]}" "$src" "$dst")
 			[ "$r" -eq 0 ] || echo "$i $res" >>"$out"
+			[ "$r" -ne 1 ] || cmp -s "$src" "$dst" ||
+			    { echo "bench: ${configs[$i]}: differs" >&2; exit 1; }
 		done
 		printf '.' >&2
 	done
 	echo >&2
-	cmp "$src" "$dst" || { echo "bench: copy differs" >&2; exit 1; }
 	rm -f "$src" "$dst"
-	table "$SIZE file on $dir ($fs)" "$out" "${configs[@]}"
+	table "$size file on $dir ($fs)" "$out" "${configs[@]}"
+	for i in "${!configs[@]}"; do
+		printf '%s,%s,%s,"%s",%s,%s\n' "$dir" "$fs" "$size" \
+		    "${configs[$i]}" \
+		    "$(awk -v i="$i" '$1 == i { print $2 }' "$out" | median)" \
+		    "$(awk -v i="$i" '$1 == i { print $3 }' "$out" | median)" >&3
+	done
 	rm -f "$out"
 }
 
 mkdir -p "$BENCH_DIR/results"
-report="$BENCH_DIR/results/$(date -u +%Y%m%dT%H%M%S).md"
+stamp=$(date -u +%Y%m%dT%H%M%S)
+report="$BENCH_DIR/results/$stamp.md"
+exec 3>"$BENCH_DIR/results/$stamp.csv"
+echo "dir,fs,size,config,median_wall_s,median_cpu_s" >&3
 {
 	echo "## parcp bench"
 	echo
 	machine
 	echo
 	for d in "$@"; do
-		bench_dir "$d"
+		for size in $SIZES; do
+			bench_dir "$d" "$size"
+		done
 	done
 } | tee "$report"
-echo "written to $report" >&2
+echo "written to $report and ${report%.md}.csv" >&2

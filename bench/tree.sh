@@ -16,7 +16,7 @@ set -euo pipefail
 DIR=${1:-/dev/shm}
 WHICH=${WHICH:-small large}
 
-configs=("cp -r" "cp -a" "tar | tar" "rsync -a" "parcp -a -j 1"
+configs=("cp -r" "cp -a" "tar | tar" "rsync -a" "parcp -r" "parcp -a -j 1"
     "parcp -a -j 2" "parcp -a -j 4" "parcp -a -j 1 --mode=fork"
     "parcp -a -j 2 --mode=fork" "parcp -a -j 4 --mode=fork")
 
@@ -80,11 +80,18 @@ bench_tree() {
 	rm -rf "$src" "$dst"
 	table "$kind tree on $DIR ($(stat -f -c %T "$DIR"))" "$out" \
 	    "${configs[@]}"
+	for i in "${!configs[@]}"; do
+		printf '%s,%s,"%s",%s,%s\n' "$DIR" "$kind" "${configs[$i]}" \
+		    "$(awk -v i="$i" '$1 == i { print $2 }' "$out" | median)" \
+		    "$(awk -v i="$i" '$1 == i { print $3 }' "$out" | median)" >&3
+	done
 	rm -f "$out"
 }
 
 mkdir -p "$BENCH_DIR/results"
 report="$BENCH_DIR/results/tree-$(date -u +%Y%m%dT%H%M%S).md"
+exec 3>"${report%.md}.csv"
+echo "dir,tree,config,median_wall_s,median_cpu_s" >&3
 {
 	echo "## parcp tree bench"
 	echo
@@ -94,4 +101,4 @@ report="$BENCH_DIR/results/tree-$(date -u +%Y%m%dT%H%M%S).md"
 		bench_tree "$w"
 	done
 } | tee "$report"
-echo "written to $report" >&2
+echo "written to $report and ${report%.md}.csv" >&2
