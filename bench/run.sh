@@ -7,9 +7,10 @@
 #   (each EXTRA word is one more "parcp -j 2 WORD" configuration; join
 #   several options into one with '+': --chunk-size=16M+--buffer-size=1M)
 #
-# Runs are paired: every round runs each configuration once, in turn
-# (A B C ... A B C ...), so a drift in the machine's speed hits all of
-# them alike.  One warm-up round is not counted.  The previous output is
+# Runs are paired: every round runs each configuration once, in a fresh
+# random order (A C B ... B A C ...), so a drift in the machine's speed
+# hits all of them alike and a stall tied to a position in the round (this
+# VM's freshly freed pages) does not always hit the same configuration.  One warm-up round is not counted.  The previous output is
 # deleted (and, on a disk, synced) just before each run.  Reports medians
 # of wall time and of user+sys CPU seconds, and the ratio of cp's median
 # wall time to each configuration's, all from the same run.  Results also
@@ -50,7 +51,7 @@ bench_dir() {
 	head -c "$size" /dev/urandom >"$src"
 	sync
 	for ((r = 0; r <= RUNS; r++)); do
-		for i in "${!configs[@]}"; do
+		for i in $(shuf -e "${!configs[@]}"); do
 			rm -f "$dst"
 			[ "$fs" = tmpfs ] || sync
 			res=$(timed copy "${configs[$i]}" "$src" "$dst")

@@ -8,7 +8,8 @@
 #   small  20,000 files of 1-64 KiB in 20 x 20 nested directories
 #   large  1,000 files of 1-8 MiB in 10 directories
 #
-# Paired rounds as in run.sh: each configuration once per round, in turn;
+# Paired rounds as in run.sh: each configuration once per round, in a
+# random order;
 # one warm-up round not counted; the previous copy deleted just before each
 # run.  Every copy is checked against the source (diff -r) once.
 set -euo pipefail
@@ -67,7 +68,7 @@ bench_tree() {
 	gen "$kind" "$src"
 	sync
 	for ((r = 0; r <= RUNS; r++)); do
-		for i in "${!configs[@]}"; do
+		for i in $(shuf -e "${!configs[@]}"); do
 			rm -rf "$dst"
 			res=$(timed copy "${configs[$i]}" "$src" "$dst")
 			[ "$r" -eq 0 ] || echo "$i $res" >>"$out"
