@@ -359,7 +359,6 @@ set_noclobber(struct opts *o, const char *arg)
 {
 	(void)arg;
 	o->noclobber = true;
-	o->force = false;
 	return 0;
 }
 
@@ -375,8 +374,7 @@ static int
 set_force(struct opts *o, const char *arg)
 {
 	(void)arg;
-	o->force = true;
-	o->noclobber = false;
+	o->force = true;	/* -n still wins, as with cp */
 	return 0;
 }
 

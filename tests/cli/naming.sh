@@ -81,6 +81,9 @@ like_cp -n -r src existing		# -n keeps existing/src/a
 like_cp -u file file2			# file is older: kept
 like_cp -u file2 file			# file2 is newer: copied
 like_cp -u -r src existing		# src/a is newer than existing/src/a
+like_cp -f file file2			# -f replaces
+like_cp -n -f file file2		# the last of -n and -f wins
+like_cp -f -n file file2
 
 # -L and symlinks: a link to an ancestor is reported, not walked forever
 # and not copied, as with cp; -H and -P as cp.
