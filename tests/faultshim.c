@@ -1,6 +1,8 @@
 /*
  * faultshim: an LD_PRELOAD library for the end-to-end tests.  It wraps
- * pread/pwrite and injects one kind of fault chosen by the environment:
+ * pread/pwrite and copy_file_range (so every engine is covered: reads are
+ * its source side, writes its destination side) and injects one kind of
+ * fault chosen by the environment:
  *
  *   PARCP_SHIM_KILL_AT=OFF     the process reading byte OFF dies (SIGKILL)
  *   PARCP_SHIM_KILL_ONCE=PATH  ...but only the first one: PATH is created
@@ -25,6 +27,7 @@
 
 typedef ssize_t	pread_fn(int, void *, size_t, off_t);
 typedef ssize_t	pwrite_fn(int, const void *, size_t, off_t);
+typedef ssize_t	cfr_fn(int, off_t *, int, off_t *, size_t, unsigned int);
 
 static bool
 covers(const char *var, off_t off, size_t len)
@@ -70,10 +73,10 @@ first_kill(void)
 	return true;
 }
 
-static ssize_t
-shim_pread(const char *sym, int fd, void *buf, size_t len, off_t off)
+/* The read side's faults for [off, off + len): 0, or -1 with errno. */
+static int
+read_faults(off_t off, size_t len)
 {
-	pread_fn *real = (pread_fn *)dlsym(RTLD_NEXT, sym);
 	const char *slow = getenv("PARCP_SHIM_SLOW_US");
 
 	if (slow != NULL)
@@ -85,6 +88,26 @@ shim_pread(const char *sym, int fd, void *buf, size_t len, off_t off)
 		errno = EIO;
 		return -1;
 	}
+	return 0;
+}
+
+static int
+write_faults(off_t off, size_t len)
+{
+	if (covers("PARCP_SHIM_ENOSPC_AT", off, len)) {
+		errno = ENOSPC;
+		return -1;
+	}
+	return 0;
+}
+
+static ssize_t
+shim_pread(const char *sym, int fd, void *buf, size_t len, off_t off)
+{
+	pread_fn *real = (pread_fn *)dlsym(RTLD_NEXT, sym);
+
+	if (read_faults(off, len) == -1)
+		return -1;
 	return real(fd, buf, len, off);
 }
 
@@ -93,13 +116,12 @@ shim_pwrite(const char *sym, int fd, const void *buf, size_t len, off_t off)
 {
 	pwrite_fn *real = (pwrite_fn *)dlsym(RTLD_NEXT, sym);
 
-	if (covers("PARCP_SHIM_ENOSPC_AT", off, len)) {
-		errno = ENOSPC;
+	if (write_faults(off, len) == -1)
 		return -1;
-	}
 	return real(fd, buf, len, off);
 }
 
+ssize_t	copy_file_range(int, off_t *, int, off_t *, size_t, unsigned int);
 ssize_t	pread(int, void *, size_t, off_t);
 ssize_t	pread64(int, void *, size_t, off_t);
 ssize_t	pwrite(int, const void *, size_t, off_t);
@@ -127,4 +149,18 @@ ssize_t
 pwrite64(int fd, const void *buf, size_t len, off_t off)
 {
 	return shim_pwrite("pwrite64", fd, buf, len, off);
+}
+
+/* With explicit offsets only, as parcp calls it. */
+ssize_t
+copy_file_range(int in, off_t *ioff, int out, off_t *ooff, size_t len,
+    unsigned int flags)
+{
+	cfr_fn *real = (cfr_fn *)dlsym(RTLD_NEXT, "copy_file_range");
+
+	if (ioff != NULL && read_faults(*ioff, len) == -1)
+		return -1;
+	if (ooff != NULL && write_faults(*ooff, len) == -1)
+		return -1;
+	return real(in, ioff, out, ooff, len, flags);
 }

@@ -27,10 +27,12 @@ after_failure() {
 }
 
 # Each case: the fault to inject | the source | the one stderr line.
+# (copy_file_range, which -j 1 uses, cannot tell a read error from a
+# write error: it says "copy" and names the destination.)
 # "moving" is a fresh copy of src each time, shrunk or grown by the shim.
 cases=(
-	"PARCP_SHIM_EIO_AT=5000000|src|^parcp: $T/src: read: Input/output error\$"
-	"PARCP_SHIM_ENOSPC_AT=7000000|src|^parcp: $T/old: write: No space left on device\$"
+	"PARCP_SHIM_EIO_AT=5000000|src|^parcp: ($T/src: read|$T/old: copy): Input/output error\$"
+	"PARCP_SHIM_ENOSPC_AT=7000000|src|^parcp: $T/old: (write|copy): No space left on device\$"
 	"PARCP_SHIM_KILL_AT=3000000|src|^parcp: $T/src: worker killed by signal 9 \\(Killed\\)\$"
 	"PARCP_SHIM_TRUNCATE=$T/moving:1000000|moving|^parcp: $T/moving: file (shrank|changed) while being copied\$"
 	"PARCP_SHIM_TRUNCATE=$T/moving:9000000|moving|^parcp: $T/moving: file changed while being copied\$"
