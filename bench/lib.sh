@@ -40,7 +40,7 @@ table() {
 	for c in "$@"; do
 		w=$(awk -v i="$i" '$1 == i { print $2 }' "$out" | median)
 		cpu=$(awk -v i="$i" '$1 == i { print $3 }' "$out" | median)
-		printf '| `%s` | %.3f | %.3f | %.2f |\n' "$c" "$w" "$cpu" \
+		printf '| `%s` | %.3f | %.3f | %.2f |\n' "${c//|/\\|}" "$w" "$cpu" \
 		    "$(awk -v a="$ref" -v b="$w" 'BEGIN { print a / b }')"
 		i=$((i + 1))
 	done
