@@ -18,7 +18,7 @@
 static char buf[65536];
 static uint64_t progress;
 static struct engine_buf eb = { buf, sizeof(buf), &progress, false,
-    ENGINE_PREAD, false, false };
+    ENGINE_PREAD, false, false, false };
 
 static char *
 xs(const char *name)
