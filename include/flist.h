@@ -25,7 +25,8 @@ enum ftype { FT_REG, FT_DIR, FT_LNK, FT_FIFO, FT_CHR, FT_BLK };
 enum nstate {
 	NS_PENDING,	/* to be copied */
 	NS_DONE,	/* copied, or deliberately skipped (-n, -u) */
-	NS_FAILED	/* reported; its subtree is skipped */
+	NS_FAILED,	/* reported; its subtree is skipped */
+	NS_SKIPPED	/* an existing destination kept (-n, -u) */
 };
 
 struct node {

@@ -39,8 +39,6 @@
 #include "util.h"
 #include "whole.h"
 
-#define NS_SKIPPED	(NS_FAILED + 1)	/* kept an existing dest (-n, -u) */
-
 struct copy {
 	const struct opts	*o;
 	struct flist		*fl;

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,23 +29,20 @@ static int	set_mode(struct opts *, const char *);
 static int	set_chunk(struct opts *, const char *);
 static int	set_bufsz(struct opts *, const char *);
 static int	set_verbose(struct opts *, const char *);
-static int	set_stats(struct opts *, const char *);
-static int	set_recursive(struct opts *, const char *);
 static int	set_archive(struct opts *, const char *);
 static int	set_p(struct opts *, const char *);
 static int	set_preserve(struct opts *, const char *);
 static int	set_deref_never(struct opts *, const char *);
 static int	set_deref_always(struct opts *, const char *);
 static int	set_deref_args(struct opts *, const char *);
-static int	set_noclobber(struct opts *, const char *);
-static int	set_update(struct opts *, const char *);
-static int	set_force(struct opts *, const char *);
 static int	set_sparse(struct opts *, const char *);
 static int	set_target(struct opts *, const char *);
-static int	set_no_target(struct opts *, const char *);
 static int	set_engine(struct opts *, const char *);
-static int	set_direct(struct opts *, const char *);
-static int	set_nocache(struct opts *, const char *);
+
+/* A plain on/off option sets its field; no setter needed. */
+#define FLAG(field)	offsetof(struct opts, field)
+#define NOFLAG		0	/* offset 0 is jobs, never a flag */
+_Static_assert(offsetof(struct opts, jobs) == 0, "NOFLAG must be no flag");
 
 static const struct optdef {
 	const char	*name;
@@ -52,55 +50,56 @@ static const struct optdef {
 	const char	*arg;		/* argument name, NULL if none */
 	bool		 optional;	/* the argument may be left out */
 	int		(*set)(struct opts *, const char *);
+	size_t		 flag;		/* or: the bool in struct opts to set */
 	const char	*help;
 } optdefs[] = {
-	{ "recursive", 'r', NULL, false, set_recursive,
+	{ "recursive", 'r', NULL, false, NULL, FLAG(recursive),
 	    "copy directories recursively (also -R)" },
-	{ NULL, 'R', NULL, false, set_recursive, NULL },
-	{ "archive", 'a', NULL, false, set_archive,
+	{ NULL, 'R', NULL, false, NULL, FLAG(recursive), NULL },
+	{ "archive", 'a', NULL, false, set_archive, NOFLAG,
 	    "same as -r -P --preserve=all" },
-	{ "preserve", OPT_PRESERVE, "LIST", true, set_preserve,
+	{ "preserve", OPT_PRESERVE, "LIST", true, set_preserve, NOFLAG,
 	    "keep mode,ownership,timestamps,links,xattr,all" },
-	{ NULL, 'p', NULL, false, set_p,
+	{ NULL, 'p', NULL, false, set_p, NOFLAG,
 	    "same as --preserve=mode,ownership,timestamps" },
-	{ "no-dereference", 'P', NULL, false, set_deref_never,
+	{ "no-dereference", 'P', NULL, false, set_deref_never, NOFLAG,
 	    "copy symlinks as symlinks (default with -r)" },
-	{ "dereference", 'L', NULL, false, set_deref_always,
+	{ "dereference", 'L', NULL, false, set_deref_always, NOFLAG,
 	    "follow every symlink in SOURCE" },
-	{ NULL, 'H', NULL, false, set_deref_args,
+	{ NULL, 'H', NULL, false, set_deref_args, NOFLAG,
 	    "follow symlinks given as SOURCE only" },
-	{ "no-clobber", 'n', NULL, false, set_noclobber,
+	{ "no-clobber", 'n', NULL, false, NULL, FLAG(noclobber),
 	    "never replace an existing file" },
-	{ "update", 'u', NULL, false, set_update,
+	{ "update", 'u', NULL, false, NULL, FLAG(update),
 	    "replace only files older than SOURCE" },
-	{ "force", 'f', NULL, false, set_force,
+	{ "force", 'f', NULL, false, NULL, FLAG(force),
 	    "replace existing files (always so: by rename)" },
-	{ "sparse", OPT_SPARSE, "WHEN", false, set_sparse,
+	{ "sparse", OPT_SPARSE, "WHEN", false, set_sparse, NOFLAG,
 	    "auto (default), always or never make holes" },
-	{ "target-directory", 't', "DIR", false, set_target,
+	{ "target-directory", 't', "DIR", false, set_target, NOFLAG,
 	    "copy every SOURCE into DIR" },
-	{ "no-target-directory", 'T', NULL, false, set_no_target,
+	{ "no-target-directory", 'T', NULL, false, NULL, FLAG(no_target),
 	    "treat DEST as a name, never a directory" },
-	{ "jobs", 'j', "N", false, set_jobs,
+	{ "jobs", 'j', "N", false, set_jobs, NOFLAG,
 	    "number of workers, 1..1024 (default: online CPUs)" },
-	{ "mode", OPT_MODE, "MODE", false, set_mode,
+	{ "mode", OPT_MODE, "MODE", false, set_mode, NOFLAG,
 	    "pool (default): N workers pull tasks; or fork" },
-	{ "chunk-size", OPT_CHUNK, "SIZE", false, set_chunk,
+	{ "chunk-size", OPT_CHUNK, "SIZE", false, set_chunk, NOFLAG,
 	    "range size (default: auto, 1M..16M)" },
-	{ "buffer-size", OPT_BUFSZ, "SIZE", false, set_bufsz,
+	{ "buffer-size", OPT_BUFSZ, "SIZE", false, set_bufsz, NOFLAG,
 	    "each worker's I/O buffer (default: 1M)" },
-	{ "engine", OPT_ENGINE, "ENGINE", false, set_engine,
+	{ "engine", OPT_ENGINE, "ENGINE", false, set_engine, NOFLAG,
 	    "auto, pread, copy_file_range or reflink" },
-	{ "direct", OPT_DIRECT, NULL, false, set_direct,
+	{ "direct", OPT_DIRECT, NULL, false, NULL, FLAG(direct),
 	    "O_DIRECT I/O, bypassing the page cache" },
-	{ "nocache", OPT_NOCACHE, NULL, false, set_nocache,
+	{ "nocache", OPT_NOCACHE, NULL, false, NULL, FLAG(nocache),
 	    "drop the copied pages from the cache as it goes" },
-	{ "verbose", 'v', NULL, false, set_verbose,
+	{ "verbose", 'v', NULL, false, set_verbose, NOFLAG,
 	    "print each file; -vv: each range and its worker" },
-	{ "stats", OPT_STATS, NULL, false, set_stats,
+	{ "stats", OPT_STATS, NULL, false, NULL, FLAG(stats),
 	    "print bytes, time, rate and per-worker bytes" },
-	{ "help", 'h', NULL, false, NULL, "show this help and exit" },
-	{ "version", OPT_VERSION, NULL, false, NULL,
+	{ "help", 'h', NULL, false, NULL, NOFLAG, "show this help and exit" },
+	{ "version", OPT_VERSION, NULL, false, NULL, NOFLAG,
 	    "show the version and exit" },
 };
 #define NOPTDEFS	(sizeof(optdefs) / sizeof(optdefs[0]))
@@ -245,22 +244,6 @@ set_verbose(struct opts *o, const char *arg)
 }
 
 static int
-set_stats(struct opts *o, const char *arg)
-{
-	(void)arg;
-	o->stats = true;
-	return 0;
-}
-
-static int
-set_recursive(struct opts *o, const char *arg)
-{
-	(void)arg;
-	o->recursive = true;
-	return 0;
-}
-
-static int
 set_archive(struct opts *o, const char *arg)
 {
 	(void)arg;
@@ -355,30 +338,6 @@ set_deref_args(struct opts *o, const char *arg)
 }
 
 static int
-set_noclobber(struct opts *o, const char *arg)
-{
-	(void)arg;
-	o->noclobber = true;
-	return 0;
-}
-
-static int
-set_update(struct opts *o, const char *arg)
-{
-	(void)arg;
-	o->update = true;
-	return 0;
-}
-
-static int
-set_force(struct opts *o, const char *arg)
-{
-	(void)arg;
-	o->force = true;	/* -n still wins, as with cp */
-	return 0;
-}
-
-static int
 set_sparse(struct opts *o, const char *arg)
 {
 	static const char *when[] = { "auto", "always", "never" };
@@ -401,14 +360,6 @@ set_target(struct opts *o, const char *arg)
 }
 
 static int
-set_no_target(struct opts *o, const char *arg)
-{
-	(void)arg;
-	o->no_target = true;
-	return 0;
-}
-
-static int
 set_engine(struct opts *o, const char *arg)
 {
 	if ((o->engine = engine_parse(arg)) == -1) {
@@ -416,22 +367,6 @@ set_engine(struct opts *o, const char *arg)
 		    "copy_file_range or reflink", arg);
 		return -1;
 	}
-	return 0;
-}
-
-static int
-set_direct(struct opts *o, const char *arg)
-{
-	(void)arg;
-	o->direct = true;
-	return 0;
-}
-
-static int
-set_nocache(struct opts *o, const char *arg)
-{
-	(void)arg;
-	o->nocache = true;
 	return 0;
 }
 
@@ -520,8 +455,12 @@ opts_parse(struct opts *o, int argc, char **argv)
 		}
 		for (i = 0; i < NOPTDEFS && optdefs[i].val != ch; i++)
 			;
-		if (i == NOPTDEFS || optdefs[i].set(o, optarg) == -1)
-			return OPTS_USAGE;	/* getopt said why for '?' */
+		if (i == NOPTDEFS)
+			return OPTS_USAGE;	/* getopt said why */
+		if (optdefs[i].flag != NOFLAG)
+			*(bool *)((char *)o + optdefs[i].flag) = true;
+		else if (optdefs[i].set(o, optarg) == -1)
+			return OPTS_USAGE;
 	}
 	return operands(o, argc - optind, argv + optind);
 }

@@ -377,13 +377,16 @@ destination(const struct opts *o, const char **dest, bool *into, int *nsrc)
 {
 	struct stat st;
 	bool isdir;
+	int err;
 
 	*dest = o->target ? o->target : o->paths[o->npaths - 1];
 	*nsrc = o->target ? o->npaths : o->npaths - 1;
-	isdir = stat(*dest, &st) == 0 && S_ISDIR(st.st_mode);
+	err = stat(*dest, &st) == -1 ? errno : 0;
+	isdir = err == 0 && S_ISDIR(st.st_mode);
 	*into = o->target != NULL || (!o->no_target && isdir);
 	if ((o->target != NULL || *nsrc > 1) && !isdir) {
-		warnc(ENOTDIR, "target '%s'", *dest);
+		/* say why: missing (ENOENT...) or a file (ENOTDIR) */
+		warnc(err != 0 ? err : ENOTDIR, "target '%s'", *dest);
 		return -1;
 	}
 	return 0;

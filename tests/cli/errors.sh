@@ -40,7 +40,16 @@ pass
 
 run "$PARCP" "$T/src" "$T/src" "$T/notadir"
 expect_rc 1 "several sources, no directory"
-expect_err "^parcp: target '$T/notadir': Not a directory$"
+expect_err "^parcp: target '$T/notadir': No such file or directory$"
+pass
+
+run "$PARCP" -t "$T/src" "$T/src"
+expect_rc 1 "-t onto a file"
+expect_err "^parcp: target '$T/src': Not a directory$"
+run "$PARCP" -t "$T/nodir" "$T/src"
+expect_rc 1 "-t missing directory"
+expect_err "^parcp: target '$T/nodir': No such file or directory$"
+[ ! -e "$T/nodir" ] || fail "-t missing directory: created it"
 pass
 
 run "$PARCP" "$T/src" "$T/newdir/"
