@@ -7,25 +7,44 @@
 #ifndef PARCP_COPY_H
 #define PARCP_COPY_H
 
+#include <sys/types.h>
+
 #include <stdint.h>
 
+#include "fault.h"
 #include "flist.h"
 #include "opts.h"
 
+/* A failure, as reported (for --json). */
+struct copy_error {
+	char		*path;
+	struct fault	 fault;
+};
+
 struct copy_stats {
 	uint64_t	 bytes;		/* data bytes of files copied */
+	uint64_t	 written;	/* bytes the workers wrote this run */
+	uint64_t	 resumed;	/* bytes not copied again (--resume) */
 	uint64_t	 files;		/* non-directories copied */
+	uint64_t	 skipped;	/* kept: -n, -u, complete (--resume) */
 	uint64_t	 dirs;		/* directories made */
 	uint64_t	 failed;	/* entries not copied */
 	uint64_t	 ranges;	/* tasks planned */
+	off_t		 chunk;		/* the run's chunk size */
+	unsigned	 engines;	/* bit 1 << kind for each engine used */
 	uint64_t	*lane_bytes;	/* bytes per worker, o->jobs entries */
+	struct copy_error *errors;
+	size_t		 nerrors;
 };
 
 /*
  * Copy every entry of fl.  Returns 0 when all were copied, 1 when some
- * failed (each reported), or 128 + N when signal N stopped the run (no
- * temp file is left behind).  *st is filled in; free st->lane_bytes.
+ * failed (each reported), 3 when a copy still differed from its source
+ * after a retry (--verify), or 128 + N when signal N stopped the run (no
+ * partial file under a final name; split files keep their part and
+ * journal for --resume).  *st is filled in; copy_stats_free it.
  */
 int	copy_run(const struct opts *o, struct flist *fl, struct copy_stats *st);
+void	copy_stats_free(struct copy_stats *);
 
 #endif

@@ -26,7 +26,22 @@
 int	dest_tmpname(const char *dst, pid_t pid, uint32_t node, char *buf,
 	    size_t len);
 /*
- * Create tmp (mode 0600, O_EXCL; a stale one from a dead worker is
+ * The stable name of a split file's temp ("part") or its resume journal
+ * ("jnl") for the final name dst: DIR/.parcp.NAME.HASH.EXT.  Stable across
+ * runs, so --resume finds them.  Returns 0, or -1 with ENAMETOOLONG.
+ */
+int	dest_partname(const char *dst, const char *ext, char *buf,
+	    size_t len);
+/*
+ * Remove the leftovers of earlier runs in dir: temp files of parcps no
+ * longer running, and (unless keep_parts) parts and journals.  Returns
+ * how many were removed, or -1 if dir cannot be read.  Parent only.
+ */
+int	dest_sweep(const char *dir, bool keep_parts);
+/* fsync the directory dir (its entries).  Returns 0 or -1 with *f. */
+int	dest_sync_dir(const char *dir, struct fault *f);
+/*
+ * Create tmp for reading and writing (mode 0600, O_EXCL; a stale one from a dead worker is
  * replaced) and size it to size bytes, all hole (size < 0: leave it
  * empty, the writes will size it).  Returns the open descriptor, or -1
  * with *f set and no file left.

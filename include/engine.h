@@ -41,6 +41,8 @@ struct engine_buf {
 	bool		 nocache;	/* drop the pages behind the copy */
 	bool		 shared;	/* other workers write the same file
 					   at once (a split file, -j > 1) */
+	bool		 verify;	/* --verify: read back and compare */
+	bool		 durable;	/* --fsync: data reaches storage */
 };
 
 /* "pread", "copy_file_range"...; NULL for a bad kind. */

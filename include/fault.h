@@ -37,6 +37,10 @@ enum fault_op {
 	FAULT_LINK,		/* make a hard link to the group's first copy */
 	FAULT_PATH,		/* build the path: ENAMETOOLONG */
 	FAULT_COPY,		/* copy_file_range or FICLONERANGE */
+	FAULT_VERIFY,		/* copy differs from the source, twice */
+	FAULT_READBACK,		/* read the copy back (--verify, hashes) */
+	FAULT_SYNC,		/* fsync/fdatasync the copy */
+	FAULT_JOURNAL,		/* write the resume journal */
 	FAULT_NOP		/* sentinel: number of ops */
 };
 
@@ -58,5 +62,7 @@ bool		 fault_is_dst(int op);
  * Returns buf.  Pure.
  */
 char		*fault_format(const struct fault *, char *buf, size_t len);
+/* Only the reason: strerror, the signal's name, or "" if none.  Pure. */
+const char	*fault_reason(const struct fault *);
 
 #endif

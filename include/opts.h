@@ -33,6 +33,10 @@ enum deref {
 
 enum sparse { SPARSE_AUTO, SPARSE_ALWAYS, SPARSE_NEVER };
 
+/* --progress: when stderr is a terminal (auto), always (plain lines), or
+ * never. */
+enum progress_when { PROGRESS_NEVER, PROGRESS_AUTO, PROGRESS_ALWAYS };
+
 struct opts {
 	unsigned	 jobs;
 	enum pool_mode	 mode;
@@ -51,6 +55,12 @@ struct opts {
 	int		 engine;	/* enum engine_kind */
 	bool		 direct;
 	bool		 nocache;
+	enum progress_when progress;
+	bool		 verify;
+	const char	*manifest;	/* --manifest FILE, or NULL */
+	bool		 resume;
+	bool		 fsync;
+	bool		 json;
 	const char	*target;	/* -t DIR */
 	bool		 no_target;	/* -T */
 	char	       **paths;		/* SOURCE... [DEST] */

@@ -24,6 +24,12 @@ struct range {
 	uint32_t	 whole;		/* 1: the whole entry, one task */
 };
 
+/* A byte interval [off, end). */
+struct ival {
+	off_t		 off;
+	off_t		 end;
+};
+
 struct plan {
 	struct range	*ranges;
 	size_t		 nranges;
@@ -47,6 +53,16 @@ int	plan_add(struct plan *, uint32_t file, off_t off, off_t len,
  * copies and finishes it alone.  Returns 0, or -1 with errno ENOMEM.
  */
 int	plan_add_whole(struct plan *, uint32_t file, off_t len);
+/*
+ * Append the ranges covering what of [off, off + len) is not in done (n
+ * sorted, disjoint intervals), each at most chunk bytes.  Returns 0 or -1
+ * as plan_add.
+ */
+int	plan_add_except(struct plan *, uint32_t file, off_t off, off_t len,
+	    off_t chunk, const struct ival *done, size_t n);
+/* Sort v and merge overlapping or touching intervals.  Returns the new
+ * count. */
+size_t	ival_merge(struct ival *v, size_t n);
 /* Order the ranges largest first (ties: by file, then offset). */
 void	plan_sort(struct plan *);
 void	plan_free(struct plan *);

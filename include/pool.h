@@ -16,6 +16,7 @@
 #include "fault.h"
 
 #define POOL_MAX	1024		/* most workers (-j) */
+#define POOL_OUT	16		/* bytes a task can hand back (a hash) */
 
 enum pool_mode {
 	POOL_MODE_POOL,		/* N workers forked once, pulling tasks */
@@ -28,17 +29,22 @@ struct result {
 	uint32_t	 worker;	/* lane 0..jobs-1 that ran it */
 	int32_t		 rv;		/* what the task callback returned */
 	struct fault	 fault;		/* op FAULT_NONE on success */
+	unsigned char	 out[POOL_OUT];	/* the task's output, if any */
 };
 _Static_assert(sizeof(struct result) <= PIPE_BUF, "result must be atomic");
 
 /*
  * Worker side: run task i with buffer eb; -1 with *f set on failure, any
- * other value is passed to the parent in result.rv.
+ * other value is passed to the parent in result.rv, and out (POOL_OUT
+ * bytes, zeroed) in result.out.
  */
 typedef int	pool_task_cb(void *arg, uint64_t task,
-		    const struct engine_buf *eb, struct fault *f);
+		    const struct engine_buf *eb, struct fault *f,
+		    unsigned char *out);
 /* Parent side: called once per task, in completion order. */
 typedef void	pool_result_cb(void *arg, const struct result *);
+/* Parent side: every tick_ms, with the bytes all workers have written. */
+typedef void	pool_tick_cb(void *arg, uint64_t bytes);
 
 struct pool_job {
 	enum pool_mode	 mode;
@@ -49,6 +55,8 @@ struct pool_job {
 	uint64_t	 ntasks;
 	pool_task_cb	*task;
 	pool_result_cb	*result;
+	pool_tick_cb	*tick;		/* or NULL */
+	long		 tick_ms;
 	void		*arg;
 	uint64_t	*lane_bytes;	/* out, jobs entries, or NULL */
 };

@@ -17,4 +17,19 @@ char	*report_iec(uint64_t bytes, char *buf, size_t len);
 void	 report_stats(FILE *fp, const struct opts *, const struct copy_stats *,
 	    double seconds, double cpu);
 
+/* What the run was, besides its counts. */
+struct report_run {
+	double		 seconds;	/* wall */
+	double		 cpu;		/* workers' user + sys */
+	int		 status;	/* the exit status */
+};
+
+/* Print the --json object to fp (field names are stable: man parcp). */
+void	 report_json(FILE *fp, const struct opts *, const struct copy_stats *,
+	    const struct report_run *);
+/* s as a JSON string: escaped; bytes that are not UTF-8 as \u00XX. */
+void	 report_json_str(FILE *fp, const char *s);
+/* Length of the valid UTF-8 sequence at p, or 0 if it is not one. */
+size_t	 report_utf8_len(const unsigned char *p);
+
 #endif

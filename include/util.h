@@ -18,6 +18,9 @@ char	*xpath_join(const char *dir, const char *name);
 
 /* Write all of buf, retrying EINTR and short writes: 0, or -1 and errno. */
 int	 write_full(int fd, const void *buf, size_t len);
+/* Read up to len bytes, retrying EINTR and short reads: the count (less
+ * only at end of file), or -1 and errno. */
+ssize_t	 read_full(int fd, void *buf, size_t len);
 /* The same with pwrite(2) at off (>= 0). */
 int	 pwrite_full(int fd, const void *buf, size_t len, off_t off);
 

@@ -23,16 +23,19 @@ struct whole_ctx {
 	pid_t			 owner;		/* parcp's pid, for temp names */
 };
 
-/* whole_copy's result bit: -n kept an existing destination. */
+/* whole_copy's result bits: -n kept an existing destination; out holds
+ * the file's XXH128 (--manifest). */
 #define WHOLE_KEPT	0x100
+#define WHOLE_HASHED	0x200
 
 /*
- * Copy node completely.  Returns the engine kind that copied a file's data
- * (0 for other kinds of entry), or WHOLE_KEPT, or -1 with *f set and no
- * temp file left.
+ * Copy node completely (verified, hashed into out, synced as the options
+ * say).  Returns the engine kind that copied a file's data (0 for other
+ * kinds of entry) with the WHOLE_* bits, or -1 with *f set and no temp
+ * file left.
  */
 int	whole_copy(const struct whole_ctx *, uint32_t node,
-	    const struct engine_buf *, struct fault *f);
+	    const struct engine_buf *, struct fault *f, unsigned char *out);
 /*
  * Copy a regular file's data from sfd to dfd (pre-sized to size): only
  * the data extents when the source has holes and --sparse allows.

@@ -5,12 +5,15 @@
  *          owner-writable so that read-only sources can be filled;
  *  plan    one chunk size for the run (from the total, so many files are
  *          not split needlessly); a regular file larger than it is split:
- *          the parent creates and sizes its temp file and plans its data
- *          extents as ranges; everything else is one whole-entry task that
- *          a worker finishes alone (whole.c);
+ *          the parent creates and sizes its part file and its journal and
+ *          plans its data extents as ranges (with --resume, only those the
+ *          journal does not list); everything else is one whole-entry task
+ *          that a worker finishes alone (whole.c);
  *  run     pool_run executes the tasks, largest first;
  *  finish  a split file's last range reported: check that the source did
- *          not change, apply metadata, rename (or discard and report);
+ *          not change, apply metadata, hash (--manifest), sync (--fsync),
+ *          rename (or discard and report; an interrupted one keeps its
+ *          part and journal for --resume);
  *  links   later names of a hard-link group become links to the first;
  *  dirs    directory metadata last, deepest first, so a read-only or
  *          time-stamped directory is not disturbed by its own contents.
@@ -32,11 +35,15 @@
 #include "dest.h"
 #include "engine.h"
 #include "extent.h"
+#include "journal.h"
+#include "manifest.h"
 #include "meta.h"
 #include "plan.h"
 #include "pool.h"
+#include "progress.h"
 #include "sig.h"
 #include "util.h"
+#include "verify.h"
 #include "whole.h"
 
 struct copy {
@@ -46,23 +53,58 @@ struct copy {
 	struct whole_ctx	 wc;
 	int			 status;
 	struct copy_stats	*st;
+	FILE			*out;		/* -v lines (stderr: --json) */
+	struct progress		 pr;
+	struct manifest		 man;
+	struct engine_buf	 eb;		/* the parent's, for hashing */
 	char			 src[PATH_MAX];	/* parent's scratch paths */
 	char			 dst[PATH_MAX];
 	char			 tmp[PATH_MAX];
+	char			 jnl[PATH_MAX];	/* split files' journal */
 };
 
-/* Fill c->src, c->dst and c->tmp for node; -1 with *f on a long path. */
+/*
+ * The temp name of node's copy and, for a split file, its journal: split
+ * files have stable names that --resume finds again; the others are named
+ * by parcp's pid and the node.  Worker-safe.
+ */
+static int
+tmpnames(const struct copy *c, uint32_t node, const char *dst, char *tmp,
+    char *jnl)
+{
+	if (!c->fl->v[node].split)
+		return dest_tmpname(dst, c->wc.owner, node, tmp, PATH_MAX);
+	if (dest_partname(dst, "part", tmp, PATH_MAX) == -1)
+		return -1;
+	return jnl == NULL ? 0 : dest_partname(dst, "jnl", jnl, PATH_MAX);
+}
+
+/* Fill c->src, c->dst, c->tmp (and c->jnl) for node; -1 with *f. */
 static int
 paths(struct copy *c, uint32_t node, struct fault *f)
 {
 	if (flist_path(c->fl, node, FLIST_SRC, c->src, sizeof(c->src)) ==
 	    -1 || flist_path(c->fl, node, FLIST_DST, c->dst,
-	    sizeof(c->dst)) == -1 || dest_tmpname(c->dst, c->wc.owner, node,
-	    c->tmp, sizeof(c->tmp)) == -1) {
+	    sizeof(c->dst)) == -1 || tmpnames(c, node, c->dst, c->tmp,
+	    c->jnl) == -1) {
 		fault_set(f, FAULT_PATH);
 		return -1;
 	}
 	return 0;
+}
+
+/* Keep what --json reports about a failure. */
+static void
+note_error(struct copy *c, const char *path, const struct fault *f)
+{
+	struct copy_stats *st = c->st;
+
+	if (!c->o->json)
+		return;
+	st->errors = xreallocarray(st->errors, st->nerrors + 1,
+	    sizeof(*st->errors));
+	st->errors[st->nerrors].path = xstrdup(path);
+	st->errors[st->nerrors++].fault = *f;
 }
 
 /* Report node's failure once, naming the side the fault is about. */
@@ -72,16 +114,24 @@ fail(struct copy *c, uint32_t node, const struct fault *f)
 	struct fault pf;
 	char why[256];
 
+	const char *path;
+
 	c->fl->v[node].state = NS_FAILED;
 	c->st->failed++;
+	c->pr.errors++;
 	if (f->op == FAULT_INTR)
 		return;		/* the exit status says it all */
-	c->status = 1;
+	if (f->op == FAULT_VERIFY)
+		c->status = 3;
+	else if (c->status == 0)
+		c->status = 1;
 	if (paths(c, node, &pf) == -1)
 		(void)snprintf(c->dst, sizeof(c->dst), "%s",
 		    flist_name(c->fl, node));
-	warnx("%s: %s", fault_is_dst(f->op) ? c->dst : c->src,
-	    fault_format(f, why, sizeof(why)));
+	path = fault_is_dst(f->op) ? c->dst : c->src;
+	progress_clear(&c->pr);
+	warnx("%s: %s", path, fault_format(f, why, sizeof(why)));
+	note_error(c, path, f);
 }
 
 static void
@@ -91,17 +141,23 @@ copied(struct copy *c, uint32_t node, int kept)
 	struct fault f;
 
 	n->state = kept ? NS_SKIPPED : NS_DONE;
-	if (kept)
+	c->pr.files++;
+	if (kept) {
+		c->st->skipped++;
 		return;
+	}
 	c->st->files++;
 	c->st->bytes += (uint64_t)n->size;
+	if (n->type == FT_REG)
+		c->st->engines |= 1u << n->engine;
 	if (c->o->verbose == 0 || paths(c, node, &f) == -1)
 		return;
+	progress_clear(&c->pr);
 	if (n->type == FT_REG)
-		printf("'%s' -> '%s' (%s)\n", c->src, c->dst,
+		fprintf(c->out, "'%s' -> '%s' (%s)\n", c->src, c->dst,
 		    engine_name(n->engine));
 	else
-		printf("'%s' -> '%s'\n", c->src, c->dst);
+		fprintf(c->out, "'%s' -> '%s'\n", c->src, c->dst);
 }
 
 static void
@@ -119,23 +175,43 @@ make_dir(struct copy *c, uint32_t node)
 	if (mkdir(c->dst, S_IRWXU) == 0) {
 		c->st->dirs++;
 		if (c->o->verbose > 0)
-			printf("'%s' -> '%s'\n", c->src, c->dst);
+			fprintf(c->out, "'%s' -> '%s'\n", c->src, c->dst);
 		return;
 	}
 	err = errno;
 	if (err == EEXIST && stat(c->dst, &st) == 0 && S_ISDIR(st.st_mode)) {
 		n->existed = true;
+		(void)dest_sweep(c->dst, c->o->resume);
 		return;
 	}
 	fault_setc(&f, FAULT_MKDIR, err);
 	fail(c, node, &f);
 }
 
+/* Leftovers of earlier runs beside a top-level destination file. */
+static void
+sweep_parent(struct copy *c, uint32_t node, char *last)
+{
+	char *dir;
+	struct fault f;
+
+	if (paths(c, node, &f) == -1)
+		return;
+	dir = xpath_dir(c->dst);
+	if (strcmp(dir, last) != 0 && strlen(dir) < PATH_MAX) {
+		(void)dest_sweep(dir, c->o->resume);
+		(void)snprintf(last, PATH_MAX, "%s", dir);
+	}
+	free(dir);
+}
+
 /* Directories first, parents before children; a failed one's subtree is
- * skipped (its own failure was reported). */
+ * skipped (its own failure was reported).  Existing directories are swept
+ * of earlier runs' leftovers. */
 static void
 make_dirs(struct copy *c)
 {
+	char last[PATH_MAX] = "";
 	struct node *n;
 	uint32_t i;
 
@@ -146,10 +222,28 @@ make_dirs(struct copy *c)
 			n->state = NS_FAILED;
 		else if (n->type == FT_DIR)
 			make_dir(c, i);
+		else if (n->parent == NODE_NONE)
+			sweep_parent(c, i, last);
 	}
 }
 
-/* -n and -u: keep an existing destination? */
+/* --resume's quick check, as rsync's: same size and mtime (or, when times
+ * are not kept, a copy no older than the source). */
+static bool
+complete(const struct copy *c, const struct node *n, const struct stat *st)
+{
+	if (n->type != FT_REG || !S_ISREG(st->st_mode) ||
+	    st->st_size != n->size)
+		return false;
+	if (c->o->preserve & PRESERVE_TIMES)
+		return st->st_mtim.tv_sec == n->mtime.tv_sec &&
+		    st->st_mtim.tv_nsec == n->mtime.tv_nsec;
+	return st->st_mtim.tv_sec > n->mtime.tv_sec ||
+	    (st->st_mtim.tv_sec == n->mtime.tv_sec &&
+	    st->st_mtim.tv_nsec >= n->mtime.tv_nsec);
+}
+
+/* -n, -u and --resume: keep an existing destination? */
 static bool
 keep_existing(struct copy *c, uint32_t node)
 {
@@ -157,12 +251,18 @@ keep_existing(struct copy *c, uint32_t node)
 	struct stat st;
 	struct fault f;
 
-	if (!c->o->noclobber && !c->o->update)
+	if (!c->o->noclobber && !c->o->update && !c->o->resume)
 		return false;
 	if (paths(c, node, &f) == -1 || lstat(c->dst, &st) == -1)
 		return false;
 	if (c->o->noclobber)
 		return true;
+	if (c->o->resume && complete(c, n, &st)) {
+		c->st->resumed += (uint64_t)n->size;
+		return true;
+	}
+	if (!c->o->update)
+		return false;
 	return st.st_mtim.tv_sec > n->mtime.tv_sec ||
 	    (st.st_mtim.tv_sec == n->mtime.tv_sec &&
 	    st.st_mtim.tv_nsec >= n->mtime.tv_nsec);
@@ -176,17 +276,90 @@ source_stat(const struct copy *c, const struct node *n, struct stat *st)
 	return lstat(c->src, st);
 }
 
-/* Plan a large file as ranges into a temp file made here. */
+static struct journal_id
+journal_id(const struct stat *st)
+{
+	struct journal_id id;
+
+	memset(&id, 0, sizeof(id));
+	id.size = (uint64_t)st->st_size;
+	id.mtime_sec = st->st_mtim.tv_sec;
+	id.mtime_nsec = st->st_mtim.tv_nsec;
+	id.ino = st->st_ino;
+	return id;
+}
+
+/*
+ * --resume: the ranges c->tmp already holds, by c->jnl, if both belong to
+ * this source.  Returns how many (*done malloc'ed), or -1: start afresh.
+ */
+static ssize_t
+resumable(struct copy *c, const struct stat *st, struct ival **done)
+{
+	struct journal_id id = journal_id(st);
+	struct stat pt;
+	ssize_t n, i;
+
+	*done = NULL;
+	if (!c->o->resume || lstat(c->tmp, &pt) == -1 || !S_ISREG(pt.st_mode) ||
+	    pt.st_size != st->st_size)
+		return -1;
+	if ((n = journal_load(c->jnl, &id, done)) == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		c->st->resumed += (uint64_t)((*done)[i].end - (*done)[i].off);
+	return n;
+}
+
+/* A new part file, sized, and its journal. */
+static int
+fresh(struct copy *c, const struct stat *st, struct fault *f)
+{
+	struct journal_id id = journal_id(st);
+	int dfd;
+
+	if ((dfd = dest_create(c->tmp, st->st_size, f)) == -1)
+		return -1;
+	(void)close(dfd);
+	if (journal_create(c->jnl, &id, f) == -1) {
+		(void)unlink(c->tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* Plan sfd's data (all of it, or its extents) minus done. */
+static int
+plan_split(struct copy *c, uint32_t node, int sfd, const struct stat *st,
+    off_t chunk, const struct ival *done, size_t ndone)
+{
+	off_t pos, off, len;
+	int more;
+
+	if (c->o->sparse == SPARSE_NEVER || st->st_blocks * 512 >= st->st_size)
+		return plan_add_except(&c->plan, node, 0, st->st_size, chunk,
+		    done, ndone);
+	for (pos = 0; (more = extent_next(sfd, pos, st->st_size, &off,
+	    &len)) > 0; pos = off + len)
+		if (plan_add_except(&c->plan, node, off, len, chunk, done,
+		    ndone) == -1)
+			return -1;
+	return more;
+}
+
+/* Plan a large file as ranges into a part file (made here, or resumed). */
 static void
 split(struct copy *c, uint32_t node, off_t chunk)
 {
 	struct node *n = &c->fl->v[node];
 	size_t before = c->plan.nranges;
-	off_t pos, off, len;
+	struct ival *done = NULL;
+	ssize_t ndone = -1;
 	struct stat st;
 	struct fault f;
-	int sfd = -1, dfd, more = 0;
+	int sfd = -1;
 
+	n->split = true;
 	if (paths(c, node, &f) == -1)
 		goto bad;
 	if ((sfd = open(c->src, O_RDONLY | O_CLOEXEC)) == -1 ||
@@ -196,32 +369,61 @@ split(struct copy *c, uint32_t node, off_t chunk)
 	}
 	n->size = st.st_size;		/* what we hold open is what counts */
 	n->mtime = st.st_mtim;
-	if ((dfd = dest_create(c->tmp, n->size, &f)) == -1)
+	if ((ndone = resumable(c, &st, &done)) == -1 && fresh(c, &st, &f) == -1)
 		goto bad;
-	(void)close(dfd);
-	n->split = true;
-	if (c->o->sparse == SPARSE_NEVER || st.st_blocks * 512 >= n->size)
-		more = plan_add(&c->plan, node, 0, n->size, chunk);
-	else
-		for (pos = 0; (more = extent_next(sfd, pos, n->size, &off,
-		    &len)) > 0; pos = off + len)
-			if (plan_add(&c->plan, node, off, len, chunk) == -1)
-				err(1, "plan");		/* only ENOMEM */
-	if (more == -1 && errno == ENOMEM)
-		err(1, "plan");
-	if (more == -1) {
+	if (plan_split(c, node, sfd, &st, chunk, done, ndone > 0 ?
+	    (size_t)ndone : 0) == -1) {
+		if (errno == ENOMEM)
+			err(1, "plan");
 		fault_set(&f, FAULT_SEEK);
 		c->plan.nranges = before;
 		(void)unlink(c->tmp);
+		(void)unlink(c->jnl);
 		goto bad;
 	}
+	free(done);
 	(void)close(sfd);
 	n->pending = (uint32_t)(c->plan.nranges - before);
 	return;
 bad:
+	free(done);
 	if (sfd != -1)
 		(void)close(sfd);
 	fail(c, node, &f);
+}
+
+/*
+ * A finished part file, by the parent: --manifest hashes it (before its
+ * metadata: the read would disturb atime), metadata, --fsync.
+ */
+static int
+seal(struct copy *c, uint32_t node, struct fault *f)
+{
+	const struct node *n = &c->fl->v[node];
+	unsigned char hash[VERIFY_HASHLEN];
+	int fd, rv = -1;
+
+	if ((fd = open(c->tmp, O_RDONLY | O_CLOEXEC)) == -1) {
+		fault_set(f, FAULT_OPEN_DST);
+		return -1;
+	}
+	if (c->o->manifest != NULL && c->eb.buf == NULL)
+		c->eb.buf = xmalloc(c->eb.size = OPTS_BUFSZ_DEFAULT);
+	if (c->o->manifest != NULL &&
+	    verify_hash_file(fd, n->size, &c->eb, hash, f) == -1)
+		goto out;
+	if (meta_apply(fd, c->tmp, c->src, n, c->o, c->wc.umask, f) == -1)
+		goto out;
+	if (c->o->fsync && fsync(fd) == -1) {
+		fault_set(f, FAULT_SYNC);
+		goto out;
+	}
+	if (c->o->manifest != NULL)
+		manifest_set(&c->man, node, hash);
+	rv = 0;
+out:
+	(void)close(fd);
+	return rv;
 }
 
 static void
@@ -237,14 +439,17 @@ finish_split(struct copy *c, uint32_t node)
 	    st.st_mtim.tv_sec != n->mtime.tv_sec ||
 	    st.st_mtim.tv_nsec != n->mtime.tv_nsec))
 		fault_setc(&f, FAULT_CHANGED, 0);
-	if (f.op == FAULT_NONE &&
-	    meta_apply(-1, c->tmp, c->src, n, c->o, c->wc.umask, &f) == 0 &&
+	if (f.op == FAULT_NONE && seal(c, node, &f) == 0 &&
 	    (kept = dest_commit(c->tmp, c->dst, c->o->noclobber, &f)) >= 0) {
+		(void)unlink(c->jnl);
 		copied(c, node, kept);
 		return;
 	}
-	if (paths(c, node, &pf) == 0)
+	/* Interrupted: the part and its journal stay for --resume. */
+	if (f.op != FAULT_INTR && paths(c, node, &pf) == 0) {
 		(void)unlink(c->tmp);
+		(void)unlink(c->jnl);
+	}
 	fail(c, node, &f);
 }
 
@@ -268,35 +473,63 @@ plan_all(struct copy *c)
 		if (n->state != NS_PENDING || n->type == FT_DIR ||
 		    n->link != NODE_NONE)
 			continue;
-		if (keep_existing(c, i))
+		if (keep_existing(c, i)) {
 			n->state = NS_SKIPPED;
-		else if (n->type == FT_REG && n->size > chunk) {
+			c->st->skipped++;
+			continue;
+		}
+		c->pr.nfiles++;
+		if (n->type == FT_REG && n->size > chunk) {
 			split(c, i, chunk);
-			if (n->split && n->pending == 0)
-				finish_split(c, i);	/* all hole */
+			if (n->state == NS_PENDING && n->pending == 0)
+				finish_split(c, i);	/* hole, or resumed */
 		} else if (plan_add_whole(&c->plan, i, n->size) == -1)
 			err(1, "plan");
 	}
+	c->st->chunk = chunk;
 	return 0;
+}
+
+/* A range of a split file: copy (and check), then journal it. */
+static int
+range_copy(const struct copy *c, const struct range *r,
+    const struct engine_buf *eb, struct fault *f)
+{
+	char src[PATH_MAX], dst[PATH_MAX], tmp[PATH_MAX], jnl[PATH_MAX];
+	int sfd = -1, dfd = -1, rv = -1, direct = eb->direct ? O_DIRECT : 0;
+
+	if (flist_path(c->fl, r->file, FLIST_SRC, src, sizeof(src)) == -1 ||
+	    flist_path(c->fl, r->file, FLIST_DST, dst, sizeof(dst)) == -1 ||
+	    tmpnames(c, r->file, dst, tmp, jnl) == -1) {
+		fault_set(f, FAULT_PATH);
+		return -1;
+	}
+	if ((sfd = open(src, O_RDONLY | O_CLOEXEC | direct)) == -1)
+		fault_set(f, FAULT_OPEN_SRC);
+	else if ((dfd = open(tmp, O_RDWR | O_CLOEXEC | direct)) == -1)
+		fault_set(f, FAULT_OPEN_DST);	/* pre-sized: no O_TRUNC */
+	else if ((rv = verify_copy(sfd, r->off, dfd, r->off, r->len, eb, f)) !=
+	    -1 && eb->durable && fdatasync(dfd) == -1) {
+		fault_set(f, FAULT_SYNC);
+		rv = -1;
+	}
+	if ((rv = engine_close(sfd, dfd, rv, f)) != -1 &&
+	    journal_append(jnl, r->off, r->len, eb->durable, f) == -1)
+		rv = -1;
+	return rv;
 }
 
 /* Worker side: run task i.  Worker-safe: no output, no exit. */
 static int
-task(void *arg, uint64_t i, const struct engine_buf *eb, struct fault *f)
+task(void *arg, uint64_t i, const struct engine_buf *eb, struct fault *f,
+    unsigned char *out)
 {
 	struct copy *c = arg;
 	const struct range *r = &c->plan.ranges[i];
-	char src[PATH_MAX], dst[PATH_MAX], tmp[PATH_MAX];
 
 	if (r->whole)
-		return whole_copy(&c->wc, r->file, eb, f);
-	if (flist_path(c->fl, r->file, FLIST_SRC, src, sizeof(src)) == -1 ||
-	    flist_path(c->fl, r->file, FLIST_DST, dst, sizeof(dst)) == -1 ||
-	    dest_tmpname(dst, c->wc.owner, r->file, tmp, sizeof(tmp)) == -1) {
-		fault_set(f, FAULT_PATH);
-		return -1;
-	}
-	return engine_copy_range(src, r->off, tmp, r->off, r->len, eb, f);
+		return whole_copy(&c->wc, r->file, eb, f, out);
+	return range_copy(c, r, eb, f);
 }
 
 static void
@@ -306,6 +539,8 @@ whole_done(struct copy *c, const struct result *res, uint32_t node)
 
 	if (res->fault.op == FAULT_NONE) {
 		c->fl->v[node].engine = (uint8_t)(res->rv & 0xff);
+		if (res->rv & WHOLE_HASHED)
+			manifest_set(&c->man, node, res->out);
 		copied(c, node, res->rv & WHOLE_KEPT);
 		return;
 	}
@@ -326,8 +561,8 @@ result(void *arg, const struct result *res)
 
 	if (c->o->verbose > 1 && res->fault.op == FAULT_NONE &&
 	    paths(c, r->file, &f) == 0)
-		printf("worker %u: '%s' [%jd, %jd)\n", res->worker, c->src,
-		    (intmax_t)r->off, (intmax_t)(r->off + r->len));
+		fprintf(c->out, "worker %u: '%s' [%jd, %jd)\n", res->worker,
+		    c->src, (intmax_t)r->off, (intmax_t)(r->off + r->len));
 	if (r->whole) {
 		whole_done(c, res, r->file);
 		return;
@@ -373,8 +608,10 @@ make_links(struct copy *c)
 		    &f)) == -1) {
 			(void)unlink(c->tmp);
 			fail(c, i, &f);
-		} else
+		} else {
+			manifest_copy(&c->man, i, n->link);
 			copied(c, i, kept);
+		}
 	}
 }
 
@@ -392,73 +629,152 @@ finish_dirs(struct copy *c)
 			continue;
 		if (paths(c, i, &f) == -1 ||
 		    meta_apply(-1, c->dst, c->src, n, c->o, c->wc.umask, &f) ==
-		    -1)
+		    -1 || (c->o->fsync && dest_sync_dir(c->dst, &f) == -1))
 			fail(c, i, &f);
 		else
 			n->state = NS_DONE;
 	}
 }
 
-/* Stopped before the workers ran: remove the temp files made so far. */
-static int
-abandon(struct copy *c, int sig)
+/* --fsync: the directories holding top-level destination files. */
+static void
+sync_parents(struct copy *c)
 {
+	char last[PATH_MAX] = "", *dir;
 	struct fault f;
 	uint32_t i;
 
-	for (i = 0; i < c->fl->n; i++)
-		if (c->fl->v[i].split && paths(c, i, &f) == 0)
-			(void)unlink(c->tmp);
-	plan_free(&c->plan);
-	return 128 + sig;
+	for (i = 0; i < c->fl->n; i++) {
+		if (c->fl->v[i].parent != NODE_NONE ||
+		    c->fl->v[i].state != NS_DONE || paths(c, i, &f) == -1)
+			continue;
+		dir = xpath_dir(c->dst);
+		if (strcmp(dir, last) != 0 && strlen(dir) < PATH_MAX) {
+			if (dest_sync_dir(dir, &f) == -1)
+				fail(c, i, &f);
+			(void)snprintf(last, sizeof(last), "%s", dir);
+		}
+		free(dir);
+	}
+}
+
+/* Parent side: the workers' byte count, every PROGRESS_TICK_MS. */
+static void
+tick(void *arg, uint64_t bytes)
+{
+	struct copy *c = arg;
+
+	c->st->written = bytes;
+	progress_update(&c->pr, bytes);
+}
+
+static uint64_t
+planned_bytes(const struct plan *p)
+{
+	uint64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < p->nranges; i++)
+		sum += (uint64_t)p->ranges[i].len;
+	return sum;
+}
+
+static void
+job_init(struct copy *c, struct pool_job *job)
+{
+	const struct opts *o = c->o;
+
+	memset(job, 0, sizeof(*job));
+	job->mode = o->mode;
+	job->jobs = o->jobs;
+	job->bufsz = o->bufsz;
+	job->how.holes = o->sparse == SPARSE_ALWAYS;
+	job->how.kind = o->engine;
+	job->how.direct = o->direct;
+	job->how.nocache = o->nocache;
+	job->how.shared = o->jobs > 1;	/* ranges of one file at once */
+	job->how.verify = o->verify;
+	job->how.durable = o->fsync;
+	job->ntasks = c->plan.nranges;
+	job->task = task;
+	job->result = result;
+	job->tick = tick;
+	job->tick_ms = PROGRESS_TICK_MS;
+	job->arg = c;
+	job->lane_bytes = c->st->lane_bytes;
+}
+
+/* Plan and run; the status, or 128 + a signal that stopped the run (split
+ * files keep their part and journal: --resume finishes them). */
+static int
+run(struct copy *c)
+{
+	struct pool_job job;
+	int sig;
+
+	make_dirs(c);
+	if ((sig = sig_caught()) != 0 || (sig = plan_all(c)) != 0)
+		return 128 + sig;
+	plan_sort(&c->plan);
+	c->st->ranges = c->plan.nranges;
+	progress_start(&c->pr, c->o->progress, planned_bytes(&c->plan),
+	    c->pr.nfiles);
+	job_init(c, &job);
+	if ((sig = pool_run(&job)) != 0)
+		return 128 + sig;
+	make_links(c);
+	finish_dirs(c);
+	if (c->o->fsync)
+		sync_parents(c);
+	if (c->o->manifest != NULL && c->status != 3 && manifest_write(&c->man,
+	    c->fl, c->o->manifest) != 0 && c->status == 0)
+		c->status = 1;
+	return c->status;
 }
 
 int
 copy_run(const struct opts *o, struct flist *fl, struct copy_stats *st)
 {
-	struct pool_job job;
 	struct copy *c;
-	int sig;
+	unsigned i;
+	int rv;
 
 	memset(st, 0, sizeof(*st));
 	c = xcalloc(1, sizeof(*c));
 	c->o = o;
 	c->fl = fl;
 	c->st = st;
+	c->out = o->json ? stderr : stdout;
 	c->wc.fl = fl;
 	c->wc.o = o;
 	c->wc.owner = getpid();
 	c->wc.umask = umask(0);
 	(void)umask(c->wc.umask);
 	st->lane_bytes = xcalloc(o->jobs, sizeof(*st->lane_bytes));
-	make_dirs(c);
-	if ((sig = sig_caught()) != 0 || (sig = plan_all(c)) != 0) {
-		sig = abandon(c, sig);
-		free(c);
-		return sig;
-	}
-	plan_sort(&c->plan);
-	st->ranges = c->plan.nranges;
-	memset(&job, 0, sizeof(job));
-	job.mode = o->mode;
-	job.jobs = o->jobs;
-	job.bufsz = o->bufsz;
-	job.how.holes = o->sparse == SPARSE_ALWAYS;
-	job.how.kind = o->engine;
-	job.how.direct = o->direct;
-	job.how.nocache = o->nocache;
-	job.how.shared = o->jobs > 1;	/* ranges of one file at once */
-	job.ntasks = c->plan.nranges;
-	job.task = task;
-	job.result = result;
-	job.arg = c;
-	job.lane_bytes = st->lane_bytes;
-	if ((sig = pool_run(&job)) == 0) {
-		make_links(c);
-		finish_dirs(c);
-	}
+	if (o->manifest != NULL)
+		manifest_init(&c->man, fl->n);
+	rv = run(c);
+	for (i = 0, st->written = 0; i < o->jobs; i++)
+		st->written += st->lane_bytes[i];
+	if (rv < 128)
+		progress_end(&c->pr, c->pr.errors == 0);
+	else
+		progress_clear(&c->pr);
 	plan_free(&c->plan);
-	sig = sig != 0 ? 128 + sig : c->status;
+	manifest_free(&c->man);
+	free(c->eb.buf);
 	free(c);
-	return sig;
+	return rv;
+}
+
+void
+copy_stats_free(struct copy_stats *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->nerrors; i++)
+		free(st->errors[i].path);
+	free(st->errors);
+	free(st->lane_bytes);
+	memset(st, 0, sizeof(*st));
 }

@@ -8,27 +8,29 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <xxhash.h>
+
 #include "dest.h"
 
-int
-dest_tmpname(const char *dst, pid_t pid, uint32_t node, char *buf,
-    size_t len)
+/* DIR/.parcp.NAME + tail, NAME cut so that the whole fits NAME_MAX. */
+static int
+beside(const char *dst, const char *tail, int n, char *buf, size_t len)
 {
 	const char *slash = strrchr(dst, '/'), *base;
-	char tail[32];
-	int dlen, blen, n;
+	int dlen, blen;
 
 	base = slash ? slash + 1 : dst;
 	dlen = (int)(base - dst);
-	n = snprintf(tail, sizeof(tail), ".%ld.%lu", (long)pid,
-	    (unsigned long)node);
 	blen = (int)strlen(base);
 	if (blen > NAME_MAX - (int)sizeof(DEST_TMP_PREFIX) + 1 - n)
 		blen = NAME_MAX - (int)sizeof(DEST_TMP_PREFIX) + 1 - n;
@@ -42,9 +44,99 @@ dest_tmpname(const char *dst, pid_t pid, uint32_t node, char *buf,
 }
 
 int
+dest_tmpname(const char *dst, pid_t pid, uint32_t node, char *buf,
+    size_t len)
+{
+	char tail[32];
+	int n;
+
+	n = snprintf(tail, sizeof(tail), ".%ld.%lu", (long)pid,
+	    (unsigned long)node);
+	return beside(dst, tail, n, buf, len);
+}
+
+int
+dest_partname(const char *dst, const char *ext, char *buf, size_t len)
+{
+	const char *slash = strrchr(dst, '/'), *base = slash ? slash + 1 : dst;
+	char tail[48];
+	int n;
+
+	/* The hash tells apart long names cut to the same prefix. */
+	n = snprintf(tail, sizeof(tail), ".%016llx.%s",
+	    (unsigned long long)XXH64(base, strlen(base), 0), ext);
+	return beside(dst, tail, n, buf, len);
+}
+
+/* Is name the temp file of a parcp that is no longer running? */
+static bool
+orphan(const char *name)
+{
+	const char *node = strrchr(name, '.'), *pid;
+	char *end;
+	long v;
+
+	if (node == NULL || node == name)
+		return false;
+	for (pid = node - 1; pid > name && *pid != '.'; pid--)
+		;
+	errno = 0;
+	v = strtol(pid + 1, &end, 10);
+	if (end != node || v <= 0 || errno != 0)
+		return false;
+	return kill((pid_t)v, 0) == -1 && errno == ESRCH;
+}
+
+static bool
+has_ext(const char *name, const char *ext)
+{
+	size_t n = strlen(name), e = strlen(ext);
+
+	return n > e && strcmp(name + n - e, ext) == 0;
+}
+
+int
+dest_sweep(const char *dir, bool keep_parts)
+{
+	struct dirent *e;
+	DIR *d;
+	int n = 0;
+	bool part;
+
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, DEST_TMP_PREFIX,
+		    sizeof(DEST_TMP_PREFIX) - 1) != 0)
+			continue;
+		part = has_ext(e->d_name, ".part") || has_ext(e->d_name, ".jnl");
+		if ((part && !keep_parts) || (!part && orphan(e->d_name)))
+			n += unlinkat(dirfd(d), e->d_name, 0) == 0;
+	}
+	(void)closedir(d);
+	return n;
+}
+
+int
+dest_sync_dir(const char *dir, struct fault *f)
+{
+	int fd;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    fsync(fd) == -1) {
+		fault_set(f, FAULT_SYNC);
+		if (fd != -1)
+			(void)close(fd);
+		return -1;
+	}
+	(void)close(fd);
+	return 0;
+}
+
+int
 dest_create(const char *tmp, off_t size, struct fault *f)
 {
-	int fd, flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
+	int fd, flags = O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC;
 
 	if ((fd = open(tmp, flags, 0600)) == -1 && errno == EEXIST &&
 	    unlink(tmp) == 0)		/* left by a worker that died */

@@ -48,6 +48,11 @@ static const struct {
 	[FAULT_LINK] =		{ "link", true, R_ERRNO },
 	[FAULT_PATH] =		{ "path", false, R_ERRNO },
 	[FAULT_COPY] =		{ "copy", true, R_ERRNO },
+	[FAULT_VERIFY] =	{ "verification failed: copy differs from "
+				    "source after a retry", true, R_NONE },
+	[FAULT_READBACK] =	{ "read back", true, R_ERRNO },
+	[FAULT_SYNC] =		{ "fsync", true, R_ERRNO },
+	[FAULT_JOURNAL] =	{ "journal", true, R_ERRNO },
 };
 
 void
@@ -90,4 +95,14 @@ fault_format(const struct fault *f, char *buf, size_t len)
 	else
 		(void)snprintf(buf, len, "%s: %s", what, strerror(f->err));
 	return buf;
+}
+
+const char *
+fault_reason(const struct fault *f)
+{
+	if (f->op <= 0 || f->op >= FAULT_NOP || ops[f->op].reason == R_NONE)
+		return "";
+	if (ops[f->op].reason == R_SIGNAL)
+		return strsignal(f->err);
+	return strerror(f->err);
 }

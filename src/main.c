@@ -3,8 +3,9 @@
  *
  *   argv -> opts -> walk -> copy (dirs, plan, pool, finish) -> report
  *
- * main() is the only place that exits with the run's status: 0 all copied,
- * 1 some file failed, 2 usage error, 128+N stopped by signal N.
+ * main() is the only place that exits with the run's status: 0 all copied
+ * (and verified), 1 some file failed, 2 usage error, 3 a copy differed
+ * from its source after a retry (--verify), 128+N stopped by signal N.
  */
 #include "config.h"
 
@@ -46,6 +47,7 @@ int
 main(int argc, char **argv)
 {
 	struct copy_stats st;
+	struct report_run run;
 	struct flist fl;
 	struct opts o;
 	double t0;
@@ -68,11 +70,16 @@ main(int argc, char **argv)
 	}
 	t0 = now();
 	rv = copy_run(&o, &fl, &st);
+	run.seconds = now() - t0;
+	run.cpu = children_cpu();
+	run.status = rv != 0 ? rv : bad > 0;
 	if (o.stats && rv < 128)
-		report_stats(stdout, &o, &st, now() - t0, children_cpu());
-	free(st.lane_bytes);
+		report_stats(stdout, &o, &st, run.seconds, run.cpu);
+	if (o.json)
+		report_json(stdout, &o, &st, &run);
+	copy_stats_free(&st);
 	flist_free(&fl);
 	if (fflush(stdout) == EOF)
 		err(1, "stdout");
-	return rv != 0 ? rv : bad > 0;
+	return run.status;
 }

@@ -21,7 +21,8 @@
 
 enum {
 	OPT_MODE = 256, OPT_CHUNK, OPT_BUFSZ, OPT_STATS, OPT_VERSION,
-	OPT_PRESERVE, OPT_SPARSE, OPT_ENGINE, OPT_DIRECT, OPT_NOCACHE
+	OPT_PRESERVE, OPT_SPARSE, OPT_ENGINE, OPT_DIRECT, OPT_NOCACHE,
+	OPT_PROGRESS, OPT_VERIFY, OPT_MANIFEST, OPT_RESUME, OPT_FSYNC, OPT_JSON
 };
 
 static int	set_jobs(struct opts *, const char *);
@@ -38,6 +39,8 @@ static int	set_deref_args(struct opts *, const char *);
 static int	set_sparse(struct opts *, const char *);
 static int	set_target(struct opts *, const char *);
 static int	set_engine(struct opts *, const char *);
+static int	set_progress(struct opts *, const char *);
+static int	set_manifest(struct opts *, const char *);
 
 /* A plain on/off option sets its field; no setter needed. */
 #define FLAG(field)	offsetof(struct opts, field)
@@ -94,6 +97,18 @@ static const struct optdef {
 	    "O_DIRECT I/O, bypassing the page cache" },
 	{ "nocache", OPT_NOCACHE, NULL, false, NULL, FLAG(nocache),
 	    "drop the copied pages from the cache as it goes" },
+	{ "progress", OPT_PROGRESS, "WHEN", true, set_progress, NOFLAG,
+	    "live progress on stderr if a terminal; always, never" },
+	{ "verify", OPT_VERIFY, NULL, false, NULL, FLAG(verify),
+	    "read both sides back and compare (XXH3) per range" },
+	{ "manifest", OPT_MANIFEST, "FILE", false, set_manifest, NOFLAG,
+	    "write each file's XXH128 for 'xxhsum -c FILE'" },
+	{ "resume", OPT_RESUME, NULL, false, NULL, FLAG(resume),
+	    "skip complete files, finish interrupted ones" },
+	{ "fsync", OPT_FSYNC, NULL, false, NULL, FLAG(fsync),
+	    "make every file and directory durable before exit" },
+	{ "json", OPT_JSON, NULL, false, NULL, FLAG(json),
+	    "print a JSON summary on stdout (-v lines: stderr)" },
 	{ "verbose", 'v', NULL, false, set_verbose, NOFLAG,
 	    "print each file; -vv: each range and its worker" },
 	{ "stats", OPT_STATS, NULL, false, NULL, FLAG(stats),
@@ -141,8 +156,9 @@ usage(void)
 		help_left(i, left, sizeof(left));
 		printf("  %-26s %s\n", left, optdefs[i].help);
 	}
-	printf("\nExit status: 0 all copied, 1 some file failed, 2 usage "
-	    "error,\n128+N stopped by signal N (130 SIGINT, 143 SIGTERM).\n");
+	printf("\nExit status: 0 all copied (and verified), 1 some file "
+	    "failed, 2 usage error,\n3 verification mismatch, 128+N stopped "
+	    "by signal N (130 SIGINT, 143 SIGTERM).\n");
 }
 
 int
@@ -367,6 +383,34 @@ set_engine(struct opts *o, const char *arg)
 		    "copy_file_range or reflink", arg);
 		return -1;
 	}
+	return 0;
+}
+
+static int
+set_progress(struct opts *o, const char *arg)
+{
+	static const char *when[] = { "never", "auto", "always" };
+	size_t i;
+
+	if (arg == NULL)
+		arg = "auto";
+	for (i = 0; i < sizeof(when) / sizeof(when[0]); i++)
+		if (strcmp(arg, when[i]) == 0) {
+			o->progress = (enum progress_when)i;
+			return 0;
+		}
+	warnx("invalid --progress '%s': expected auto, always or never", arg);
+	return -1;
+}
+
+static int
+set_manifest(struct opts *o, const char *arg)
+{
+	if (*arg == '\0') {
+		warnx("invalid --manifest '': expected a file name");
+		return -1;
+	}
+	o->manifest = arg;
 	return 0;
 }
 

@@ -88,6 +88,56 @@ plan_add(struct plan *p, uint32_t file, off_t off, off_t len, off_t chunk)
 }
 
 int
+plan_add_except(struct plan *p, uint32_t file, off_t off, off_t len,
+    off_t chunk, const struct ival *done, size_t n)
+{
+	off_t end = off + len, gap_end;
+	size_t i;
+
+	if (off < 0 || len < 0 || off > OFF_MAX - len) {
+		errno = off < 0 || len < 0 ? EINVAL : EOVERFLOW;
+		return -1;
+	}
+	for (i = 0; i < n && off < end; i++) {
+		if (done[i].end <= off)
+			continue;
+		gap_end = done[i].off < end ? done[i].off : end;
+		if (gap_end > off &&
+		    plan_add(p, file, off, gap_end - off, chunk) == -1)
+			return -1;
+		if (done[i].end > off)
+			off = done[i].end;
+	}
+	return off < end ? plan_add(p, file, off, end - off, chunk) : 0;
+}
+
+static int
+ival_cmp(const void *a, const void *b)
+{
+	const struct ival *x = a, *y = b;
+
+	return (x->off > y->off) - (x->off < y->off);
+}
+
+size_t
+ival_merge(struct ival *v, size_t n)
+{
+	size_t i, k = 0;
+
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof(*v), ival_cmp);
+	for (i = 1; i < n; i++) {
+		if (v[i].off <= v[k].end) {
+			if (v[i].end > v[k].end)
+				v[k].end = v[i].end;
+		} else
+			v[++k] = v[i];
+	}
+	return k + 1;
+}
+
+int
 plan_add_whole(struct plan *p, uint32_t file, off_t len)
 {
 	if (grow(p, 1) == -1)

@@ -59,6 +59,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "compat.h"
@@ -103,23 +104,33 @@ struct pool {
 	struct fault	 lost;		/* for tasks no worker reported */
 	int		 sig;
 	sigset_t	 oldmask;
+	int64_t		 next_tick;	/* CLOCK_MONOTONIC ns */
 };
 
+/* Hand res to the caller, unless its task already had its result. */
 static void
-deliver(struct pool *p, uint64_t task, uint32_t lane, int32_t rv,
+deliver(struct pool *p, const struct result *res)
+{
+	if (res->task >= p->job->ntasks ||
+	    (p->done[res->task] & TASK_DELIVERED))
+		return;
+	p->done[res->task] |= TASK_DELIVERED;
+	p->job->result(p->job->arg, res);
+}
+
+/* A result made by the parent: the task failed with f. */
+static void
+deliver_fault(struct pool *p, uint64_t task, uint32_t lane,
     const struct fault *f)
 {
 	struct result res;
 
-	if (task >= p->job->ntasks || (p->done[task] & TASK_DELIVERED))
-		return;
-	p->done[task] |= TASK_DELIVERED;
 	memset(&res, 0, sizeof(res));
 	res.task = task;
 	res.worker = lane;
-	res.rv = rv;
+	res.rv = -1;
 	res.fault = *f;
-	p->job->result(p->job->arg, &res);
+	deliver(p, &res);
 }
 
 /* Worker: run one task, report it; the lane slot names it meanwhile. */
@@ -133,7 +144,7 @@ run_one(struct pool *p, unsigned lane, uint64_t task,
 	memset(&res, 0, sizeof(res));
 	res.task = task;
 	res.worker = lane;
-	res.rv = p->job->task(p->job->arg, task, eb, &res.fault);
+	res.rv = p->job->task(p->job->arg, task, eb, &res.fault, res.out);
 	if (write_full(p->wfd, &res, sizeof(res)) == -1)
 		_exit(WORKER_EXIT_PIPE);
 	__atomic_store_n(&p->sh->lane[lane].cur, 0, __ATOMIC_RELAXED);
@@ -214,8 +225,7 @@ drain(struct pool *p)
 			return;
 		/* Records are atomic and whole: n is a multiple. */
 		for (i = 0; i < (size_t)n / sizeof(res[0]); i++)
-			deliver(p, res[i].task, res[i].worker, res[i].rv,
-			    &res[i].fault);
+			deliver(p, &res[i]);
 	}
 }
 
@@ -257,7 +267,7 @@ recover(struct pool *p, unsigned lane, uint64_t cur, const struct fault *f)
 		return;
 	}
 	if (held)
-		deliver(p, task, lane, -1, f);
+		deliver_fault(p, task, lane, f);
 	if (job->mode == POOL_MODE_FORK)
 		spawn_next(p, lane);
 	else if (replace && __atomic_load_n(&p->sh->next, __ATOMIC_RELAXED) <
@@ -309,6 +319,39 @@ stop(struct pool *p)
 			(void)kill(p->pid[lane], SIGTERM);
 }
 
+static int64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Call the tick callback when it is due; the wait until the next one. */
+static struct timespec *
+tick(struct pool *p, struct timespec *wait)
+{
+	int64_t now, left;
+	uint64_t bytes = 0;
+	unsigned lane;
+
+	if (p->job->tick == NULL)
+		return NULL;
+	now = mono_ns();
+	if (now >= p->next_tick) {
+		p->next_tick = now + p->job->tick_ms * 1000000;
+		for (lane = 0; lane < p->job->jobs; lane++)
+			bytes += __atomic_load_n(&p->sh->lane[lane].bytes,
+			    __ATOMIC_RELAXED);
+		p->job->tick(p->job->arg, bytes);
+	}
+	left = p->next_tick - now;
+	wait->tv_sec = left / 1000000000;
+	wait->tv_nsec = left % 1000000000;
+	return wait;
+}
+
 /*
  * Until every worker is reaped: take what has arrived, then wait.  Each
  * turn reaps before it blocks, so a SIGCHLD spent waking a wait (or
@@ -318,6 +361,7 @@ static void
 loop(struct pool *p)
 {
 	const struct timespec linger = { 0, POOL_LINGER_NS };
+	struct timespec wait;
 	struct pollfd pfd;
 
 	pfd.fd = p->rfd;
@@ -330,7 +374,7 @@ loop(struct pool *p)
 		if (p->alive == 0)
 			break;
 		pfd.revents = 0;
-		if (ppoll(&pfd, 1, NULL, &p->oldmask) == -1 &&
+		if (ppoll(&pfd, 1, tick(p, &wait), &p->oldmask) == -1 &&
 		    errno != EINTR)
 			err(1, "ppoll");	/* EFAULT/EINVAL: a bug */
 		if (p->sig == 0 && sig_caught() == 0)	/* let results pile up */
@@ -419,7 +463,7 @@ pool_run(const struct pool_job *job)
 	if (p.lost.op == FAULT_NONE)
 		fault_setc(&p.lost, FAULT_WORKER, ECHILD);
 	for (task = 0; task < job->ntasks; task++)
-		deliver(&p, task, 0, -1, &p.lost);
+		deliver_fault(&p, task, 0, &p.lost);
 	teardown(&p);
 	return p.sig;
 }

@@ -4,8 +4,11 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 
+#include "engine.h"
+#include "fault.h"
 #include "report.h"
 
 char *
@@ -49,4 +52,137 @@ report_stats(FILE *fp, const struct opts *o, const struct copy_stats *st,
 		if (st->lane_bytes[i] != 0)
 			fprintf(fp, "worker %u: %ju bytes\n", i,
 			    (uintmax_t)st->lane_bytes[i]);
+}
+
+void
+report_json_str(FILE *fp, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+
+	fputc('"', fp);
+	for (; *p != '\0'; p += n) {
+		n = report_utf8_len(p);
+		if (*p == '"' || *p == '\\')
+			fprintf(fp, "\\%c", *p);
+		else if (*p < 0x20 || n == 0) {
+			/* control bytes, and bytes that are not UTF-8: as
+			 * the code point of the byte (lossless for ASCII) */
+			fprintf(fp, "\\u%04x", *p);
+			n = 1;
+		} else
+			(void)fwrite(p, 1, n, fp);
+	}
+	fputc('"', fp);
+}
+
+size_t
+report_utf8_len(const unsigned char *p)
+{
+	size_t n, i;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	/* overlong 3- and 4-byte forms, surrogates, past U+10FFFF */
+	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0) ||
+	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90))
+		return 0;
+	return n;
+}
+
+static void
+json_errors(FILE *fp, const struct copy_stats *st)
+{
+	size_t i;
+
+	fprintf(fp, "  \"errors\": [");
+	for (i = 0; i < st->nerrors; i++) {
+		fprintf(fp, "%s\n    {\"path\": ", i ? "," : "");
+		report_json_str(fp, st->errors[i].path);
+		fprintf(fp, ", \"operation\": ");
+		report_json_str(fp, fault_str(st->errors[i].fault.op));
+		fprintf(fp, ", \"error\": ");
+		report_json_str(fp, fault_reason(&st->errors[i].fault));
+		fprintf(fp, "}");
+	}
+	fprintf(fp, "%s]\n", st->nerrors ? "\n  " : "");
+}
+
+static void
+json_strings(FILE *fp, const char *key, char **v, int n)
+{
+	int i;
+
+	fprintf(fp, "  \"%s\": [", key);
+	for (i = 0; i < n; i++) {
+		fprintf(fp, "%s", i ? ", " : "");
+		report_json_str(fp, v[i]);
+	}
+	fprintf(fp, "],\n");
+}
+
+static void
+json_engines(FILE *fp, unsigned used)
+{
+	int k, first = 1;
+
+	fprintf(fp, "  \"engines_used\": [");
+	for (k = 1; k < ENGINE_NKINDS; k++)
+		if (used & (1u << k)) {
+			fprintf(fp, "%s\"%s\"", first ? "" : ", ",
+			    engine_name(k));
+			first = 0;
+		}
+	fprintf(fp, "],\n");
+}
+
+void
+report_json(FILE *fp, const struct opts *o, const struct copy_stats *st,
+    const struct report_run *run)
+{
+	unsigned i;
+	int nsrc = o->target != NULL ? o->npaths : o->npaths - 1;
+
+	fprintf(fp, "{\n  \"version\": \"%s\",\n", PACKAGE_VERSION);
+	json_strings(fp, "sources", o->paths, nsrc);
+	fprintf(fp, "  \"destination\": ");
+	report_json_str(fp, o->target != NULL ? o->target :
+	    o->paths[o->npaths - 1]);
+	fprintf(fp, ",\n  \"exit_status\": %d,\n", run->status);
+	fprintf(fp, "  \"bytes\": %ju,\n  \"bytes_written\": %ju,\n"
+	    "  \"resumed_bytes\": %ju,\n", (uintmax_t)st->bytes,
+	    (uintmax_t)st->written, (uintmax_t)st->resumed);
+	fprintf(fp, "  \"files\": %ju,\n  \"files_skipped\": %ju,\n"
+	    "  \"files_failed\": %ju,\n  \"directories\": %ju,\n",
+	    (uintmax_t)st->files, (uintmax_t)st->skipped,
+	    (uintmax_t)st->failed, (uintmax_t)st->dirs);
+	fprintf(fp, "  \"seconds\": %.6f,\n  \"throughput_bytes_per_s\": "
+	    "%.0f,\n  \"cpu_seconds\": %.6f,\n", run->seconds,
+	    run->seconds > 0 ? (double)st->written / run->seconds : 0.0,
+	    run->cpu);
+	fprintf(fp, "  \"jobs\": %u,\n  \"mode\": \"%s\",\n  \"engine\": "
+	    "\"%s\",\n", o->jobs, o->mode == POOL_MODE_FORK ? "fork" : "pool",
+	    engine_name(o->engine));
+	json_engines(fp, st->engines);
+	fprintf(fp, "  \"chunk_size\": %jd,\n  \"buffer_size\": %zu,\n"
+	    "  \"tasks\": %ju,\n  \"verified\": %s,\n", (intmax_t)st->chunk,
+	    o->bufsz, (uintmax_t)st->ranges, o->verify ? "true" : "false");
+	fprintf(fp, "  \"worker_bytes\": [");
+	for (i = 0; i < o->jobs; i++)
+		fprintf(fp, "%s%ju", i ? ", " : "",
+		    (uintmax_t)st->lane_bytes[i]);
+	fprintf(fp, "],\n");
+	json_errors(fp, st);
+	fprintf(fp, "}\n");
 }

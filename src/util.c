@@ -147,6 +147,25 @@ write_full(int fd, const void *buf, size_t len)
 	return put_full(fd, buf, len, -1);
 }
 
+ssize_t
+read_full(int fd, void *buf, size_t len)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		if ((n = read(fd, (char *)buf + done, len - done)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
 int
 pwrite_full(int fd, const void *buf, size_t len, off_t off)
 {

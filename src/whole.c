@@ -17,6 +17,7 @@
 #include "dest.h"
 #include "extent.h"
 #include "meta.h"
+#include "verify.h"
 #include "whole.h"
 
 /* Does the source have holes worth keeping?  cp's test: fewer blocks. */
@@ -36,10 +37,10 @@ whole_data(int sfd, int dfd, off_t size, blkcnt_t blocks,
 
 	own.shared = false;		/* this worker alone writes the file */
 	if (!has_holes(size, blocks, o))
-		return engine_copy_fd(sfd, 0, dfd, 0, size, &own, f);
+		return verify_copy(sfd, 0, dfd, 0, size, &own, f);
 	for (pos = 0; (more = extent_next(sfd, pos, size, &off, &len)) > 0;
 	    pos = off + len)
-		if ((kind = engine_copy_fd(sfd, off, dfd, off, len, &own, f)) ==
+		if ((kind = verify_copy(sfd, off, dfd, off, len, &own, f)) ==
 		    -1)
 			return -1;
 	if (more == -1) {
@@ -57,13 +58,36 @@ moved(const struct stat *a, const struct stat *b)
 	    a->st_mtim.tv_nsec != b->st_mtim.tv_nsec;
 }
 
+/* --manifest: hash the data (before metadata, which atime would see). */
+static int
+hash(const struct whole_ctx *c, int dfd, off_t size,
+    const struct engine_buf *eb, struct fault *f, unsigned char *out)
+{
+	if (c->o->manifest == NULL)
+		return 0;
+	return verify_hash_file(dfd, size, eb, out, f) == -1 ? -1 :
+	    WHOLE_HASHED;
+}
+
+/* --fsync: data and metadata durable before the rename. */
+static int
+sync_file(const struct whole_ctx *c, int dfd, struct fault *f)
+{
+	if (c->o->fsync && fsync(dfd) == -1) {
+		fault_set(f, FAULT_SYNC);
+		return -1;
+	}
+	return 0;
+}
+
 /* A regular file into tmp; metadata through the open descriptor. */
 static int
 regular(const struct whole_ctx *c, const struct node *n, const char *src,
-    const char *tmp, const struct engine_buf *eb, struct fault *f)
+    const char *tmp, const struct engine_buf *eb, struct fault *f,
+    unsigned char *out)
 {
 	struct stat before, after;
-	int sfd, dfd = -1, rv = -1, kind, nofollow = O_NOFOLLOW;
+	int sfd, dfd = -1, rv = -1, kind, bits, nofollow = O_NOFOLLOW;
 	int direct = eb->direct ? O_DIRECT : 0;
 
 	/* Operands were resolved by the walk's rules (-H, no -r). */
@@ -88,9 +112,11 @@ regular(const struct whole_ctx *c, const struct node *n, const char *src,
 		fault_setc(f, FAULT_CHANGED, 0);
 		goto out;
 	}
-	if (meta_apply(dfd, tmp, src, n, c->o, c->umask, f) == -1)
+	if ((bits = hash(c, dfd, before.st_size, eb, f, out)) == -1 ||
+	    meta_apply(dfd, tmp, src, n, c->o, c->umask, f) == -1 ||
+	    sync_file(c, dfd, f) == -1)
 		goto out;
-	rv = kind;
+	rv = kind | bits;
 out:
 	return engine_close(sfd, dfd, rv, f);
 }
@@ -123,7 +149,7 @@ special(const struct whole_ctx *c, const struct node *n, const char *src,
 
 int
 whole_copy(const struct whole_ctx *c, uint32_t node,
-    const struct engine_buf *eb, struct fault *f)
+    const struct engine_buf *eb, struct fault *f, unsigned char *out)
 {
 	const struct node *n = &c->fl->v[node];
 	char src[PATH_MAX], dst[PATH_MAX], tmp[PATH_MAX];
@@ -135,11 +161,11 @@ whole_copy(const struct whole_ctx *c, uint32_t node,
 		fault_set(f, FAULT_PATH);
 		return -1;
 	}
-	rv = n->type == FT_REG ? regular(c, n, src, tmp, eb, f) :
+	rv = n->type == FT_REG ? regular(c, n, src, tmp, eb, f, out) :
 	    special(c, n, src, tmp, f);
 	if (rv >= 0 && (kept = dest_commit(tmp, dst, c->o->noclobber, f)) >=
 	    0)
-		return kept ? WHOLE_KEPT : rv;
+		return kept ? WHOLE_KEPT : rv;	/* kept: no hash to list */
 	(void)unlink(tmp);
 	return -1;
 }

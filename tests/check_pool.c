@@ -25,6 +25,9 @@ struct seen {
 	struct fault	 fault[NTASKS];
 	uint32_t	 maxworker;
 	unsigned	 calls;
+	unsigned char	 out[NTASKS];	/* result.out[0] as received */
+	unsigned	 ticks;
+	uint64_t	 tick_bytes;	/* bytes at the last tick */
 };
 
 static struct seen seen;
@@ -35,9 +38,11 @@ static uint64_t once_task = UINT64_MAX;	/* first worker to run it dies */
 static int *once;			/* shared: has once_task killed? */
 
 static int
-task(void *arg, uint64_t i, const struct engine_buf *eb, struct fault *f)
+task(void *arg, uint64_t i, const struct engine_buf *eb, struct fault *f,
+    unsigned char *out)
 {
 	(void)arg;
+	out[0] = (unsigned char)(i ^ 0x5a);
 	if (i == kill_task)
 		raise(SIGKILL);
 	if (i == once_task && __atomic_exchange_n(once, 1, __ATOMIC_SEQ_CST) == 0)
@@ -61,9 +66,19 @@ result(void *arg, const struct result *r)
 	ck_assert_uint_lt(r->task, NTASKS);
 	seen.count[r->task]++;
 	seen.fault[r->task] = r->fault;
+	seen.out[r->task] = r->out[0];
 	if (r->worker > seen.maxworker)
 		seen.maxworker = r->worker;
 	seen.calls++;
+}
+
+static void
+tick_cb(void *arg, uint64_t bytes)
+{
+	(void)arg;
+	ck_assert_uint_ge(bytes, seen.tick_bytes);	/* never backwards */
+	seen.tick_bytes = bytes;
+	seen.ticks++;
 }
 
 static int
@@ -80,6 +95,8 @@ run(enum pool_mode mode, unsigned jobs, uint64_t ntasks, uint64_t *bytes)
 	job.task = task;
 	job.result = result;
 	job.lane_bytes = bytes;
+	job.tick = tick_cb;
+	job.tick_ms = 1;
 	sig_init();
 	return pool_run(&job);
 }
@@ -103,7 +120,10 @@ START_TEST(test_pool_runs_every_task_once)
 	for (i = 0; i < NTASKS; i++) {
 		ck_assert_uint_eq(seen.count[i], 1);
 		ck_assert_int_eq(seen.fault[i].op, FAULT_NONE);
+		ck_assert_uint_eq(seen.out[i], (unsigned char)(i ^ 0x5a));
 	}
+	ck_assert_uint_ge(seen.ticks, 1);	/* the first is due at once */
+	ck_assert_uint_le(seen.tick_bytes, NTASKS * (NTASKS + 1) / 2);
 	ck_assert_uint_lt(seen.maxworker, configs[_i].jobs);
 	for (i = 0; i < configs[_i].jobs; i++)
 		sum += bytes[i];
@@ -192,7 +212,10 @@ START_TEST(test_pool_killed_worker_is_replaced_and_task_rerun)
 	for (i = 0; i < NTASKS; i++) {
 		ck_assert_uint_eq(seen.count[i], 1);
 		ck_assert_int_eq(seen.fault[i].op, FAULT_NONE);
+		ck_assert_uint_eq(seen.out[i], (unsigned char)(i ^ 0x5a));
 	}
+	ck_assert_uint_ge(seen.ticks, 1);	/* the first is due at once */
+	ck_assert_uint_le(seen.tick_bytes, NTASKS * (NTASKS + 1) / 2);
 	for (i = 0; i < configs[_i].jobs; i++)
 		sum += bytes[i];
 	ck_assert_uint_eq(sum, NTASKS * (NTASKS + 1) / 2);

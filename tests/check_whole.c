@@ -13,12 +13,14 @@
 
 #include <check.h>
 
+#include "pool.h"
 #include "whole.h"
 #include "testutil.h"
 
 static char buf[65536];
+static unsigned char out[POOL_OUT];
 static struct engine_buf eb = { buf, sizeof(buf), NULL, false, ENGINE_AUTO,
-    false, false, false };
+    false, false, false, false, false };
 static struct flist fl;
 static struct opts o;
 static struct whole_ctx wc;
@@ -78,7 +80,7 @@ START_TEST(test_whole_regular_file)
 
 	testutil_make_file(testutil_path("f"), 300000, 3);
 	n = operand("f");
-	ck_assert_int_ge(whole_copy(&wc, n, &eb, &f), ENGINE_PREAD);
+	ck_assert_int_ge(whole_copy(&wc, n, &eb, &f, out), ENGINE_PREAD);
 	snprintf(src, sizeof(src), "%s", testutil_path("f"));
 	ck_assert(testutil_same(src, testutil_path("f.copy")));
 	assert_no_temps();
@@ -94,8 +96,8 @@ START_TEST(test_whole_symlink_and_fifo)
 
 	ck_assert_int_eq(symlink("some/where", testutil_path("l")), 0);
 	ck_assert_int_eq(mkfifo(testutil_path("p"), 0640), 0);
-	ck_assert_int_eq(whole_copy(&wc, operand("l"), &eb, &f), 0);
-	ck_assert_int_eq(whole_copy(&wc, operand("p"), &eb, &f), 0);
+	ck_assert_int_eq(whole_copy(&wc, operand("l"), &eb, &f, out), 0);
+	ck_assert_int_eq(whole_copy(&wc, operand("p"), &eb, &f, out), 0);
 	len = readlink(testutil_path("l.copy"), target, sizeof(target));
 	ck_assert_int_eq(len, 10);
 	ck_assert(memcmp(target, "some/where", 10) == 0);
@@ -114,7 +116,7 @@ START_TEST(test_whole_noclobber_keeps_existing)
 	testutil_make_file(testutil_path("f"), 1000, 3);
 	testutil_make_file(testutil_path("f.copy"), 7, 4);
 	o.noclobber = true;
-	ck_assert_int_eq(whole_copy(&wc, operand("f"), &eb, &f), WHOLE_KEPT);
+	ck_assert_int_eq(whole_copy(&wc, operand("f"), &eb, &f, out), WHOLE_KEPT);
 	ck_assert_int_eq(stat(testutil_path("f.copy"), &st), 0);
 	ck_assert_int_eq(st.st_size, 7);
 	assert_no_temps();
@@ -129,7 +131,7 @@ START_TEST(test_whole_missing_source_leaves_nothing)
 	testutil_make_file(testutil_path("f"), 10, 3);
 	n = operand("f");
 	unlink(testutil_path("f"));
-	ck_assert_int_eq(whole_copy(&wc, n, &eb, &f), -1);
+	ck_assert_int_eq(whole_copy(&wc, n, &eb, &f, out), -1);
 	ck_assert_int_eq(f.op, FAULT_OPEN_SRC);
 	ck_assert_int_eq(f.err, ENOENT);
 	ck_assert_int_eq(access(testutil_path("f.copy"), F_OK), -1);
@@ -148,7 +150,7 @@ START_TEST(test_whole_sparse_source_keeps_holes)
 	ck_assert_int_ne(fd = open(src, O_WRONLY | O_CREAT, 0600), -1);
 	ck_assert_int_eq(pwrite(fd, "x", 1, 100 << 20), 1);
 	close(fd);
-	ck_assert_int_ge(whole_copy(&wc, operand("s"), &eb, &f), ENGINE_PREAD);
+	ck_assert_int_ge(whole_copy(&wc, operand("s"), &eb, &f, out), ENGINE_PREAD);
 	ck_assert_int_eq(stat(testutil_path("s.copy"), &st), 0);
 	ck_assert_int_eq(st.st_size, (100 << 20) + 1);
 	ck_assert_int_le(st.st_blocks, 64);

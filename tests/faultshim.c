@@ -9,6 +9,10 @@
  *                              as a marker (O_EXCL), later readers live
  *   PARCP_SHIM_EIO_AT=OFF      a read covering byte OFF fails with EIO
  *   PARCP_SHIM_ENOSPC_AT=OFF   a write covering byte OFF fails with ENOSPC
+ *   PARCP_SHIM_CORRUPT_AT=OFF  a pwrite covering byte OFF writes it with
+ *                              its bits flipped (silent corruption)
+ *   PARCP_SHIM_CORRUPT_ONCE=PATH ...but only the first such write: PATH is
+ *                              created as a marker (O_EXCL)
  *   PARCP_SHIM_SLOW_US=N       every read first sleeps N microseconds
  *   PARCP_SHIM_TRUNCATE=P:SIZE the first read truncates file P to SIZE
  *                              (smaller: the source shrinks; larger: grows)
@@ -58,11 +62,11 @@ truncate_once(void)
 	(void)truncate(path, strtoll(colon + 1, NULL, 10));
 }
 
-/* With PARCP_SHIM_KILL_ONCE, only the process that makes the marker. */
+/* With a marker variable set, only the first caller (it makes PATH). */
 static bool
-first_kill(void)
+first(const char *var)
 {
-	const char *marker = getenv("PARCP_SHIM_KILL_ONCE");
+	const char *marker = getenv(var);
 	int fd;
 
 	if (marker == NULL)
@@ -82,7 +86,8 @@ read_faults(off_t off, size_t len)
 	if (slow != NULL)
 		(void)usleep((useconds_t)atoi(slow));
 	truncate_once();
-	if (covers("PARCP_SHIM_KILL_AT", off, len) && first_kill())
+	if (covers("PARCP_SHIM_KILL_AT", off, len) &&
+	    first("PARCP_SHIM_KILL_ONCE"))
 		(void)raise(SIGKILL);
 	if (covers("PARCP_SHIM_EIO_AT", off, len)) {
 		errno = EIO;
@@ -116,9 +121,20 @@ shim_pwrite(const char *sym, int fd, const void *buf, size_t len, off_t off)
 {
 	pwrite_fn *real = (pwrite_fn *)dlsym(RTLD_NEXT, sym);
 
+	const char *at = getenv("PARCP_SHIM_CORRUPT_AT");
+	char *bad;
+	ssize_t n;
+
 	if (write_faults(off, len) == -1)
 		return -1;
-	return real(fd, buf, len, off);
+	if (!covers("PARCP_SHIM_CORRUPT_AT", off, len) ||
+	    !first("PARCP_SHIM_CORRUPT_ONCE") || (bad = malloc(len)) == NULL)
+		return real(fd, buf, len, off);
+	memcpy(bad, buf, len);
+	bad[strtoll(at, NULL, 10) - off] ^= 0xff;
+	n = real(fd, bad, len, off);
+	free(bad);
+	return n;
 }
 
 ssize_t	copy_file_range(int, off_t *, int, off_t *, size_t, unsigned int);

@@ -56,6 +56,14 @@ no_temps() {
 	fi
 }
 
+# only_parts DIR: what a run stopped by a signal may leave in DIR is a
+# split file's part and its resume journal, and nothing else of parcp's.
+only_parts() {
+	local left
+	left=$(ls -A "$1" | grep '^\.parcp\.' | grep -Ev '\.(part|jnl)$' || :)
+	[ -z "$left" ] || fail "temp file left in $1: $left"
+}
+
 # as_user CMD...: run CMD as an unprivileged user, so permission bits
 # bite (as root they would not).  Non-root callers already are one.
 as_user() {

@@ -1,6 +1,7 @@
 #!/bin/bash
-# Ctrl-C and kill during a copy: workers stopped, temp file removed, old
-# DEST intact, exit 128 + signal.  Reads are slowed by the shim so that
+# Ctrl-C and kill during a copy: workers stopped, no temp file left but
+# the split file's part and journal (kept for --resume, removed by the
+# next run without it), old DEST intact, exit 128 + signal.  Reads are slowed by the shim so that
 # the signal surely lands mid-copy; we wait for the temp file, not a sleep.
 . "$TESTLIB"
 
@@ -52,8 +53,15 @@ for mode in pool fork; do
 		expect_rc "${sig##*:}" "SIG$name $mode"
 		[ ! -s "$T/err" ] || fail "SIG$name $mode: stderr: $(cat "$T/err")"
 		cmp "$T/old" "$T/old.orig" || fail "SIG$name $mode: DEST damaged"
-		no_temps "$T"
+		only_parts "$T"
 		no_workers "SIG$name $mode"
+		pass
+		# the next run cleans the leftovers up and copies
+		run "$PARCP" -j 2 "$T/src" "$T/new"
+		expect_rc 0 "after SIG$name $mode"
+		no_temps "$T"
+		cmp "$T/src" "$T/new" || fail "after SIG$name $mode: bad copy"
+		rm "$T/new"
 		pass
 	done
 done

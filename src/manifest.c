@@ -1,0 +1,97 @@
+/*
+ * The manifest lists files in walk order (parents first), one line each:
+ * 32 hex digits of the canonical XXH128, two spaces, the destination path
+ * as parcp built it (relative paths stay relative to where parcp ran).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compat.h"
+#include "dest.h"
+#include "manifest.h"
+#include "util.h"
+
+void
+manifest_init(struct manifest *m, size_t nodes)
+{
+	m->n = nodes;
+	m->hash = xcalloc(nodes ? nodes : 1, sizeof(*m->hash));
+	m->has = xcalloc(nodes ? nodes : 1, 1);
+}
+
+void
+manifest_set(struct manifest *m, uint32_t node, const unsigned char *hash)
+{
+	if (m->hash == NULL || node >= m->n)
+		return;
+	memcpy(m->hash[node], hash, VERIFY_HASHLEN);
+	m->has[node] = 1;
+}
+
+void
+manifest_copy(struct manifest *m, uint32_t node, uint32_t from)
+{
+	if (m->hash != NULL && from < m->n && m->has[from])
+		manifest_set(m, node, m->hash[from]);
+}
+
+/* One line per hashed node; 1 if a name had to be left out. */
+static int
+lines(const struct manifest *m, const struct flist *fl, FILE *fp)
+{
+	char path[PATH_MAX];
+	int rv = 0, i;
+	size_t node;
+
+	for (node = 0; node < m->n; node++) {
+		if (!m->has[node] || flist_path(fl, (uint32_t)node, FLIST_DST,
+		    path, sizeof(path)) == -1)
+			continue;
+		if (strchr(path, '\n') != NULL) {
+			warnx("%s: not in the manifest: xxhsum cannot read a "
+			    "name with a newline", path);
+			rv = 1;
+			continue;
+		}
+		for (i = 0; i < VERIFY_HASHLEN; i++)
+			fprintf(fp, "%02x", m->hash[node][i]);
+		fprintf(fp, "  %s\n", path);
+	}
+	return rv;
+}
+
+int
+manifest_write(const struct manifest *m, const struct flist *fl,
+    const char *path)
+{
+	char tmp[PATH_MAX];
+	FILE *fp = NULL;
+	int rv;
+
+	if (dest_tmpname(path, getpid(), 0, tmp, sizeof(tmp)) == -1 ||
+	    (fp = fopen(tmp, "wx")) == NULL) {
+		warn("%s", path);
+		return -1;
+	}
+	rv = lines(m, fl, fp);
+	if (ferror(fp) | (fclose(fp) == EOF) || rename(tmp, path) == -1) {
+		warn("%s", path);
+		(void)unlink(tmp);
+		return -1;
+	}
+	return rv;
+}
+
+void
+manifest_free(struct manifest *m)
+{
+	free(m->hash);
+	free(m->has);
+	memset(m, 0, sizeof(*m));
+}
