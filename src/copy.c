@@ -147,9 +147,10 @@ copied(struct copy *c, uint32_t node, int kept)
 		return;
 	}
 	c->st->files++;
-	c->st->bytes += (uint64_t)n->size;
-	if (n->type == FT_REG)
+	if (n->type == FT_REG) {
+		c->st->bytes += (uint64_t)n->size;
 		c->st->engines |= 1u << n->engine;
+	}
 	if (c->o->verbose == 0 || paths(c, node, &f) == -1)
 		return;
 	progress_clear(&c->pr);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <limits.h>
@@ -53,6 +54,92 @@ START_TEST(test_dest_tmpname_fits_name_max)
 	ck_assert(strncmp(tmp, "d/.parcp.nnn", 12) == 0);
 	ck_assert_int_eq(dest_tmpname(path, 1, 1, tmp, 20), -1);
 	ck_assert_int_eq(errno, ENAMETOOLONG);
+}
+END_TEST
+
+START_TEST(test_dest_partname_is_stable_and_distinct)
+{
+	char a[PATH_MAX], b[PATH_MAX], name[NAME_MAX + 1], path[PATH_MAX];
+
+	ck_assert_int_eq(dest_partname("d/big.img", "part", a, sizeof(a)), 0);
+	ck_assert(strncmp(a, "d/.parcp.big.img.", 17) == 0);
+	ck_assert_str_eq(a + strlen(a) - 5, ".part");
+	ck_assert_int_eq(dest_partname("elsewhere/big.img", "jnl", b,
+	    sizeof(b)), 0);
+	/* same name, other directory or extension: the same stem */
+	ck_assert_str_eq(b + strlen(b) - 4, ".jnl");
+	ck_assert_uint_eq(strlen(a) - strlen("d/") - strlen("part"),
+	    strlen(b) - strlen("elsewhere/") - strlen("jnl"));
+	ck_assert(strncmp(a + 2, b + 10, strlen(a) - 2 - 4) == 0);
+	/* two long names cut to the same prefix still differ */
+	memset(name, 'n', NAME_MAX);
+	name[NAME_MAX] = '\0';
+	(void)snprintf(path, sizeof(path), "d/%s", name);
+	ck_assert_int_eq(dest_partname(path, "part", a, sizeof(a)), 0);
+	ck_assert_uint_eq(strlen(strrchr(a, '/') + 1), NAME_MAX);
+	name[NAME_MAX - 1] = 'm';
+	(void)snprintf(path, sizeof(path), "d/%s", name);
+	ck_assert_int_eq(dest_partname(path, "part", b, sizeof(b)), 0);
+	ck_assert_str_ne(a, b);
+}
+END_TEST
+
+static void
+touch(const char *name)
+{
+	FILE *fp = fopen(testutil_path(name), "w");
+
+	ck_assert_ptr_nonnull(fp);
+	fclose(fp);
+}
+
+static int
+exists(const char *name)
+{
+	struct stat st;
+
+	return lstat(testutil_path(name), &st) == 0;
+}
+
+START_TEST(test_dest_sweep_removes_leftovers_only)
+{
+	char dead[64], live[64];
+	pid_t pid;
+
+	/* a pid that surely is not running: a reaped child's */
+	if ((pid = fork()) == 0)
+		_exit(0);
+	waitpid(pid, NULL, 0);
+	(void)snprintf(dead, sizeof(dead), ".parcp.a.%ld.3", (long)pid);
+	(void)snprintf(live, sizeof(live), ".parcp.b.%ld.4", (long)getpid());
+	touch(dead);
+	touch(live);
+	touch(".parcp.c.0123456789abcdef.part");
+	touch(".parcp.c.0123456789abcdef.jnl");
+	touch(".parcp.notours");
+	touch("user.file");
+	ck_assert_int_eq(dest_sweep(testutil_path(""), true), 1);
+	ck_assert(!exists(dead));
+	ck_assert(exists(live));
+	ck_assert(exists(".parcp.c.0123456789abcdef.part"));
+	ck_assert_int_eq(dest_sweep(testutil_path(""), false), 2);
+	ck_assert(!exists(".parcp.c.0123456789abcdef.part"));
+	ck_assert(!exists(".parcp.c.0123456789abcdef.jnl"));
+	ck_assert(exists(live));
+	ck_assert(exists(".parcp.notours"));
+	ck_assert(exists("user.file"));
+	ck_assert_int_eq(dest_sweep(testutil_path("nodir"), false), -1);
+}
+END_TEST
+
+START_TEST(test_dest_sync_dir)
+{
+	struct fault f = { FAULT_NONE, 0 };
+
+	ck_assert_int_eq(dest_sync_dir(testutil_path(""), &f), 0);
+	ck_assert_int_eq(dest_sync_dir(testutil_path("nodir"), &f), -1);
+	ck_assert_int_eq(f.op, FAULT_SYNC);
+	ck_assert_int_eq(f.err, ENOENT);
 }
 END_TEST
 
@@ -174,6 +261,9 @@ dest_suite(void)
 	tcase_add_checked_fixture(tc, setup, testutil_teardown);
 	tcase_add_test(tc, test_dest_tmpname_is_hidden_beside_dst);
 	tcase_add_test(tc, test_dest_tmpname_fits_name_max);
+	tcase_add_test(tc, test_dest_partname_is_stable_and_distinct);
+	tcase_add_test(tc, test_dest_sweep_removes_leftovers_only);
+	tcase_add_test(tc, test_dest_sync_dir);
 	tcase_add_test(tc, test_dest_create_is_private_sized_and_sparse);
 	tcase_add_test(tc, test_dest_create_replaces_a_stale_temp);
 	tcase_add_test(tc, test_dest_commit_replaces_old_file);

@@ -49,6 +49,21 @@ START_TEST(test_fault_format)
 }
 END_TEST
 
+START_TEST(test_fault_reason_alone)
+{
+	struct fault f;
+
+	fault_setc(&f, FAULT_WRITE, ENOSPC);
+	ck_assert_str_eq(fault_reason(&f), strerror(ENOSPC));
+	fault_setc(&f, FAULT_VERIFY, 0);
+	ck_assert_str_eq(fault_reason(&f), "");
+	fault_setc(&f, FAULT_KILLED, SIGKILL);
+	ck_assert_str_eq(fault_reason(&f), strsignal(SIGKILL));
+	fault_setc(&f, FAULT_NOP, 5);
+	ck_assert_str_eq(fault_reason(&f), "");
+}
+END_TEST
+
 START_TEST(test_fault_sides)
 {
 	ck_assert(!fault_is_dst(FAULT_READ));
@@ -69,6 +84,7 @@ fault_suite(void)
 	tcase_add_test(tc, test_fault_every_op_has_a_distinct_name);
 	tcase_add_test(tc, test_fault_format);
 	tcase_add_test(tc, test_fault_sides);
+	tcase_add_test(tc, test_fault_reason_alone);
 	suite_add_tcase(s, tc);
 	return s;
 }

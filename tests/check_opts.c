@@ -105,7 +105,29 @@ static const char *bad[][5] = {
 	{ "parcp", "--buffer-size", "2G", "a", "b" },
 	{ "parcp", "--no-such-option", "x", "a", "b" },
 	{ "parcp", "-j", "2", "-v", "onlyone" },
+	{ "parcp", "--progress=sometimes", "x", "a", "b" },
+	{ "parcp", "--manifest=", "x", "a", "b" },
 };
+
+START_TEST(test_opts_trust_options)
+{
+	const char *argv[] = { "parcp", "--progress", "--verify",
+	    "--manifest=SUMS", "--resume", "--fsync", "--json", "a", "b",
+	    NULL };
+	const char *always[] = { "parcp", "--progress=always", "a", "b",
+	    NULL };
+	struct opts o;
+
+	ck_assert_int_eq(parse(&o, 9, argv), OPTS_OK);
+	ck_assert_int_eq(o.progress, PROGRESS_AUTO);
+	ck_assert(o.verify && o.resume && o.fsync && o.json);
+	ck_assert_str_eq(o.manifest, "SUMS");
+	ck_assert_int_eq(parse(&o, 4, always), OPTS_OK);
+	ck_assert_int_eq(o.progress, PROGRESS_ALWAYS);
+	ck_assert(!o.verify && !o.resume && !o.fsync && !o.json);
+	ck_assert_ptr_null(o.manifest);
+}
+END_TEST
 
 START_TEST(test_opts_bad_values_are_usage_errors)
 {
@@ -209,6 +231,7 @@ opts_suite(void)
 	tc = tcase_create("parse");
 	tcase_add_test(tc, test_opts_defaults);
 	tcase_add_test(tc, test_opts_all_set);
+	tcase_add_test(tc, test_opts_trust_options);
 	tcase_add_loop_test(tc, test_opts_bad_values_are_usage_errors, 0,
 	    sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, test_opts_missing_operands);

@@ -191,6 +191,60 @@ START_TEST(test_plan_chunk_auto_is_aligned_and_clamped)
 }
 END_TEST
 
+START_TEST(test_plan_except_plans_only_the_gaps)
+{
+	struct plan p = { NULL, 0, 0 };
+	struct ival done[] = { { 0, 10 }, { 30, 40 }, { 90, 200 } };
+
+	/* [0,100) minus done: [10,30) and [40,90), cut at 25 */
+	ck_assert_int_eq(plan_add_except(&p, 1, 0, 100, 25, done, 3), 0);
+	ck_assert_uint_eq(p.nranges, 3);
+	ck_assert_int_eq(p.ranges[0].off, 10);
+	ck_assert_int_eq(p.ranges[0].len, 20);
+	ck_assert_int_eq(p.ranges[1].off, 40);
+	ck_assert_int_eq(p.ranges[1].len, 25);
+	ck_assert_int_eq(p.ranges[2].off, 65);
+	ck_assert_int_eq(p.ranges[2].len, 25);
+	plan_free(&p);
+}
+END_TEST
+
+START_TEST(test_plan_except_edges)
+{
+	struct plan p = { NULL, 0, 0 };
+	struct ival all[] = { { 0, 100 } }, inside[] = { { 20, 30 } };
+	struct ival past[] = { { 150, 160 } };
+
+	ck_assert_int_eq(plan_add_except(&p, 1, 0, 100, 64, all, 1), 0);
+	ck_assert_uint_eq(p.nranges, 0);		/* all done */
+	ck_assert_int_eq(plan_add_except(&p, 1, 0, 100, 64, NULL, 0), 0);
+	assert_covers(&p, 1, 0, 100, 64);		/* nothing done */
+	plan_free(&p);
+	/* an extent [50, 100) of which [20, 30) is irrelevant */
+	ck_assert_int_eq(plan_add_except(&p, 2, 50, 50, 64, inside, 1), 0);
+	assert_covers(&p, 2, 50, 50, 64);
+	ck_assert_int_eq(plan_add_except(&p, 3, 0, 100, 64, past, 1), 0);
+	assert_covers(&p, 3, 0, 100, 64);
+	ck_assert_int_eq(plan_add_except(&p, 4, -1, 10, 64, NULL, 0), -1);
+	plan_free(&p);
+}
+END_TEST
+
+START_TEST(test_plan_ival_merge_sorts_and_joins)
+{
+	struct ival v[] = { { 50, 60 }, { 0, 10 }, { 10, 20 }, { 55, 70 },
+	    { 100, 101 }, { 5, 8 } };
+
+	ck_assert_uint_eq(ival_merge(v, 6), 3);
+	ck_assert_int_eq(v[0].off, 0);
+	ck_assert_int_eq(v[0].end, 20);		/* touching: joined */
+	ck_assert_int_eq(v[1].off, 50);
+	ck_assert_int_eq(v[1].end, 70);		/* overlapping: joined */
+	ck_assert_int_eq(v[2].off, 100);
+	ck_assert_uint_eq(ival_merge(v, 0), 0);
+}
+END_TEST
+
 static Suite *
 plan_suite(void)
 {
@@ -210,6 +264,11 @@ plan_suite(void)
 	tc = tcase_create("errors");
 	tcase_add_test(tc, test_plan_rejects_overflow_and_bad_arguments);
 	tcase_add_test(tc, test_plan_too_many_ranges_is_enomem_not_a_crash);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("resume");
+	tcase_add_test(tc, test_plan_except_plans_only_the_gaps);
+	tcase_add_test(tc, test_plan_except_edges);
+	tcase_add_test(tc, test_plan_ival_merge_sorts_and_joins);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("chunk");
 	tcase_add_test(tc, test_plan_chunk_explicit_wins);

@@ -36,6 +36,7 @@ static uint64_t kill_task = UINT64_MAX;	/* worker SIGKILLs itself */
 static uint64_t intr_task = UINT64_MAX;	/* worker SIGINTs the parent */
 static uint64_t once_task = UINT64_MAX;	/* first worker to run it dies */
 static int *once;			/* shared: has once_task killed? */
+static useconds_t task_us;		/* each task first sleeps this */
 
 static int
 task(void *arg, uint64_t i, const struct engine_buf *eb, struct fault *f,
@@ -43,6 +44,8 @@ task(void *arg, uint64_t i, const struct engine_buf *eb, struct fault *f,
 {
 	(void)arg;
 	out[0] = (unsigned char)(i ^ 0x5a);
+	if (task_us != 0)
+		usleep(task_us);
 	if (i == kill_task)
 		raise(SIGKILL);
 	if (i == once_task && __atomic_exchange_n(once, 1, __ATOMIC_SEQ_CST) == 0)
@@ -122,12 +125,24 @@ START_TEST(test_pool_runs_every_task_once)
 		ck_assert_int_eq(seen.fault[i].op, FAULT_NONE);
 		ck_assert_uint_eq(seen.out[i], (unsigned char)(i ^ 0x5a));
 	}
-	ck_assert_uint_ge(seen.ticks, 1);	/* the first is due at once */
 	ck_assert_uint_le(seen.tick_bytes, NTASKS * (NTASKS + 1) / 2);
 	ck_assert_uint_lt(seen.maxworker, configs[_i].jobs);
 	for (i = 0; i < configs[_i].jobs; i++)
 		sum += bytes[i];
 	ck_assert_uint_eq(sum, NTASKS * (NTASKS + 1) / 2);
+}
+END_TEST
+
+/* The parent samples the workers' byte counters while they run. */
+START_TEST(test_pool_ticks_while_workers_run)
+{
+	task_us = 2000;
+	ck_assert_int_eq(run(configs[_i].mode, configs[_i].jobs, NTASKS,
+	    NULL), 0);
+	task_us = 0;
+	ck_assert_uint_ge(seen.ticks, 5);
+	ck_assert_uint_gt(seen.tick_bytes, 0);
+	ck_assert_uint_le(seen.tick_bytes, NTASKS * (NTASKS + 1) / 2);
 }
 END_TEST
 
@@ -214,7 +229,6 @@ START_TEST(test_pool_killed_worker_is_replaced_and_task_rerun)
 		ck_assert_int_eq(seen.fault[i].op, FAULT_NONE);
 		ck_assert_uint_eq(seen.out[i], (unsigned char)(i ^ 0x5a));
 	}
-	ck_assert_uint_ge(seen.ticks, 1);	/* the first is due at once */
 	ck_assert_uint_le(seen.tick_bytes, NTASKS * (NTASKS + 1) / 2);
 	for (i = 0; i < configs[_i].jobs; i++)
 		sum += bytes[i];
@@ -251,6 +265,7 @@ pool_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_loop_test(tc, test_pool_runs_every_task_once, 0, n);
 	tcase_add_loop_test(tc, test_pool_no_tasks_forks_nothing, 0, n);
+	tcase_add_loop_test(tc, test_pool_ticks_while_workers_run, 0, n);
 	tcase_add_loop_test(tc, test_pool_more_workers_than_tasks, 0, n);
 	tcase_add_loop_test(tc, test_pool_task_fault_reaches_parent, 0, n);
 	suite_add_tcase(s, tc);

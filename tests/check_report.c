@@ -33,6 +33,37 @@ START_TEST(test_report_iec_table)
 }
 END_TEST
 
+/* report_json_str's output for s. */
+static const char *
+json(const char *s)
+{
+	static char buf[256];
+	FILE *fp = fmemopen(buf, sizeof(buf), "w");
+
+	ck_assert_ptr_nonnull(fp);
+	report_json_str(fp, s);
+	fclose(fp);
+	return buf;
+}
+
+START_TEST(test_report_json_strings)
+{
+	ck_assert_str_eq(json("plain/path"), "\"plain/path\"");
+	ck_assert_str_eq(json("q\"b\\"), "\"q\\\"b\\\\\"");
+	ck_assert_str_eq(json("new\nline\ttab\x01"),
+	    "\"new\\u000aline\\u0009tab\\u0001\"");
+	/* valid UTF-8 passes through; bytes that are not: \u00XX */
+	ck_assert_str_eq(json("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"),
+	    "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"");
+	ck_assert_str_eq(json("bad\xff\xfename"),
+	    "\"bad\\u00ff\\u00fename\"");
+	ck_assert_str_eq(json("\xc3"), "\"\\u00c3\"");	/* cut short */
+	ck_assert_str_eq(json("\xc0\xaf"), "\"\\u00c0\\u00af\"");
+	ck_assert_str_eq(json("\xed\xa0\x80"),		/* a surrogate */
+	    "\"\\u00ed\\u00a0\\u0080\"");
+}
+END_TEST
+
 static Suite *
 report_suite(void)
 {
@@ -41,6 +72,7 @@ report_suite(void)
 
 	tcase_add_loop_test(tc, test_report_iec_table, 0,
 	    sizeof(iec) / sizeof(iec[0]));
+	tcase_add_test(tc, test_report_json_strings);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -13,6 +13,8 @@
  *                              its bits flipped (silent corruption)
  *   PARCP_SHIM_CORRUPT_ONCE=PATH ...but only the first such write: PATH is
  *                              created as a marker (O_EXCL)
+ *   PARCP_SHIM_SYNC_LOG=PATH   each fsync/fdatasync appends a line naming
+ *                              the call and the file it synced to PATH
  *   PARCP_SHIM_SLOW_US=N       every read first sleeps N microseconds
  *   PARCP_SHIM_TRUNCATE=P:SIZE the first read truncates file P to SIZE
  *                              (smaller: the source shrinks; larger: grows)
@@ -25,6 +27,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -179,4 +182,45 @@ copy_file_range(int in, off_t *ioff, int out, off_t *ooff, size_t len,
 	if (ooff != NULL && write_faults(*ooff, len) == -1)
 		return -1;
 	return real(in, ioff, out, ooff, len, flags);
+}
+
+typedef int	sync_fn(int);
+
+/* Log "CALL PATH" for PARCP_SHIM_SYNC_LOG, then sync. */
+static int
+shim_sync(const char *sym, int fd)
+{
+	sync_fn *real = (sync_fn *)dlsym(RTLD_NEXT, sym);
+	const char *log = getenv("PARCP_SHIM_SYNC_LOG");
+	char proc[64], path[4096], line[4200];
+	ssize_t n;
+	int lfd, len;
+
+	if (log != NULL) {
+		(void)snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		if ((n = readlink(proc, path, sizeof(path) - 1)) < 0)
+			n = 0;
+		path[n] = '\0';
+		len = snprintf(line, sizeof(line), "%s %s\n", sym, path);
+		if ((lfd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600)) != -1) {
+			(void)!write(lfd, line, (size_t)len);
+			(void)close(lfd);
+		}
+	}
+	return real(fd);
+}
+
+int	fsync(int);
+int	fdatasync(int);
+
+int
+fsync(int fd)
+{
+	return shim_sync("fsync", fd);
+}
+
+int
+fdatasync(int fd)
+{
+	return shim_sync("fdatasync", fd);
 }

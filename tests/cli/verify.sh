@@ -1,0 +1,101 @@
+#!/bin/bash
+# --verify and --manifest.  The shim silently corrupts one byte of a
+# pwrite: without --verify the copy is bad (so the shim bites); with it the
+# range is copied again and the copy is right; corrupted every time, the
+# file fails with exit 3 and nothing corrupt under its final name.
+# --manifest writes what xxhsum -c accepts.
+. "$TESTLIB"
+
+: "${FAULTSHIM:?FAULTSHIM must name tests/faultshim.so}"
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+
+mkfile "$T/big" $((16 << 20))		# split into ranges
+mkfile "$T/small" 100000			# one whole-entry task
+echo "old contents" >"$T/old"
+cp "$T/old" "$T/old.orig"
+AT=$((5 << 20))
+corrupt() {
+	env LD_PRELOAD="$FAULTSHIM" PARCP_SHIM_CORRUPT_AT="$1" "${@:2}"
+}
+
+for src in big small; do
+	at=$AT
+	[ $src = small ] && at=4242
+	for mode in pool fork; do
+		name="$src $mode"
+		# the shim corrupts: proven by a copy without --verify
+		rm -f "$T/copy" "$T/mark"
+		run corrupt $at PARCP_SHIM_CORRUPT_ONCE="$T/mark" "$PARCP" \
+		    -j 2 --mode=$mode --engine=pread "$T/$src" "$T/copy"
+		expect_rc 0 "$name unverified"
+		if cmp -s "$T/$src" "$T/copy"; then
+			fail "$name: the shim did not corrupt the copy"
+		fi
+		# once: detected and repaired
+		rm -f "$T/copy" "$T/mark"
+		run corrupt $at PARCP_SHIM_CORRUPT_ONCE="$T/mark" "$PARCP" \
+		    -j 2 --mode=$mode --engine=pread --verify "$T/$src" \
+		    "$T/copy"
+		expect_rc 0 "$name verify once"
+		[ -e "$T/mark" ] || fail "$name: nothing was corrupted"
+		[ ! -s "$T/err" ] || fail "$name: stderr: $(cat "$T/err")"
+		cmp "$T/$src" "$T/copy" || fail "$name: not repaired"
+		no_temps "$T"
+		pass
+		# every time: exit 3, the old destination untouched
+		run corrupt $at "$PARCP" -j 2 --mode=$mode --engine=pread \
+		    --verify "$T/$src" "$T/old"
+		expect_rc 3 "$name verify always"
+		expect_err "^parcp: $T/old: verification failed: copy differs from source after a retry\$"
+		cmp "$T/old" "$T/old.orig" || fail "$name: DEST damaged"
+		no_temps "$T"
+		pass
+	done
+done
+
+# Sparse sources: the hole-skipping copy is verified too.
+truncate -s 64M "$T/sparse"
+printf 'data' | dd of="$T/sparse" bs=1M seek=40 conv=notrunc status=none
+rm -f "$T/copy" "$T/mark"
+run corrupt $(((40 << 20) + 2)) PARCP_SHIM_CORRUPT_ONCE="$T/mark" "$PARCP" \
+    -j 2 --engine=pread --sparse=always --verify "$T/sparse" "$T/copy"
+expect_rc 0 "sparse verify"
+[ -e "$T/mark" ] || fail "sparse: nothing was corrupted"
+cmp "$T/sparse" "$T/copy" || fail "sparse: not repaired"
+pass
+
+# A tree with --verify: identical, field by field.
+make_tree "$T/tree" 300
+run "$PARCP" -a -j 3 --verify "$T/tree" "$T/tcopy"
+expect_rc 0 "tree verify"
+"$TREECMP" "$T/tree" "$T/tcopy" || fail "tree verify: trees differ"
+pass
+
+# --manifest: xxhsum -c accepts it, one line per file (hard links too),
+# paths as given (relative here), lines in walk order.
+mkdir -p "$T/m/src/sub"
+mkfile "$T/m/src/a" 3000000
+mkfile "$T/m/src/sub/b" 10
+: >"$T/m/src/empty"
+ln "$T/m/src/a" "$T/m/src/sub/link"
+ln -s a "$T/m/src/sym"
+(
+	cd "$T/m"
+	run "$PARCP" -a -j 2 --chunk-size=1M --manifest=SUMS src dst
+	expect_rc 0 "manifest"
+	[ "$(wc -l <SUMS)" -eq 4 ] || fail "manifest: $(cat SUMS)"
+	grep -Eq '^[0-9a-f]{32}  dst/a$' SUMS || fail "manifest: no dst/a"
+	grep -q '  dst/sub/link$' SUMS || fail "manifest: no hard link"
+	if grep -q 'sym' SUMS; then fail "manifest lists a symlink"; fi
+	xxhsum -c SUMS >"$T/xx" 2>&1 || fail "xxhsum -c: $(cat "$T/xx")"
+	[ "$(grep -c ': OK$' "$T/xx")" -eq 4 ] || fail "xxhsum: $(cat "$T/xx")"
+	# the hashes are the copies': a changed copy fails the check
+	printf 'x' | dd of=dst/sub/b conv=notrunc status=none
+	if xxhsum -c SUMS >/dev/null 2>&1; then
+		fail "xxhsum accepted a changed copy"
+	fi
+	no_temps .
+)
+pass
+
+done_tests
