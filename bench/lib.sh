@@ -46,3 +46,26 @@ table() {
 	done
 	echo
 }
+
+# gen_tree KIND ROOT: a tree workload from a seeded generator (repeatable):
+# small = 20,000 files of 1-64 KiB in 20 x 20 directories, large = 1,000
+# files of 1-8 MiB in 10 directories.
+gen_tree() {
+	python3 - "$1" "$2" <<'PY'
+import os, random, sys
+kind, root = sys.argv[1], sys.argv[2]
+rnd = random.Random(42)
+pool = os.urandom(8 << 20)
+if kind == "small":
+    dirs, per, lo, hi = [f"d{i}/e{j}" for i in range(20) for j in range(20)], 50, 1 << 10, 64 << 10
+else:
+    dirs, per, lo, hi = [f"d{i}" for i in range(10)], 100, 1 << 20, 8 << 20
+for d in dirs:
+    os.makedirs(os.path.join(root, d))
+    for k in range(per):
+        size = rnd.randint(lo, hi)
+        off = rnd.randint(0, len(pool) - size)
+        with open(os.path.join(root, d, f"f{k}"), "wb") as f:
+            f.write(pool[off:off + size])
+PY
+}

@@ -21,27 +21,6 @@ configs=("cp -r" "cp -a" "tar | tar" "rsync -a" "parcp -r" "parcp -a -j 1"
     "parcp -a -j 2" "parcp -a -j 4" "parcp -a -j 1 --mode=fork"
     "parcp -a -j 2 --mode=fork" "parcp -a -j 4 --mode=fork")
 
-# gen KIND ROOT: the workload, from a seeded generator (repeatable).
-gen() {
-	python3 - "$1" "$2" <<'PY'
-import os, random, sys
-kind, root = sys.argv[1], sys.argv[2]
-rnd = random.Random(42)
-pool = os.urandom(8 << 20)
-if kind == "small":
-    dirs, per, lo, hi = [f"d{i}/e{j}" for i in range(20) for j in range(20)], 50, 1 << 10, 64 << 10
-else:
-    dirs, per, lo, hi = [f"d{i}" for i in range(10)], 100, 1 << 20, 8 << 20
-for d in dirs:
-    os.makedirs(os.path.join(root, d))
-    for k in range(per):
-        size = rnd.randint(lo, hi)
-        off = rnd.randint(0, len(pool) - size)
-        with open(os.path.join(root, d, f"f{k}"), "wb") as f:
-            f.write(pool[off:off + size])
-PY
-}
-
 # copy CONFIG SRC DST
 copy() {
 	case $1 in
@@ -65,7 +44,7 @@ bench_tree() {
 	local kind=$1 src=$DIR/parcp-tree.src dst=$DIR/parcp-tree.dst out r i
 	out=$(mktemp)
 	rm -rf "$src" "$dst"
-	gen "$kind" "$src"
+	gen_tree "$kind" "$src"
 	sync
 	for ((r = 0; r <= RUNS; r++)); do
 		for i in $(shuf -e "${!configs[@]}"); do
