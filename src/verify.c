@@ -43,13 +43,23 @@ feed(int fd, off_t off, off_t len, char *buf, size_t size,
 	return 0;
 }
 
-static void
+/* Turn O_DIRECT off for a read; returns the flags to restore, or -1. */
+static int
 buffered(int fd)
 {
 	int fl = fcntl(fd, F_GETFL);
 
-	if (fl != -1 && (fl & O_DIRECT))
-		(void)fcntl(fd, F_SETFL, fl & ~O_DIRECT);
+	if (fl == -1 || !(fl & O_DIRECT))
+		return -1;
+	(void)fcntl(fd, F_SETFL, fl & ~O_DIRECT);
+	return fl;
+}
+
+static void
+restore(int fd, int fl)
+{
+	if (fl != -1)
+		(void)fcntl(fd, F_SETFL, fl);
 }
 
 /* A hash state from the library (its layout is not our ABI). */
@@ -88,19 +98,22 @@ verify_range(int sfd, off_t soff, int dfd, off_t doff, off_t len,
 {
 	XXH64_hash_t hs, hd;
 	size_t half = eb->size / 2;
+	int sfl, dfl, rv = -1;
 
 	if (fdatasync(dfd) == -1) {
 		fault_set(f, FAULT_SYNC);
 		return -1;
 	}
 	(void)posix_fadvise(dfd, doff, len, POSIX_FADV_DONTNEED);
-	buffered(sfd);
-	buffered(dfd);
-	if (hash64(sfd, soff, len, eb->buf, half, FAULT_READ, &hs, f) == -1 ||
+	sfl = buffered(sfd);
+	dfl = buffered(dfd);
+	if (hash64(sfd, soff, len, eb->buf, half, FAULT_READ, &hs, f) == 0 &&
 	    hash64(dfd, doff, len, eb->buf + half, half, FAULT_READBACK, &hd,
-	    f) == -1)
-		return -1;
-	return hs != hd;
+	    f) == 0)
+		rv = hs != hd;
+	restore(sfd, sfl);
+	restore(dfd, dfl);
+	return rv;
 }
 
 int
@@ -133,11 +146,11 @@ verify_hash_file(int fd, off_t size, const struct engine_buf *eb,
 {
 	XXH3_state_t *st;
 	XXH128_canonical_t c;
-	int rv = -1;
+	int rv = -1, fl;
 
-	buffered(fd);
 	if ((st = state(f)) == NULL)
 		return -1;
+	fl = buffered(fd);
 	if (XXH3_128bits_reset(st) == XXH_OK && feed(fd, 0, size, eb->buf,
 	    eb->size, st, true, FAULT_READBACK, f) == 0) {
 		XXH128_canonicalFromHash(&c, XXH3_128bits_digest(st));
@@ -145,5 +158,6 @@ verify_hash_file(int fd, off_t size, const struct engine_buf *eb,
 		rv = 0;
 	}
 	(void)XXH3_freeState(st);
+	restore(fd, fl);
 	return rv;
 }
