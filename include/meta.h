@@ -23,4 +23,15 @@ int	meta_apply(int fd, const char *dst, const char *src,
 	    const struct node *n, const struct opts *o, mode_t umask,
 	    struct fault *f);
 
+/* Sets dst's extended attributes (and ACLs) from arg: 0, or -1 with *f. */
+typedef int	meta_xattr_fn(const void *arg, int fd, const char *dst,
+		    const struct node *n, const struct opts *o,
+		    struct fault *f);
+/* meta_apply with the extended attributes from xa(arg) (tar members). */
+int	meta_apply_with(int fd, const char *dst, const struct node *n,
+	    const struct opts *o, mode_t umask, meta_xattr_fn *xa,
+	    const void *arg, struct fault *f);
+/* Does err say the file system has no extended attributes? */
+bool	meta_unsupported(int err);
+
 #endif

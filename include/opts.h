@@ -37,6 +37,9 @@ enum sparse { SPARSE_AUTO, SPARSE_ALWAYS, SPARSE_NEVER };
  * never. */
 enum progress_when { PROGRESS_NEVER, PROGRESS_AUTO, PROGRESS_ALWAYS };
 
+/* --to-tar, --from-tar, --list-tar: what to do with tar_path. */
+enum tar_mode { TAR_NONE, TAR_CREATE, TAR_EXTRACT, TAR_LIST };
+
 struct opts {
 	unsigned	 jobs;
 	enum pool_mode	 mode;
@@ -61,6 +64,8 @@ struct opts {
 	bool		 resume;
 	bool		 fsync;
 	bool		 json;
+	enum tar_mode	 tar;
+	const char	*tar_path;	/* the archive */
 	const char	*target;	/* -t DIR */
 	bool		 no_target;	/* -T */
 	char	       **paths;		/* SOURCE... [DEST] */

@@ -16,5 +16,10 @@
  * directory, say).
  */
 int	walk_args(const struct opts *o, struct flist *fl);
+/*
+ * Fill fl from o->paths, all sources (--to-tar): each operand's
+ * destination is its member name.  Returns the number of errors reported.
+ */
+int	walk_sources(const struct opts *o, struct flist *fl);
 
 #endif

@@ -2,6 +2,7 @@
  * parcp: copy files in parallel.
  *
  *   argv -> opts -> walk -> copy (dirs, plan, pool, finish) -> report
+ *                        -> tar_create / tar_extract / tar_list
  *
  * main() is the only place that exits with the run's status: 0 all copied
  * (and verified), 1 some file failed, 2 usage error, 3 a copy differed
@@ -21,6 +22,7 @@
 #include "opts.h"
 #include "report.h"
 #include "sig.h"
+#include "tar.h"
 #include "walk.h"
 
 static double
@@ -43,6 +45,20 @@ children_cpu(void)
 	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
+/* The run the options ask for: a copy, or a tar create or extract. */
+static int
+dispatch(const struct opts *o, struct flist *fl, struct copy_stats *st)
+{
+	switch (o->tar) {
+	case TAR_CREATE:
+		return tar_create(o, fl, st);
+	case TAR_EXTRACT:
+		return tar_extract(o, st);
+	default:
+		return copy_run(o, fl, st);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -62,14 +78,18 @@ main(int argc, char **argv)
 		fprintf(stderr, "Try 'parcp --help' for more information.\n");
 		return 2;
 	}
+	if (o.tar == TAR_LIST)
+		return tar_list(&o) | (fflush(stdout) == EOF);
 	sig_init();
 	memset(&fl, 0, sizeof(fl));
-	if ((bad = walk_args(&o, &fl)) == -1) {
+	bad = 0;
+	if (o.tar != TAR_EXTRACT && (bad = o.tar == TAR_CREATE ?
+	    walk_sources(&o, &fl) : walk_args(&o, &fl)) == -1) {
 		flist_free(&fl);
 		return 1;
 	}
 	t0 = now();
-	rv = copy_run(&o, &fl, &st);
+	rv = dispatch(&o, &fl, &st);
 	run.seconds = now() - t0;
 	run.cpu = children_cpu();
 	run.status = rv != 0 ? rv : bad > 0;

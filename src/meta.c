@@ -128,20 +128,40 @@ times(int fd, const char *dst, const struct node *n, struct fault *f)
 }
 
 int
-meta_apply(int fd, const char *dst, const char *src, const struct node *n,
-    const struct opts *o, mode_t umask, struct fault *f)
+meta_apply_with(int fd, const char *dst, const struct node *n,
+    const struct opts *o, mode_t umask, meta_xattr_fn *xa, const void *arg,
+    struct fault *f)
 {
 	bool kept = false;
 
 	if ((o->preserve & PRESERVE_OWNER) &&
 	    owner(fd, dst, n, &kept, f) == -1)
 		return -1;
-	if ((o->preserve & PRESERVE_XATTR) &&
-	    xattrs(fd, dst, src, n, o, f) == -1)
+	if ((o->preserve & PRESERVE_XATTR) && xa(arg, fd, dst, n, o, f) == -1)
 		return -1;
 	if (mode(fd, dst, n, o, umask, kept, f) == -1)
 		return -1;
 	if ((o->preserve & PRESERVE_TIMES) && times(fd, dst, n, f) == -1)
 		return -1;
 	return 0;
+}
+
+static int
+xattrs_from_path(const void *src, int fd, const char *dst,
+    const struct node *n, const struct opts *o, struct fault *f)
+{
+	return xattrs(fd, dst, src, n, o, f);
+}
+
+int
+meta_apply(int fd, const char *dst, const char *src, const struct node *n,
+    const struct opts *o, mode_t umask, struct fault *f)
+{
+	return meta_apply_with(fd, dst, n, o, umask, xattrs_from_path, src, f);
+}
+
+bool
+meta_unsupported(int err)
+{
+	return unsupported(err);
 }

@@ -22,7 +22,8 @@
 enum {
 	OPT_MODE = 256, OPT_CHUNK, OPT_BUFSZ, OPT_STATS, OPT_VERSION,
 	OPT_PRESERVE, OPT_SPARSE, OPT_ENGINE, OPT_DIRECT, OPT_NOCACHE,
-	OPT_PROGRESS, OPT_VERIFY, OPT_MANIFEST, OPT_RESUME, OPT_FSYNC, OPT_JSON
+	OPT_PROGRESS, OPT_VERIFY, OPT_MANIFEST, OPT_RESUME, OPT_FSYNC, OPT_JSON,
+	OPT_TO_TAR, OPT_FROM_TAR, OPT_LIST_TAR
 };
 
 static int	set_jobs(struct opts *, const char *);
@@ -41,6 +42,9 @@ static int	set_target(struct opts *, const char *);
 static int	set_engine(struct opts *, const char *);
 static int	set_progress(struct opts *, const char *);
 static int	set_manifest(struct opts *, const char *);
+static int	set_to_tar(struct opts *, const char *);
+static int	set_from_tar(struct opts *, const char *);
+static int	set_list_tar(struct opts *, const char *);
 
 /* A plain on/off option sets its field; no setter needed. */
 #define FLAG(field)	offsetof(struct opts, field)
@@ -109,6 +113,12 @@ static const struct optdef {
 	    "make every file and directory durable before exit" },
 	{ "json", OPT_JSON, NULL, false, NULL, FLAG(json),
 	    "print a JSON summary on stdout (-v lines: stderr)" },
+	{ "to-tar", OPT_TO_TAR, "FILE", false, set_to_tar, NOFLAG,
+	    "pack SOURCE... into a pax archive FILE (parallel)" },
+	{ "from-tar", OPT_FROM_TAR, "FILE", false, set_from_tar, NOFLAG,
+	    "unpack archive FILE into the directory DEST" },
+	{ "list-tar", OPT_LIST_TAR, "FILE", false, set_list_tar, NOFLAG,
+	    "list archive FILE (-v: details and offsets)" },
 	{ "verbose", 'v', NULL, false, set_verbose, NOFLAG,
 	    "print each file; -vv: each range and its worker" },
 	{ "stats", OPT_STATS, NULL, false, NULL, FLAG(stats),
@@ -414,6 +424,41 @@ set_manifest(struct opts *o, const char *arg)
 	return 0;
 }
 
+static int
+set_tar(struct opts *o, enum tar_mode mode, const char *name,
+    const char *arg)
+{
+	if (o->tar != TAR_NONE && o->tar != mode) {
+		warnx("only one of --to-tar, --from-tar, --list-tar");
+		return -1;
+	}
+	if (*arg == '\0') {
+		warnx("invalid --%s '': expected a file name", name);
+		return -1;
+	}
+	o->tar = mode;
+	o->tar_path = arg;
+	return 0;
+}
+
+static int
+set_to_tar(struct opts *o, const char *arg)
+{
+	return set_tar(o, TAR_CREATE, "to-tar", arg);
+}
+
+static int
+set_from_tar(struct opts *o, const char *arg)
+{
+	return set_tar(o, TAR_EXTRACT, "from-tar", arg);
+}
+
+static int
+set_list_tar(struct opts *o, const char *arg)
+{
+	return set_tar(o, TAR_LIST, "list-tar", arg);
+}
+
 static void
 defaults(struct opts *o)
 {
@@ -452,11 +497,39 @@ getopt_tables(struct option *lopts, char *sopts)
 	*sopts = '\0';
 }
 
+/* Operands of the tar modes: SOURCE..., DEST, or none. */
+static enum opts_status
+tar_operands(struct opts *o, int argc, char **argv)
+{
+	if (o->target != NULL || o->no_target) {
+		warnx("-t and -T do not apply to tar archives");
+		return OPTS_USAGE;
+	}
+	if (o->tar == TAR_CREATE && argc == 0) {
+		warnx("--to-tar: missing SOURCE operand");
+		return OPTS_USAGE;
+	}
+	if (o->tar == TAR_EXTRACT && argc != 1) {
+		warnx(argc ? "--from-tar: extra operand '%s'" :
+		    "--from-tar: missing DEST operand", argc ? argv[1] : "");
+		return OPTS_USAGE;
+	}
+	if (o->tar == TAR_LIST && argc != 0) {
+		warnx("--list-tar: extra operand '%s'", argv[0]);
+		return OPTS_USAGE;
+	}
+	o->recursive = true;		/* tar always recurses, */
+	o->preserve |= PRESERVE_LINKS;	/* and keeps hard links */
+	return OPTS_OK;
+}
+
 static enum opts_status
 operands(struct opts *o, int argc, char **argv)
 {
 	o->paths = argv;
 	o->npaths = argc;
+	if (o->tar != TAR_NONE)
+		return tar_operands(o, argc, argv);
 	if (o->target != NULL && o->no_target) {
 		warnx("cannot combine --target-directory (-t) and "
 		    "--no-target-directory (-T)");

@@ -151,14 +151,19 @@ void
 report_json(FILE *fp, const struct opts *o, const struct copy_stats *st,
     const struct report_run *run)
 {
+	char *archive[1] = { (char *)o->tar_path };
 	unsigned i;
-	int nsrc = o->target != NULL ? o->npaths : o->npaths - 1;
+	int nsrc = o->target != NULL || o->tar == TAR_CREATE ? o->npaths :
+	    o->npaths - 1;
 
 	fprintf(fp, "{\n  \"version\": \"%s\",\n", PACKAGE_VERSION);
-	json_strings(fp, "sources", o->paths, nsrc);
+	if (o->tar == TAR_EXTRACT)
+		json_strings(fp, "sources", archive, 1);
+	else
+		json_strings(fp, "sources", o->paths, nsrc);
 	fprintf(fp, "  \"destination\": ");
-	report_json_str(fp, o->target != NULL ? o->target :
-	    o->paths[o->npaths - 1]);
+	report_json_str(fp, o->tar == TAR_CREATE ? o->tar_path :
+	    o->target != NULL ? o->target : o->paths[o->npaths - 1]);
 	fprintf(fp, ",\n  \"exit_status\": %d,\n", run->status);
 	fprintf(fp, "  \"bytes\": %ju,\n  \"bytes_written\": %ju,\n"
 	    "  \"resumed_bytes\": %ju,\n", (uintmax_t)st->bytes,

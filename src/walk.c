@@ -371,6 +371,58 @@ add_operand(struct walk *w, const char *src, const char *dest, bool into)
 	return 0;
 }
 
+/*
+ * A --to-tar operand: its member name is its path without leading
+ * slashes (as tar names it; the caller warns), "." for "/".
+ */
+static int
+add_source(struct walk *w, const char *src)
+{
+	const char *member = src;
+	struct stat st;
+	uint32_t node;
+	int dfd;
+
+	if (operand_stat(w->o, src, &st) == -1) {
+		warn("%s: stat", src);
+		return -1;
+	}
+	if (flist_type(st.st_mode) == -1) {
+		warnx("%s: socket skipped", src);
+		return 0;
+	}
+	while (*member == '/')
+		member++;
+	node = flist_add(w->fl, NODE_NONE, src, &st);
+	flist_set_dst(w->fl, node, *member ? member : ".");
+	note_link(w, node, &st);
+	if (!S_ISDIR(st.st_mode))
+		return 0;
+	if ((dfd = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		warn("%s: opendir", src);
+		return -1;
+	}
+	walk_dir(w, node, dfd);
+	return 0;
+}
+
+int
+walk_sources(const struct opts *o, struct flist *fl)
+{
+	struct walk w;
+	int i;
+
+	memset(&w, 0, sizeof(w));
+	w.o = o;
+	w.fl = fl;
+	for (i = 0; i < o->npaths; i++)
+		if (add_source(&w, o->paths[i]) == -1)
+			w.bad++;
+	free(w.links);
+	free(w.stack);
+	return w.bad;
+}
+
 /* Where the copies go: *dest, and whether into it (as a directory). */
 static int
 destination(const struct opts *o, const char **dest, bool *into, int *nsrc)
