@@ -33,9 +33,9 @@ int	tar_list(const struct opts *o);
 
 /*
  * Check and clean a member name for extraction: leading slashes are
- * removed (*stripped set), "." components dropped; "..", and names that are
- * empty after that, are refused.  Writes the clean name to buf.  Returns 0,
- * or -1 with *why set.  Pure.
+ * removed (*stripped set), "." components dropped, ".." refused.  Writes
+ * the clean name to buf.  Returns 0; 1 for a name that is DEST itself
+ * ("./", "/"; buf "."); or -1 with *why set ("..", "").  Pure.
  */
 int	tar_clean_name(const char *name, char *buf, size_t len, bool *stripped,
 	    const char **why);

@@ -157,6 +157,9 @@ usage(void)
 	printf("usage: parcp [OPTIONS] SOURCE DEST\n"
 	    "       parcp [OPTIONS] SOURCE... DIRECTORY\n"
 	    "       parcp [OPTIONS] -t DIRECTORY SOURCE...\n"
+	    "       parcp [OPTIONS] --to-tar=ARCHIVE SOURCE...\n"
+	    "       parcp [OPTIONS] --from-tar=ARCHIVE DIRECTORY\n"
+	    "       parcp [-v] --list-tar=ARCHIVE\n"
 	    "Copy files and trees in parallel: files are split into byte "
 	    "ranges that\nworker processes copy at once.  SIZE takes K, M, G "
 	    "or T (binary) suffixes.\n\n");

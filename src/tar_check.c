@@ -60,11 +60,14 @@ tar_clean_name(const char *name, char *buf, size_t len, bool *stripped,
 		out += n;
 	}
 	buf[out] = '\0';
-	if (out == 0) {
+	if (out > 0)
+		return 0;
+	if (*name == '\0' || len < 2) {
 		*why = "empty name";
 		return -1;
 	}
-	return 0;
+	(void)strcpy(buf, ".");		/* "./", "/": DEST itself */
+	return 1;
 }
 
 void
@@ -72,7 +75,8 @@ tarx_refuse(struct tarx *x, struct archive_entry *e, const char *why)
 {
 	x->st->failed++;
 	x->pr.errors++;
-	x->status = 1;
+	if (x->status == 0)
+		x->status = 1;
 	progress_clear(&x->pr);
 	warnx("%s: %s", archive_entry_pathname(e), why);
 }
@@ -145,12 +149,15 @@ tarx_check(struct tarx *x, struct archive_entry *e)
 	char clean[PATH_MAX], target[PATH_MAX];
 	const char *why = NULL, *link = archive_entry_hardlink(e);
 	bool stripped, lstripped = false;
+	int self;
 
-	if (tar_clean_name(archive_entry_pathname(e), clean, sizeof(clean),
-	    &stripped, &why) == -1)
+	if ((self = tar_clean_name(archive_entry_pathname(e), clean,
+	    sizeof(clean), &stripped, &why)) == -1)
 		return refuse(x, e, "", why);
+	if (self == 1 && !S_ISDIR(archive_entry_mode(e)))
+		return refuse(x, e, "", "not a directory but named as DEST");
 	if (link != NULL && (tar_clean_name(link, target, sizeof(target),
-	    &lstripped, &why) == -1 || parents(x->dest, target, false,
+	    &lstripped, &why) != 0 || parents(x->dest, target, false,
 	    &why) == -1))
 		return refuse(x, e, "hard link target: ", why);
 	if ((stripped || lstripped) && !x->stripped) {

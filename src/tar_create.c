@@ -30,6 +30,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <xxhash.h>
 
 #include "compat.h"
 #include "dest.h"
@@ -53,6 +54,8 @@ struct tarc {
 	struct archive_entry	*e;
 	struct plan		 plan;
 	off_t			*data;		/* per node: its data offset */
+	uint32_t		*hlens;		/* per node: its header's size */
+	uint64_t		*hsums;		/* and XXH64 (--verify) */
 	int			 afd;		/* the temp archive */
 	char			 tmp[PATH_MAX];
 	unsigned char		*hdr;		/* the header being captured */
@@ -83,7 +86,8 @@ member_fail(struct tarc *t, uint32_t node, const char *what,
 	t->fl->v[node].state = NS_FAILED;
 	t->st->failed++;
 	t->pr.errors++;
-	t->status = 1;
+	if (t->status == 0)
+		t->status = 1;
 	if (flist_path(t->fl, node, FLIST_SRC, src, sizeof(src)) == -1)
 		(void)snprintf(src, sizeof(src), "%s", flist_name(t->fl, node));
 	progress_clear(&t->pr);
@@ -121,7 +125,10 @@ encode(struct tarc *t, const char **why)
 		*why = strerror(ENOMEM);
 		return -1;
 	}
+	/* xattrs only as SCHILY.xattr.*, which GNU tar knows too */
 	if (archive_write_set_format_pax(w) != ARCHIVE_OK ||
+	    archive_write_set_format_option(w, "pax", "xattrheader",
+	    "SCHILY") != ARCHIVE_OK ||
 	    archive_write_set_bytes_per_block(w, 0) != ARCHIVE_OK ||
 	    archive_write_open(w, t, NULL, capture, NULL) != ARCHIVE_OK ||
 	    archive_write_header(w, t->e) < ARCHIVE_WARN)
@@ -254,6 +261,8 @@ add_member(struct tarc *t, uint32_t node, off_t chunk, off_t *pos)
 	}
 	if (pwrite_full(t->afd, t->hdr, t->hlen, *pos) == -1)
 		err(1, "%s", t->tmp);	/* the archive itself: nothing to do */
+	t->hlens[node] = (uint32_t)t->hlen;
+	t->hsums[node] = XXH64(t->hdr, t->hlen, 0);
 	t->data[node] = *pos + (off_t)t->hlen;
 	*pos = t->data[node] + pad(data ? n->size : 0, TAR_BLOCK);
 	t->pr.nfiles++;
@@ -318,6 +327,8 @@ result(void *arg, const struct result *res)
 		if (res->fault.op != FAULT_INTR)
 			member_fail(t, r->file, fault_format(&res->fault, why,
 			    sizeof(why)), NULL);
+		if (res->fault.op == FAULT_VERIFY)
+			t->status = 3;
 		return;
 	}
 	n->engine = (uint8_t)res->rv;
@@ -399,6 +410,54 @@ account(struct tarc *t)
 	}
 }
 
+/* Does node's header read back as it was written?  -1 on a read error. */
+static int
+header_ok(struct tarc *t, uint32_t node)
+{
+	size_t len = t->hlens[node];
+
+	if (len > t->hcap)
+		t->hdr = xreallocarray(t->hdr, t->hcap = len, 1);
+	if (pread(t->afd, t->hdr, len, t->data[node] - (off_t)len) !=
+	    (ssize_t)len)
+		return -1;
+	return XXH64(t->hdr, len, 0) == t->hsums[node];
+}
+
+/*
+ * --verify for the headers the parent wrote: read back from storage
+ * (after fdatasync and dropping the cache), and a bad one is encoded and
+ * written once more, then checked again.  Data ranges were verified by
+ * the workers.
+ */
+static void
+verify_headers(struct tarc *t)
+{
+	char src[PATH_MAX], member[PATH_MAX];
+	const char *why = NULL;
+	uint32_t i;
+	int ok;
+
+	if (fdatasync(t->afd) == -1)
+		err(1, "%s: fdatasync", t->tmp);
+	(void)posix_fadvise(t->afd, 0, 0, POSIX_FADV_DONTNEED);
+	for (i = 0; i < t->fl->n; i++) {
+		if (t->hlens[i] == 0 || (ok = header_ok(t, i)) == 1)
+			continue;
+		if (ok == 0 && flist_path(t->fl, i, FLIST_SRC, src,
+		    sizeof(src)) != -1 && flist_path(t->fl, i, FLIST_DST,
+		    member, sizeof(member)) != -1 && entry(t, i, src, member,
+		    &why) == 0 && encode(t, &why) == 0 &&
+		    t->hlen == t->hlens[i] && pwrite_full(t->afd, t->hdr,
+		    t->hlen, t->data[i] - (off_t)t->hlen) == 0 &&
+		    fdatasync(t->afd) == 0 && (ok = header_ok(t, i)) == 1)
+			continue;
+		member_fail(t, i, "verification failed: header differs "
+		    "after a retry", NULL);
+		t->status = 3;
+	}
+}
+
 /* Size, fill, sync and rename the archive.  Returns a signal, or 0. */
 static int
 build(struct tarc *t)
@@ -413,6 +472,8 @@ build(struct tarc *t)
 		err(1, "%s", t->tmp);
 	if ((sig = copy_data(t)) != 0)
 		return sig;
+	if (t->o->verify)
+		verify_headers(t);
 	account(t);
 	/* a new file's mode, as tar leaves it (the temp was private) */
 	if (fchmod(t->afd, 0666 & ~t->umask) == -1 ||
@@ -443,6 +504,8 @@ setup(struct tarc *t)
 	t->umask = umask(0);
 	(void)umask(t->umask);
 	t->data = xcalloc(t->fl->n ? t->fl->n : 1, sizeof(*t->data));
+	t->hlens = xcalloc(t->fl->n ? t->fl->n : 1, sizeof(*t->hlens));
+	t->hsums = xcalloc(t->fl->n ? t->fl->n : 1, sizeof(*t->hsums));
 	if (dest_tmpname(t->o->tar_path, getpid(), 0, t->tmp,
 	    sizeof(t->tmp)) == -1)
 		errc(1, ENAMETOOLONG, "%s", t->o->tar_path);
@@ -483,6 +546,8 @@ tar_create(const struct opts *o, struct flist *fl, struct copy_stats *st)
 	archive_read_free(t.disk);
 	plan_free(&t.plan);
 	free(t.data);
+	free(t.hlens);
+	free(t.hsums);
 	free(t.hdr);
 	return sig != 0 ? 128 + sig : t.status;
 }

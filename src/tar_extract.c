@@ -38,6 +38,7 @@
 
 #include "compat.h"
 #include "dest.h"
+#include "extent.h"
 #include "meta.h"
 #include "plan.h"
 #include "pool.h"
@@ -72,7 +73,8 @@ tarx_fail(struct tarx *x, size_t i, const char *what, const char *why)
 	m->state = NS_FAILED;
 	x->st->failed++;
 	x->pr.errors++;
-	x->status = 1;
+	if (x->status == 0)
+		x->status = 1;
 	progress_clear(&x->pr);
 	warnx("%s: %s%s%s", m->name ? m->name :
 	    archive_entry_pathname(m->e), what, why ? ": " : "",
@@ -89,6 +91,8 @@ fail_fault(struct tarx *x, size_t i, const struct fault *f)
 		return;
 	}
 	tarx_fail(x, i, fault_format(f, why, sizeof(why)), NULL);
+	if (f->op == FAULT_VERIFY)
+		x->status = 3;
 }
 
 static void
@@ -229,6 +233,26 @@ tick(void *arg, uint64_t bytes)
 	progress_update(&((struct tarx *)arg)->pr, bytes);
 }
 
+/*
+ * A split member's ranges: the data extents of its bytes in the archive
+ * (an archive made by parcp keeps a sparse file's holes; they stay holes).
+ */
+static int
+plan_data(struct tarx *x, size_t i, off_t size, off_t chunk)
+{
+	off_t start = x->m[i].data, pos, off, len;
+	int more;
+
+	if (x->o->sparse == SPARSE_NEVER)
+		return plan_add(&x->plan, (uint32_t)i, 0, size, chunk);
+	for (pos = start; (more = extent_next(x->afd, pos, start + size, &off,
+	    &len)) > 0; pos = off + len)
+		if (plan_add(&x->plan, (uint32_t)i, off - start, len, chunk) ==
+		    -1)
+			err(1, "plan");
+	return more;
+}
+
 /* A regular member: one whole task, or a temp file and ranges. */
 static void
 plan_file(struct tarx *x, size_t i, off_t chunk)
@@ -256,9 +280,15 @@ plan_file(struct tarx *x, size_t i, off_t chunk)
 	(void)close(fd);
 	m->split = true;
 	before = x->plan.nranges;
-	if (plan_add(&x->plan, (uint32_t)i, 0, size, chunk) == -1)
-		err(1, "plan");
+	if (plan_data(x, i, size, chunk) == -1) {
+		x->plan.nranges = before;
+		(void)unlink(tmp);
+		tarx_fail(x, i, "seek", strerror(errno));
+		return;
+	}
 	m->pending = (uint32_t)(x->plan.nranges - before);
+	if (m->pending == 0)
+		finish_split(x, i);	/* all hole */
 }
 
 /* A symlink, FIFO or device node, made now (later names are checked
@@ -487,7 +517,7 @@ tar_extract(const struct opts *o, struct copy_stats *st)
 	x.pid = getpid();
 	x.umask = umask(0);
 	(void)umask(x.umask);
-	if (make_dest(x.dest) == -1 || (rv = tarx_index(&x)) == -1) {
+	if ((rv = tarx_index(&x)) == -1 || make_dest(x.dest) == -1) {
 		if (x.afd != -1)
 			(void)close(x.afd);
 		return 1;

@@ -18,6 +18,25 @@
 #include "compat.h"
 #include "tar.h"
 
+/* A name as tar -t prints it: C escapes for what is not printable ASCII,
+ * so every member is one line. */
+static void
+put_name(const char *s)
+{
+	static const char from[] = "\\\a\b\f\n\r\t\v", to[] = "\\abfnrtv";
+	const unsigned char *p;
+	const char *c;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if ((c = strchr(from, *p)) != NULL)
+			printf("\\%c", to[c - from]);
+		else if (*p < 0x20 || *p >= 0x7f)
+			printf("\\%03o", *p);
+		else
+			putchar(*p);
+	}
+}
+
 static void
 verbose(struct archive *a, struct archive_entry *e)
 {
@@ -38,12 +57,16 @@ verbose(struct archive *a, struct archive_entry *e)
 		printf("%s", g);
 	else
 		printf("%jd", (intmax_t)archive_entry_gid(e));
-	printf(" %jd %s %s", (intmax_t)archive_entry_size(e), when,
-	    archive_entry_pathname(e));
-	if (archive_entry_symlink(e) != NULL)
-		printf(" -> %s", archive_entry_symlink(e));
-	if (link != NULL)
-		printf(" link to %s", link);
+	printf(" %jd %s ", (intmax_t)archive_entry_size(e), when);
+	put_name(archive_entry_pathname(e));
+	if (archive_entry_symlink(e) != NULL) {
+		printf(" -> ");
+		put_name(archive_entry_symlink(e));
+	}
+	if (link != NULL) {
+		printf(" link to ");
+		put_name(link);
+	}
 	printf("  [header @%jd, data @%jd]\n",
 	    (intmax_t)archive_read_header_position(a),
 	    (intmax_t)archive_filter_bytes(a, 0));
@@ -70,8 +93,10 @@ tar_list(const struct opts *o)
 	    r == ARCHIVE_WARN) {
 		if (o->verbose > 0)
 			verbose(a, e);
-		else
-			printf("%s\n", archive_entry_pathname(e));
+		else {
+			put_name(archive_entry_pathname(e));
+			putchar('\n');
+		}
 		(void)archive_read_data_skip(a);
 	}
 	if (r != ARCHIVE_EOF)

@@ -76,6 +76,21 @@ ace_cmp(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
+/* A named entry's id: by name where this system knows it (as tar does),
+ * else the number the archive recorded. */
+static uint32_t
+ace_id(uint16_t tag, int qual, const char *name)
+{
+	struct passwd *pw;
+	struct group *gr;
+
+	if (tag == T_USER && name != NULL && (pw = getpwnam(name)) != NULL)
+		return pw->pw_uid;
+	if (tag == T_GROUP && name != NULL && (gr = getgrnam(name)) != NULL)
+		return gr->gr_gid;
+	return tag == T_USER || tag == T_GROUP ? (uint32_t)qual : ACL_NOID;
+}
+
 static uint16_t
 tag_of(int t)
 {
@@ -119,8 +134,7 @@ tarmeta_acl(struct archive_entry *e, int type, unsigned char *buf,
 		if ((a[n].tag = tag_of(tag)) == 0)
 			continue;	/* NFSv4 "everyone@" and such */
 		a[n].perm = (uint16_t)(perm & 07);
-		a[n].id = a[n].tag == T_USER || a[n].tag == T_GROUP ?
-		    (uint32_t)qual : ACL_NOID;
+		a[n].id = ace_id(a[n].tag, qual, name);
 		n++;
 	}
 	if (n == 0)

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/xattr.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
@@ -52,17 +53,24 @@ differ(const char *rel, const char *what, const char *fmt, ...)
 	diffs++;
 }
 
-/* The next data extent at or after *pos: 1, or 0 at the end. */
-static int
-next_data(int fd, off_t size, off_t *pos, off_t *end)
+/* Where data starts at or after pos (size if only holes remain). */
+static off_t
+data_from(int fd, off_t pos, off_t size)
 {
-	off_t d = lseek(fd, *pos, SEEK_DATA);
+	off_t d = lseek(fd, pos, SEEK_DATA);
 
-	if (d == -1 || d >= size)
-		return 0;
-	*pos = d;
-	*end = lseek(fd, d, SEEK_HOLE);
-	return 1;
+	if (d == -1)		/* ENXIO: holes to the end; else no SEEK_DATA */
+		return errno == ENXIO ? size : pos;
+	return d > size ? size : d;
+}
+
+/* Where the hole after pos starts (pos itself if it is in a hole). */
+static off_t
+hole_from(int fd, off_t pos, off_t size)
+{
+	off_t h = lseek(fd, pos, SEEK_HOLE);
+
+	return h == -1 || h > size ? size : h;
 }
 
 static bool
@@ -85,15 +93,15 @@ same_range(int fa, int fb, off_t off, off_t end)
 }
 
 /*
- * Same bytes?  When both files have the same data extents (a sparse copy
- * of a sparse file), only the data is read: holes are zeros on both sides.
+ * Same bytes?  Only where either file has data: a range that is a hole in
+ * both is zeros in both, so a 9 GiB sparse file costs what its data does.
  */
 static bool
 same_content(const char *a, const char *b, off_t size)
 {
-	off_t pa = 0, pb = 0, ea, eb;
-	bool same = true, maps = true;
-	int fa, fb, ma, mb;
+	off_t pos = 0, start, end, ea, eb;
+	bool same = true;
+	int fa, fb;
 
 	if ((fa = open(a, O_RDONLY)) == -1)
 		return false;
@@ -101,22 +109,18 @@ same_content(const char *a, const char *b, off_t size)
 		close(fa);
 		return false;
 	}
-	for (;;) {
-		ma = next_data(fa, size, &pa, &ea);
-		mb = next_data(fb, size, &pb, &eb);
-		if (ma != mb || (ma && (pa != pb || ea != eb))) {
-			maps = false;
+	while (same && pos < size) {
+		start = data_from(fa, pos, size);
+		if (data_from(fb, pos, size) < start)
+			start = data_from(fb, pos, size);
+		if (start >= size)
 			break;
-		}
-		if (!ma)
-			break;
-		pa = pb = ea;
+		ea = hole_from(fa, start, size);
+		eb = hole_from(fb, start, size);
+		end = ea > eb ? ea : eb;
+		same = same_range(fa, fb, start, end);
+		pos = end;
 	}
-	if (!maps)
-		same = same_range(fa, fb, 0, size);
-	else
-		for (pa = 0; same && next_data(fa, size, &pa, &ea); pa = ea)
-			same = same_range(fa, fb, pa, ea > size ? size : ea);
 	close(fa);
 	close(fb);
 	return same;
