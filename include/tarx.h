@@ -8,6 +8,7 @@
 
 #include <sys/types.h>
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -42,6 +43,8 @@ struct tarx {
 	struct progress	 pr;
 	int		 status;
 	bool		 stripped;	/* warned about a leading '/' */
+	char		 dir[PATH_MAX];	/* the last directory checked */
+	size_t		 dirlen;
 	mode_t		 umask;
 	pid_t		 pid;
 };

@@ -121,6 +121,36 @@ parents(const char *dest, const char *name, bool make, const char **why)
 	return 0;
 }
 
+/*
+ * Was name's directory checked for the member before?  Archives list a
+ * directory's files together, so one check serves them all.  A directory
+ * found good stays good: only this process writes here, and nothing it
+ * writes can replace a directory (rename onto one fails).
+ */
+static bool
+known_dir(const struct tarx *x, const char *name)
+{
+	const char *slash = strrchr(name, '/');
+	size_t len = slash ? (size_t)(slash - name) : 0;
+
+	return slash == NULL || (len == x->dirlen && len > 0 &&
+	    strncmp(name, x->dir, len) == 0);
+}
+
+/* name's directory passed: remember it for known_dir. */
+static void
+remember_dir(struct tarx *x, const char *name)
+{
+	const char *slash = strrchr(name, '/');
+	size_t len = slash ? (size_t)(slash - name) : 0;
+
+	if (slash != NULL && len < sizeof(x->dir)) {
+		memcpy(x->dir, name, len);
+		x->dir[len] = '\0';
+		x->dirlen = len;
+	}
+}
+
 /* Devices need root and -a (which keeps owners and modes). */
 static bool
 allowed_type(const struct tarx *x, mode_t m)
@@ -169,8 +199,11 @@ tarx_check(struct tarx *x, struct archive_entry *e)
 		    "and -a)");
 		return NULL;
 	}
-	if (parents(x->dest, clean, true, &why) == -1)
-		return refuse(x, e, "", why);
+	if (!known_dir(x, clean)) {
+		if (parents(x->dest, clean, true, &why) == -1)
+			return refuse(x, e, "", why);
+		remember_dir(x, clean);
+	}
 	if (link != NULL)
 		archive_entry_copy_hardlink(e, target);
 	return xstrdup(clean);

@@ -33,13 +33,44 @@ struct ace {
 	uint32_t	 id;
 };
 
+/*
+ * An owner or group name to its id here, remembering the last answer of
+ * each kind: archives repeat a handful of names, and each lookup would
+ * read /etc/passwd again.  One process's cache (workers are single
+ * threaded).
+ */
+static bool
+lookup(const char *name, bool group, uint32_t *id)
+{
+	static char last[2][64];
+	static uint32_t last_id[2];
+	static bool known[2];
+	struct passwd *pw;
+	struct group *gr;
+	int k = group;
+
+	if (known[k] && strcmp(name, last[k]) == 0) {
+		*id = last_id[k];
+		return true;
+	}
+	if (group ? (gr = getgrnam(name)) == NULL : (pw = getpwnam(name)) ==
+	    NULL)
+		return false;
+	*id = group ? gr->gr_gid : pw->pw_uid;
+	if (strlen(name) < sizeof(last[k])) {
+		(void)strcpy(last[k], name);
+		last_id[k] = *id;
+		known[k] = true;
+	}
+	return true;
+}
+
 void
 tarmeta_node(struct archive_entry *e, struct node *n)
 {
 	mode_t m = archive_entry_mode(e);
 	const char *name;
-	struct passwd *pw;
-	struct group *gr;
+	uint32_t id;
 
 	memset(n, 0, sizeof(*n));
 	n->parent = n->link = NODE_NONE;
@@ -49,12 +80,12 @@ tarmeta_node(struct archive_entry *e, struct node *n)
 	n->mode = m;
 	n->uid = (uid_t)archive_entry_uid(e);
 	n->gid = (gid_t)archive_entry_gid(e);
-	if ((name = archive_entry_uname(e)) != NULL &&
-	    (pw = getpwnam(name)) != NULL)
-		n->uid = pw->pw_uid;
-	if ((name = archive_entry_gname(e)) != NULL &&
-	    (gr = getgrnam(name)) != NULL)
-		n->gid = gr->gr_gid;
+	if ((name = archive_entry_uname(e)) != NULL && lookup(name, false,
+	    &id))
+		n->uid = id;
+	if ((name = archive_entry_gname(e)) != NULL && lookup(name, true,
+	    &id))
+		n->gid = id;
 	n->size = archive_entry_size(e);
 	n->rdev = archive_entry_rdev(e);
 	n->mtime.tv_sec = archive_entry_mtime(e);
@@ -81,13 +112,11 @@ ace_cmp(const void *a, const void *b)
 static uint32_t
 ace_id(uint16_t tag, int qual, const char *name)
 {
-	struct passwd *pw;
-	struct group *gr;
+	uint32_t id;
 
-	if (tag == T_USER && name != NULL && (pw = getpwnam(name)) != NULL)
-		return pw->pw_uid;
-	if (tag == T_GROUP && name != NULL && (gr = getgrnam(name)) != NULL)
-		return gr->gr_gid;
+	if ((tag == T_USER || tag == T_GROUP) && name != NULL &&
+	    lookup(name, tag == T_GROUP, &id))
+		return id;
 	return tag == T_USER || tag == T_GROUP ? (uint32_t)qual : ACL_NOID;
 }
 
