@@ -14,6 +14,11 @@
  *           source bytes to their offset in the archive (holes stay holes
  *           in it), run by the usual workers, which share the archive's
  *           descriptor (pwrite at explicit offsets needs no position).
+ *           A small file is one task that writes its header and data in
+ *           one pwrite: every buffered write to the archive takes its
+ *           inode lock, so half the writes is half the waiting (the
+ *           parent keeps such headers in memory, up to ARENA_MAX; past
+ *           that the worker encodes the header again).
  *  commit   The temp archive is renamed into place once whole.
  */
 #include "config.h"
@@ -45,6 +50,8 @@
 
 #define TAR_BLOCK	512
 #define TAR_RECORD	10240		/* what tar pads archives to */
+#define ARENA_MAX	((size_t)64 << 20)	/* headers kept for workers */
+#define NO_ARENA	UINT64_MAX
 
 struct tarc {
 	const struct opts	*o;
@@ -56,6 +63,9 @@ struct tarc {
 	off_t			*data;		/* per node: its data offset */
 	uint32_t		*hlens;		/* per node: its header's size */
 	uint64_t		*hsums;		/* and XXH64 (--verify) */
+	uint64_t		*aoff;		/* and where the arena has it */
+	char			*arena;		/* headers for workers to write */
+	size_t			 alen, acap;
 	int			 afd;		/* the temp archive */
 	char			 tmp[PATH_MAX];
 	unsigned char		*hdr;		/* the header being captured */
@@ -199,6 +209,15 @@ entry(struct tarc *t, uint32_t node, const char *src, const char *member,
 	return 0;
 }
 
+/* A small, dense file whose header and data one worker writes at once
+ * (--verify keeps the parent's header write: it checks what it wrote). */
+static bool
+together(const struct tarc *t, const struct node *n, off_t chunk)
+{
+	return !t->o->verify && t->o->sparse != SPARSE_ALWAYS &&
+	    n->size <= chunk && n->blocks * 512 >= n->size;
+}
+
 /* Plan node's data at archive offset data[node] (extents if sparse). */
 static int
 plan_data(struct tarc *t, uint32_t node, const char *src, off_t chunk,
@@ -212,7 +231,9 @@ plan_data(struct tarc *t, uint32_t node, const char *src, off_t chunk,
 		*why = strerror(errno);	/* as tar: unreadable, left out */
 		return -1;
 	}
-	if (t->o->sparse == SPARSE_NEVER || n->blocks * 512 >= n->size)
+	if (together(t, n, chunk))
+		more = plan_add_whole(&t->plan, node, n->size);
+	else if (t->o->sparse == SPARSE_NEVER || n->blocks * 512 >= n->size)
 		more = plan_add(&t->plan, node, 0, n->size, chunk);
 	else
 		for (pos = 0; (more = extent_next(fd, pos, n->size, &off,
@@ -231,6 +252,20 @@ is_self(const struct tarc *t, const struct node *n)
 {
 	return t->have_self && n->dev == t->self.st_dev &&
 	    n->ino == t->self.st_ino;
+}
+
+/* The header just encoded, for the worker that writes node's data. */
+static void
+keep_header(struct tarc *t, uint32_t node)
+{
+	if (t->alen + t->hlen > ARENA_MAX)
+		return;			/* the worker encodes it again */
+	if (t->alen + t->hlen > t->acap)
+		t->arena = xreallocarray(t->arena, t->acap = t->acap ?
+		    2 * t->acap : (size_t)1 << 20, 1);
+	memcpy(t->arena + t->alen, t->hdr, t->hlen);
+	t->aoff[node] = t->alen;
+	t->alen += t->hlen;
 }
 
 /* One member: header written at *pos, data planned.  Advances *pos. */
@@ -259,7 +294,9 @@ add_member(struct tarc *t, uint32_t node, off_t chunk, off_t *pos)
 		member_fail(t, node, "tar", why);
 		return;
 	}
-	if (pwrite_full(t->afd, t->hdr, t->hlen, *pos) == -1)
+	if (data && together(t, n, chunk))
+		keep_header(t, node);
+	else if (pwrite_full(t->afd, t->hdr, t->hlen, *pos) == -1)
 		err(1, "%s", t->tmp);	/* the archive itself: nothing to do */
 	t->hlens[node] = (uint32_t)t->hlen;
 	t->hsums[node] = XXH64(t->hdr, t->hlen, 0);
@@ -292,7 +329,68 @@ headers(struct tarc *t)
 	return pad(pos + 2 * TAR_BLOCK, TAR_RECORD);
 }
 
-/* Worker side: copy one range of a member's data into the archive. */
+/* Worker side: node's header, from the arena or encoded again. */
+static const char *
+header(struct tarc *t, uint32_t node, const char *src, struct fault *f)
+{
+	char member[PATH_MAX];
+	const char *why;
+
+	if (t->aoff[node] != NO_ARENA)
+		return t->arena + t->aoff[node];
+	if (flist_path(t->fl, node, FLIST_DST, member, sizeof(member)) == -1 ||
+	    entry(t, node, src, member, &why) == -1 || encode(t, &why) == -1 ||
+	    t->hlen != t->hlens[node]) {
+		fault_setc(f, FAULT_CHANGED, 0);	/* its xattrs, say */
+		return NULL;
+	}
+	return (const char *)t->hdr;
+}
+
+/*
+ * Worker side: a small member's header and as much of its data as the
+ * buffer holds, in one pwrite; the rest (if any) by the engine.
+ */
+static int
+member_copy(struct tarc *t, uint32_t node, int sfd, const char *src,
+    const struct engine_buf *eb, struct fault *f)
+{
+	off_t size = t->fl->v[node].size, data = t->data[node], first = 0;
+	size_t hlen = t->hlens[node];
+	const char *hdr;
+	ssize_t n;
+
+	if ((hdr = header(t, node, src, f)) == NULL)
+		return -1;
+	if (hlen < eb->size) {
+		memcpy(eb->buf, hdr, hlen);
+		first = size < (off_t)(eb->size - hlen) ? size :
+		    (off_t)(eb->size - hlen);
+		if ((n = pread(sfd, eb->buf + hlen, (size_t)first, 0)) !=
+		    first) {
+			fault_setc(f, n == -1 ? FAULT_READ : FAULT_SHRANK,
+			    n == -1 ? errno : 0);
+			first = 0;	/* the header still goes in */
+		}
+		hdr = eb->buf;
+	}
+	if (pwrite_full(t->afd, hdr, hlen + (size_t)first, data - (off_t)hlen) ==
+	    -1) {
+		fault_set(f, FAULT_WRITE);
+		return -1;
+	}
+	if (f->op != FAULT_NONE)
+		return -1;
+	if (eb->progress != NULL)
+		__atomic_add_fetch(eb->progress, (uint64_t)first,
+		    __ATOMIC_RELAXED);
+	if (first == size)
+		return ENGINE_PREAD;
+	return engine_copy_fd(sfd, first, t->afd, data + first, size - first,
+	    eb, f);
+}
+
+/* Worker side: a member, or one range of a large member's data. */
 static int
 task(void *arg, uint64_t i, const struct engine_buf *eb, struct fault *f,
     unsigned char *out)
@@ -306,6 +404,14 @@ task(void *arg, uint64_t i, const struct engine_buf *eb, struct fault *f,
 	if (flist_path(t->fl, r->file, FLIST_SRC, src, sizeof(src)) == -1) {
 		fault_set(f, FAULT_PATH);
 		return -1;
+	}
+	if (r->whole) {
+		if ((sfd = open(src, O_RDONLY | O_CLOEXEC)) == -1) {
+			fault_set(f, FAULT_OPEN_SRC);
+			return -1;
+		}
+		rv = member_copy(t, r->file, sfd, src, eb, f);
+		return engine_close(sfd, -1, rv, f);
 	}
 	if ((sfd = open(src, O_RDONLY | O_CLOEXEC)) == -1)
 		fault_set(f, FAULT_OPEN_SRC);
@@ -506,6 +612,9 @@ setup(struct tarc *t)
 	t->data = xcalloc(t->fl->n ? t->fl->n : 1, sizeof(*t->data));
 	t->hlens = xcalloc(t->fl->n ? t->fl->n : 1, sizeof(*t->hlens));
 	t->hsums = xcalloc(t->fl->n ? t->fl->n : 1, sizeof(*t->hsums));
+	t->aoff = xreallocarray(NULL, t->fl->n ? t->fl->n : 1,
+	    sizeof(*t->aoff));
+	memset(t->aoff, 0xff, (t->fl->n ? t->fl->n : 1) * sizeof(*t->aoff));
 	if (dest_tmpname(t->o->tar_path, getpid(), 0, t->tmp,
 	    sizeof(t->tmp)) == -1)
 		errc(1, ENAMETOOLONG, "%s", t->o->tar_path);
@@ -548,6 +657,8 @@ tar_create(const struct opts *o, struct flist *fl, struct copy_stats *st)
 	free(t.data);
 	free(t.hlens);
 	free(t.hsums);
+	free(t.aoff);
+	free(t.arena);
 	free(t.hdr);
 	return sig != 0 ? 128 + sig : t.status;
 }

@@ -121,6 +121,20 @@ same big bigx/big "9 GiB sparse"
 rm -rf big.tar bigx
 pass
 
+# 50,000 small files: more headers than the parent keeps for the workers
+# (64 MiB), so the last ones are encoded again by the workers.
+python3 -c 'import os
+for d in range(50):
+    os.makedirs(f"many/d{d}")
+    for i in range(1000):
+        with open(f"many/d{d}/f{i}", "w") as f: f.write("x")'
+run "$PARCP" -p -j 2 --to-tar=many.tar many
+expect_rc 0 "50,000 members"
+[ "$(tar -tf many.tar | wc -l)" -eq 50051 ] || fail "many: member count"
+tar -df many.tar || fail "many: tar -d finds differences"
+rm -rf many many.tar
+pass
+
 # --list-tar: names; -v adds details and offsets.
 run "$PARCP" --list-tar=a.tar
 expect_rc 0 "list"
@@ -233,6 +247,17 @@ run env LD_PRELOAD="$FAULTSHIM" PARCP_SHIM_CORRUPT_AT=3 \
 expect_rc 0 "extract --verify"
 [ -e mark ] || fail "extract --verify: nothing corrupted"
 same src v/src "verified extract"
+pass
+
+# --progress works as for copies: it ends at 100% with a summary.
+rm -rf pg
+run "$PARCP" -a --progress=always --from-tar=a.tar pg
+expect_rc 0 "extract --progress"
+grep -Eq '^100%  ' "$T/err" || fail "extract progress: $(cat "$T/err")"
+grep -Eq "^parcp: .* in [0-9.]+ s .*, ([0-9]+) of \1 files, 0 errors$" \
+    "$T/err" || fail "extract progress summary: $(tail -1 "$T/err")"
+run "$PARCP" -a --progress=always --to-tar=pg.tar src
+grep -Eq '^100%  ' "$T/err" || fail "create progress: $(cat "$T/err")"
 pass
 
 # --json describes the run.
