@@ -14,6 +14,7 @@
 #include "fault.h"
 #include "flist.h"
 #include "opts.h"
+#include "pool.h"
 
 /* A failure, as reported (for --json). */
 struct copy_error {
@@ -45,6 +46,12 @@ struct copy_stats {
  * journal for --resume).  *st is filled in; copy_stats_free it.
  */
 int	copy_run(const struct opts *o, struct flist *fl, struct copy_stats *st);
+/*
+ * A pool job set up as the options say (mode, jobs, buffer, engine and its
+ * flags, progress ticks) for arg; the caller adds tasks and callbacks.
+ */
+void	copy_job(struct pool_job *job, const struct opts *o, void *arg,
+	    uint64_t *lane_bytes);
 void	copy_stats_free(struct copy_stats *);
 
 #endif

@@ -63,6 +63,8 @@ int	plan_add_except(struct plan *, uint32_t file, off_t off, off_t len,
 /* Sort v and merge overlapping or touching intervals.  Returns the new
  * count. */
 size_t	ival_merge(struct ival *v, size_t n);
+/* The bytes all ranges cover. */
+uint64_t plan_bytes(const struct plan *);
 /* Order the ranges largest first (ties: by file, then offset). */
 void	plan_sort(struct plan *);
 void	plan_free(struct plan *);

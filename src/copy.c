@@ -669,22 +669,10 @@ tick(void *arg, uint64_t bytes)
 	progress_update(&c->pr, bytes);
 }
 
-static uint64_t
-planned_bytes(const struct plan *p)
+void
+copy_job(struct pool_job *job, const struct opts *o, void *arg,
+    uint64_t *lane_bytes)
 {
-	uint64_t sum = 0;
-	size_t i;
-
-	for (i = 0; i < p->nranges; i++)
-		sum += (uint64_t)p->ranges[i].len;
-	return sum;
-}
-
-static void
-job_init(struct copy *c, struct pool_job *job)
-{
-	const struct opts *o = c->o;
-
 	memset(job, 0, sizeof(*job));
 	job->mode = o->mode;
 	job->jobs = o->jobs;
@@ -696,13 +684,19 @@ job_init(struct copy *c, struct pool_job *job)
 	job->how.shared = o->jobs > 1;	/* ranges of one file at once */
 	job->how.verify = o->verify;
 	job->how.durable = o->fsync;
+	job->tick_ms = PROGRESS_TICK_MS;
+	job->arg = arg;
+	job->lane_bytes = lane_bytes;
+}
+
+static void
+job_init(struct copy *c, struct pool_job *job)
+{
+	copy_job(job, c->o, c, c->st->lane_bytes);
 	job->ntasks = c->plan.nranges;
 	job->task = task;
 	job->result = result;
 	job->tick = tick;
-	job->tick_ms = PROGRESS_TICK_MS;
-	job->arg = c;
-	job->lane_bytes = c->st->lane_bytes;
 }
 
 /* Plan and run; the status, or 128 + a signal that stopped the run (split
@@ -718,7 +712,7 @@ run(struct copy *c)
 		return 128 + sig;
 	plan_sort(&c->plan);
 	c->st->ranges = c->plan.nranges;
-	progress_start(&c->pr, c->o->progress, planned_bytes(&c->plan),
+	progress_start(&c->pr, c->o->progress, plan_bytes(&c->plan),
 	    c->pr.nfiles);
 	job_init(c, &job);
 	if ((sig = pool_run(&job)) != 0)

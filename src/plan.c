@@ -137,6 +137,17 @@ ival_merge(struct ival *v, size_t n)
 	return k + 1;
 }
 
+uint64_t
+plan_bytes(const struct plan *p)
+{
+	uint64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < p->nranges; i++)
+		sum += (uint64_t)p->ranges[i].len;
+	return sum;
+}
+
 int
 plan_add_whole(struct plan *p, uint32_t file, off_t len)
 {

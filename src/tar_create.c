@@ -453,30 +453,17 @@ static int
 copy_data(struct tarc *t)
 {
 	struct pool_job job;
-	uint64_t total = 0;
-	size_t i;
 
-	for (i = 0; i < t->plan.nranges; i++)
-		total += (uint64_t)t->plan.ranges[i].len;
 	plan_sort(&t->plan);
-	progress_start(&t->pr, t->o->progress, total, t->pr.nfiles);
-	memset(&job, 0, sizeof(job));
-	job.mode = t->o->mode;
-	job.jobs = t->o->jobs;
-	job.bufsz = t->o->bufsz;
-	job.how.kind = t->o->engine;
+	progress_start(&t->pr, t->o->progress, plan_bytes(&t->plan),
+	    t->pr.nfiles);
+	copy_job(&job, t->o, t, t->st->lane_bytes);
 	job.how.direct = false;		/* the archive is not aligned */
-	job.how.nocache = t->o->nocache;
-	job.how.holes = t->o->sparse == SPARSE_ALWAYS;
-	job.how.shared = t->o->jobs > 1;
-	job.how.verify = t->o->verify;
+	job.how.durable = false;	/* --fsync: the archive, at the end */
 	job.ntasks = t->plan.nranges;
 	job.task = task;
 	job.result = result;
 	job.tick = tick;
-	job.tick_ms = PROGRESS_TICK_MS;
-	job.arg = t;
-	job.lane_bytes = t->st->lane_bytes;
 	t->st->ranges = t->plan.nranges;
 	return pool_run(&job);
 }

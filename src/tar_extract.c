@@ -135,8 +135,11 @@ whole(const struct tarx *x, size_t i, const struct engine_buf *eb,
 	const struct member *m = &x->m[i];
 	char dst[PATH_MAX], tmp[PATH_MAX];
 	off_t size = archive_entry_size(m->e);
+	struct engine_buf own = *eb;
 	int dfd, rv = -1;
 
+	own.shared = false;		/* this worker alone writes the file */
+	eb = &own;
 	if (member_paths(x, i, dst, tmp) == -1) {
 		fault_set(f, FAULT_PATH);
 		return -1;
@@ -438,33 +441,22 @@ static int
 run(struct tarx *x)
 {
 	struct pool_job job;
-	uint64_t total = 0;
-	size_t i;
 	int sig;
 
 	if ((sig = prepare(x)) != 0) {
 		abandon(x);
 		return sig;
 	}
-	for (i = 0; i < x->plan.nranges; i++)
-		total += (uint64_t)x->plan.ranges[i].len;
 	plan_sort(&x->plan);
-	progress_start(&x->pr, x->o->progress, total, x->pr.nfiles);
-	memset(&job, 0, sizeof(job));
-	job.mode = x->o->mode;
-	job.jobs = x->o->jobs;
-	job.bufsz = x->o->bufsz;
-	job.how.kind = x->o->engine;
-	job.how.holes = x->o->sparse == SPARSE_ALWAYS;
-	job.how.nocache = x->o->nocache;
-	job.how.verify = x->o->verify;
+	progress_start(&x->pr, x->o->progress, plan_bytes(&x->plan),
+	    x->pr.nfiles);
+	copy_job(&job, x->o, x, x->st->lane_bytes);
+	job.how.direct = false;		/* member data is not aligned */
+	job.how.durable = false;	/* --fsync: whole files, at the end */
 	job.ntasks = x->plan.nranges;
 	job.task = task;
 	job.result = result;
 	job.tick = tick;
-	job.tick_ms = PROGRESS_TICK_MS;
-	job.arg = x;
-	job.lane_bytes = x->st->lane_bytes;
 	x->st->ranges = x->plan.nranges;
 	if ((sig = pool_run(&job)) != 0)
 		return sig;

@@ -343,25 +343,18 @@ operand_dst(const struct opts *o, const char *src, const struct stat *st,
 	return check_file_dst(src, st, dst);
 }
 
+/* An operand's node (destination dst), and its tree below. */
 static int
-add_operand(struct walk *w, const char *src, const char *dest, bool into)
+add_top(struct walk *w, const char *src, const struct stat *st,
+    const char *dst)
 {
-	struct stat st;
 	uint32_t node;
-	char *dst;
 	int dfd;
 
-	if (operand_stat(w->o, src, &st) == -1) {
-		warn("%s: stat", src);
-		return -1;
-	}
-	if ((dst = operand_dst(w->o, src, &st, dest, into)) == NULL)
-		return flist_type(st.st_mode) == -1 ? 0 : -1;
-	node = flist_add(w->fl, NODE_NONE, src, &st);
+	node = flist_add(w->fl, NODE_NONE, src, st);
 	flist_set_dst(w->fl, node, dst);
-	free(dst);
-	note_link(w, node, &st);
-	if (!S_ISDIR(st.st_mode))
+	note_link(w, node, st);
+	if (!S_ISDIR(st->st_mode))
 		return 0;
 	if ((dfd = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
 		warn("%s: opendir", src);
@@ -369,6 +362,24 @@ add_operand(struct walk *w, const char *src, const char *dest, bool into)
 	}
 	walk_dir(w, node, dfd);
 	return 0;
+}
+
+static int
+add_operand(struct walk *w, const char *src, const char *dest, bool into)
+{
+	struct stat st;
+	char *dst;
+	int rv;
+
+	if (operand_stat(w->o, src, &st) == -1) {
+		warn("%s: stat", src);
+		return -1;
+	}
+	if ((dst = operand_dst(w->o, src, &st, dest, into)) == NULL)
+		return flist_type(st.st_mode) == -1 ? 0 : -1;
+	rv = add_top(w, src, &st, dst);
+	free(dst);
+	return rv;
 }
 
 /*
@@ -380,8 +391,6 @@ add_source(struct walk *w, const char *src)
 {
 	const char *member = src;
 	struct stat st;
-	uint32_t node;
-	int dfd;
 
 	if (operand_stat(w->o, src, &st) == -1) {
 		warn("%s: stat", src);
@@ -393,17 +402,7 @@ add_source(struct walk *w, const char *src)
 	}
 	while (*member == '/')
 		member++;
-	node = flist_add(w->fl, NODE_NONE, src, &st);
-	flist_set_dst(w->fl, node, *member ? member : ".");
-	note_link(w, node, &st);
-	if (!S_ISDIR(st.st_mode))
-		return 0;
-	if ((dfd = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		warn("%s: opendir", src);
-		return -1;
-	}
-	walk_dir(w, node, dfd);
-	return 0;
+	return add_top(w, src, &st, *member ? member : ".");
 }
 
 int

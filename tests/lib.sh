@@ -64,6 +64,16 @@ only_parts() {
 	[ -z "$left" ] || fail "temp file left in $1: $left"
 }
 
+# no_workers BIN [WHAT]: no process of the binary BIN is left (tests run
+# a private copy of parcp so that its workers can be found by name).
+no_workers() {
+	for _ in $(seq 300); do
+		pgrep -f "^$1" >/dev/null || return 0
+		sleep 0.01
+	done
+	fail "${2:-}: workers still running"
+}
+
 # as_user CMD...: run CMD as an unprivileged user, so permission bits
 # bite (as root they would not).  Non-root callers already are one.
 as_user() {

@@ -36,7 +36,7 @@ stop_at() {
 			wait "$pid"
 			rc=$?
 			set -e
-			no_workers
+			no_workers "$T/bin/parcp" "stop_at $1"
 			return 0
 		fi
 		sleep 0.01
@@ -44,13 +44,6 @@ stop_at() {
 	fail "progress never reached $1%: $(cat "$T/prog")"
 }
 
-no_workers() {
-	for _ in $(seq 300); do
-		pgrep -f "^$T/bin/parcp" >/dev/null || return 0
-		sleep 0.01
-	done
-	fail "workers still running"
-}
 
 # Killed at half: the part and journal stay, nothing under the final name.
 stop_at 50 KILL "$T/dst"

@@ -32,15 +32,6 @@ start() {
 	fail "no worker wrote into a temp file"
 }
 
-# no_workers: no process of the private binary is left.
-no_workers() {
-	for _ in $(seq 200); do
-		pgrep -f "^$T/bin/parcp" >/dev/null || return 0
-		sleep 0.01
-	done
-	fail "$1: workers still running"
-}
-
 for mode in pool fork; do
 	for sig in INT:130 TERM:143 HUP:129; do
 		name=${sig%%:*}
@@ -54,7 +45,7 @@ for mode in pool fork; do
 		[ ! -s "$T/err" ] || fail "SIG$name $mode: stderr: $(cat "$T/err")"
 		cmp "$T/old" "$T/old.orig" || fail "SIG$name $mode: DEST damaged"
 		only_parts "$T"
-		no_workers "SIG$name $mode"
+		no_workers "$T/bin/parcp" "SIG$name $mode"
 		pass
 		# the next run cleans the leftovers up and copies
 		run "$PARCP" -j 2 "$T/src" "$T/new"
@@ -72,7 +63,7 @@ for mode in pool fork; do
 	start -j 2 --mode=$mode --chunk-size=512K
 	kill -s KILL "$pid"
 	wait "$pid" || :
-	no_workers "SIGKILL $mode"
+	no_workers "$T/bin/parcp" "SIGKILL $mode"
 	cmp "$T/old" "$T/old.orig" || fail "SIGKILL $mode: DEST damaged"
 	rm -f "$T"/.parcp.*
 	pass
