@@ -551,6 +551,20 @@ verify_headers(struct tarc *t)
 	}
 }
 
+/* --fsync: the directory entry of the renamed archive. */
+static int
+sync_parent(const char *path)
+{
+	char *dir = xpath_dir(path);
+	struct fault f;
+	int rv;
+
+	if ((rv = dest_sync_dir(dir, &f)) == -1)
+		warnc(f.err, "%s: fsync", dir);
+	free(dir);
+	return rv;
+}
+
 /* Size, fill, sync and rename the archive.  Returns a signal, or 0. */
 static int
 build(struct tarc *t)
@@ -575,7 +589,8 @@ build(struct tarc *t)
 	if (dest_commit(t->tmp, t->o->tar_path, false, &f) == -1) {
 		warnc(f.err, "%s: rename", t->o->tar_path);
 		t->status = 1;
-	}
+	} else if (t->o->fsync && sync_parent(t->o->tar_path) == -1)
+		t->status = 1;
 	return 0;
 }
 

@@ -441,6 +441,7 @@ static int
 run(struct tarx *x)
 {
 	struct pool_job job;
+	struct fault f;
 	int sig;
 
 	if ((sig = prepare(x)) != 0) {
@@ -462,6 +463,10 @@ run(struct tarx *x)
 		return sig;
 	make_links(x);
 	finish_dirs(x);
+	if (x->o->fsync && dest_sync_dir(x->dest, &f) == -1) {
+		warnc(f.err, "%s: fsync", x->dest);
+		x->status = 1;
+	}
 	return 0;
 }
 
