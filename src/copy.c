@@ -254,6 +254,8 @@ keep_existing(struct copy *c, uint32_t node)
 
 	if (!c->o->noclobber && !c->o->update && !c->o->resume)
 		return false;
+	if (n->parent != NODE_NONE && !c->fl->v[n->parent].existed)
+		return false;	/* a directory this run made is empty */
 	if (paths(c, node, &f) == -1 || lstat(c->dst, &st) == -1)
 		return false;
 	if (c->o->noclobber)
