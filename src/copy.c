@@ -10,10 +10,8 @@
  *          journal does not list); everything else is one whole-entry task
  *          that a worker finishes alone (whole.c);
  *  run     pool_run executes the tasks, largest first;
- *  finish  a split file's last range reported: check that the source did
- *          not change, apply metadata, hash (--manifest), sync (--fsync),
- *          rename (or discard and report; an interrupted one keeps its
- *          part and journal for --resume);
+ *  finish  a split file's last range reported: part.c checks, seals and
+ *          renames it (an interrupted one keeps part and journal);
  *  links   later names of a hard-link group become links to the first;
  *  dirs    directory metadata last, deepest first, so a read-only or
  *          time-stamped directory is not disturbed by its own contents.
@@ -32,10 +30,9 @@
 
 #include "compat.h"
 #include "copy.h"
+#include "copyx.h"
 #include "dest.h"
 #include "engine.h"
-#include "extent.h"
-#include "journal.h"
 #include "manifest.h"
 #include "meta.h"
 #include "plan.h"
@@ -43,33 +40,10 @@
 #include "progress.h"
 #include "sig.h"
 #include "util.h"
-#include "verify.h"
 #include "whole.h"
 
-struct copy {
-	const struct opts	*o;
-	struct flist		*fl;
-	struct plan		 plan;
-	struct whole_ctx	 wc;
-	int			 status;
-	struct copy_stats	*st;
-	FILE			*out;		/* -v lines (stderr: --json) */
-	struct progress		 pr;
-	struct manifest		 man;
-	struct engine_buf	 eb;		/* the parent's, for hashing */
-	char			 src[PATH_MAX];	/* parent's scratch paths */
-	char			 dst[PATH_MAX];
-	char			 tmp[PATH_MAX];
-	char			 jnl[PATH_MAX];	/* split files' journal */
-};
-
-/*
- * The temp name of node's copy and, for a split file, its journal: split
- * files have stable names that --resume finds again; the others are named
- * by parcp's pid and the node.  Worker-safe.
- */
-static int
-tmpnames(const struct copy *c, uint32_t node, const char *dst, char *tmp,
+int
+copy_tmpnames(const struct copy *c, uint32_t node, const char *dst, char *tmp,
     char *jnl)
 {
 	if (!c->fl->v[node].split)
@@ -79,13 +53,12 @@ tmpnames(const struct copy *c, uint32_t node, const char *dst, char *tmp,
 	return jnl == NULL ? 0 : dest_partname(dst, "jnl", jnl, PATH_MAX);
 }
 
-/* Fill c->src, c->dst, c->tmp (and c->jnl) for node; -1 with *f. */
-static int
-paths(struct copy *c, uint32_t node, struct fault *f)
+int
+copy_paths(struct copy *c, uint32_t node, struct fault *f)
 {
 	if (flist_path(c->fl, node, FLIST_SRC, c->src, sizeof(c->src)) ==
 	    -1 || flist_path(c->fl, node, FLIST_DST, c->dst,
-	    sizeof(c->dst)) == -1 || tmpnames(c, node, c->dst, c->tmp,
+	    sizeof(c->dst)) == -1 || copy_tmpnames(c, node, c->dst, c->tmp,
 	    c->jnl) == -1) {
 		fault_set(f, FAULT_PATH);
 		return -1;
@@ -107,9 +80,8 @@ note_error(struct copy *c, const char *path, const struct fault *f)
 	st->errors[st->nerrors++].fault = *f;
 }
 
-/* Report node's failure once, naming the side the fault is about. */
-static void
-fail(struct copy *c, uint32_t node, const struct fault *f)
+void
+copy_fail(struct copy *c, uint32_t node, const struct fault *f)
 {
 	struct fault pf;
 	char why[256];
@@ -125,7 +97,7 @@ fail(struct copy *c, uint32_t node, const struct fault *f)
 		c->status = 3;
 	else if (c->status == 0)
 		c->status = 1;
-	if (paths(c, node, &pf) == -1)
+	if (copy_paths(c, node, &pf) == -1)
 		(void)snprintf(c->dst, sizeof(c->dst), "%s",
 		    flist_name(c->fl, node));
 	path = fault_is_dst(f->op) ? c->dst : c->src;
@@ -134,8 +106,8 @@ fail(struct copy *c, uint32_t node, const struct fault *f)
 	note_error(c, path, f);
 }
 
-static void
-copied(struct copy *c, uint32_t node, int kept)
+void
+copy_done(struct copy *c, uint32_t node, int kept)
 {
 	struct node *n = &c->fl->v[node];
 	struct fault f;
@@ -151,7 +123,7 @@ copied(struct copy *c, uint32_t node, int kept)
 		c->st->bytes += (uint64_t)n->size;
 		c->st->engines |= 1u << n->engine;
 	}
-	if (c->o->verbose == 0 || paths(c, node, &f) == -1)
+	if (c->o->verbose == 0 || copy_paths(c, node, &f) == -1)
 		return;
 	progress_clear(&c->pr);
 	if (n->type == FT_REG)
@@ -169,8 +141,8 @@ make_dir(struct copy *c, uint32_t node)
 	struct fault f;
 	int err;
 
-	if (paths(c, node, &f) == -1) {
-		fail(c, node, &f);
+	if (copy_paths(c, node, &f) == -1) {
+		copy_fail(c, node, &f);
 		return;
 	}
 	if (mkdir(c->dst, S_IRWXU) == 0) {
@@ -186,7 +158,7 @@ make_dir(struct copy *c, uint32_t node)
 		return;
 	}
 	fault_setc(&f, FAULT_MKDIR, err);
-	fail(c, node, &f);
+	copy_fail(c, node, &f);
 }
 
 /* Leftovers of earlier runs beside a top-level destination file. */
@@ -196,7 +168,7 @@ sweep_parent(struct copy *c, uint32_t node, char *last)
 	char *dir;
 	struct fault f;
 
-	if (paths(c, node, &f) == -1)
+	if (copy_paths(c, node, &f) == -1)
 		return;
 	dir = xpath_dir(c->dst);
 	if (strcmp(dir, last) != 0 && strlen(dir) < PATH_MAX) {
@@ -256,7 +228,7 @@ keep_existing(struct copy *c, uint32_t node)
 		return false;
 	if (n->parent != NODE_NONE && !c->fl->v[n->parent].existed)
 		return false;	/* a directory this run made is empty */
-	if (paths(c, node, &f) == -1 || lstat(c->dst, &st) == -1)
+	if (copy_paths(c, node, &f) == -1 || lstat(c->dst, &st) == -1)
 		return false;
 	if (c->o->noclobber)
 		return true;
@@ -269,191 +241,6 @@ keep_existing(struct copy *c, uint32_t node)
 	return st.st_mtim.tv_sec > n->mtime.tv_sec ||
 	    (st.st_mtim.tv_sec == n->mtime.tv_sec &&
 	    st.st_mtim.tv_nsec >= n->mtime.tv_nsec);
-}
-
-static int
-source_stat(const struct copy *c, const struct node *n, struct stat *st)
-{
-	if (c->o->deref == DEREF_ALWAYS || n->parent == NODE_NONE)
-		return stat(c->src, st);
-	return lstat(c->src, st);
-}
-
-static struct journal_id
-journal_id(const struct stat *st)
-{
-	struct journal_id id;
-
-	memset(&id, 0, sizeof(id));
-	id.size = (uint64_t)st->st_size;
-	id.mtime_sec = st->st_mtim.tv_sec;
-	id.mtime_nsec = st->st_mtim.tv_nsec;
-	id.ino = st->st_ino;
-	return id;
-}
-
-/*
- * --resume: the ranges c->tmp already holds, by c->jnl, if both belong to
- * this source.  Returns how many (*done malloc'ed), or -1: start afresh.
- */
-static ssize_t
-resumable(struct copy *c, const struct stat *st, struct ival **done)
-{
-	struct journal_id id = journal_id(st);
-	struct stat pt;
-	ssize_t n, i;
-
-	*done = NULL;
-	if (!c->o->resume || lstat(c->tmp, &pt) == -1 || !S_ISREG(pt.st_mode) ||
-	    pt.st_size != st->st_size)
-		return -1;
-	if ((n = journal_load(c->jnl, &id, done)) == -1)
-		return -1;
-	for (i = 0; i < n; i++)
-		c->st->resumed += (uint64_t)((*done)[i].end - (*done)[i].off);
-	return n;
-}
-
-/* A new part file, sized, and its journal. */
-static int
-fresh(struct copy *c, const struct stat *st, struct fault *f)
-{
-	struct journal_id id = journal_id(st);
-	int dfd;
-
-	if ((dfd = dest_create(c->tmp, st->st_size, f)) == -1)
-		return -1;
-	(void)close(dfd);
-	if (journal_create(c->jnl, &id, f) == -1) {
-		(void)unlink(c->tmp);
-		return -1;
-	}
-	return 0;
-}
-
-/* Plan sfd's data (all of it, or its extents) minus done. */
-static int
-plan_split(struct copy *c, uint32_t node, int sfd, const struct stat *st,
-    off_t chunk, const struct ival *done, size_t ndone)
-{
-	off_t pos, off, len;
-	int more;
-
-	if (c->o->sparse == SPARSE_NEVER || st->st_blocks * 512 >= st->st_size)
-		return plan_add_except(&c->plan, node, 0, st->st_size, chunk,
-		    done, ndone);
-	for (pos = 0; (more = extent_next(sfd, pos, st->st_size, &off,
-	    &len)) > 0; pos = off + len)
-		if (plan_add_except(&c->plan, node, off, len, chunk, done,
-		    ndone) == -1)
-			return -1;
-	return more;
-}
-
-/* Plan a large file as ranges into a part file (made here, or resumed). */
-static void
-split(struct copy *c, uint32_t node, off_t chunk)
-{
-	struct node *n = &c->fl->v[node];
-	size_t before = c->plan.nranges;
-	struct ival *done = NULL;
-	ssize_t ndone = -1;
-	struct stat st;
-	struct fault f;
-	int sfd = -1;
-
-	n->split = true;
-	if (paths(c, node, &f) == -1)
-		goto bad;
-	if ((sfd = open(c->src, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(sfd, &st) == -1) {
-		fault_set(&f, FAULT_OPEN_SRC);
-		goto bad;
-	}
-	n->size = st.st_size;		/* what we hold open is what counts */
-	n->mtime = st.st_mtim;
-	if ((ndone = resumable(c, &st, &done)) == -1 && fresh(c, &st, &f) == -1)
-		goto bad;
-	if (plan_split(c, node, sfd, &st, chunk, done, ndone > 0 ?
-	    (size_t)ndone : 0) == -1) {
-		if (errno == ENOMEM)
-			err(1, "plan");
-		fault_set(&f, FAULT_SEEK);
-		c->plan.nranges = before;
-		(void)unlink(c->tmp);
-		(void)unlink(c->jnl);
-		goto bad;
-	}
-	free(done);
-	(void)close(sfd);
-	n->pending = (uint32_t)(c->plan.nranges - before);
-	return;
-bad:
-	free(done);
-	if (sfd != -1)
-		(void)close(sfd);
-	fail(c, node, &f);
-}
-
-/*
- * A finished part file, by the parent: --manifest hashes it (before its
- * metadata: the read would disturb atime), metadata, --fsync.
- */
-static int
-seal(struct copy *c, uint32_t node, struct fault *f)
-{
-	const struct node *n = &c->fl->v[node];
-	unsigned char hash[VERIFY_HASHLEN];
-	int fd, rv = -1;
-
-	if ((fd = open(c->tmp, O_RDONLY | O_CLOEXEC)) == -1) {
-		fault_set(f, FAULT_OPEN_DST);
-		return -1;
-	}
-	if (c->o->manifest != NULL && c->eb.buf == NULL)
-		c->eb.buf = xmalloc(c->eb.size = OPTS_BUFSZ_DEFAULT);
-	if (c->o->manifest != NULL &&
-	    verify_hash_file(fd, n->size, &c->eb, hash, f) == -1)
-		goto out;
-	if (meta_apply(fd, c->tmp, c->src, n, c->o, c->wc.umask, f) == -1)
-		goto out;
-	if (c->o->fsync && fsync(fd) == -1) {
-		fault_set(f, FAULT_SYNC);
-		goto out;
-	}
-	if (c->o->manifest != NULL)
-		manifest_set(&c->man, node, hash);
-	rv = 0;
-out:
-	(void)close(fd);
-	return rv;
-}
-
-static void
-finish_split(struct copy *c, uint32_t node)
-{
-	struct node *n = &c->fl->v[node];
-	struct fault f = n->fault, pf;
-	struct stat st;
-	int kept;
-
-	if (f.op == FAULT_NONE && paths(c, node, &f) == 0 &&
-	    (source_stat(c, n, &st) == -1 || st.st_size != n->size ||
-	    st.st_mtim.tv_sec != n->mtime.tv_sec ||
-	    st.st_mtim.tv_nsec != n->mtime.tv_nsec))
-		fault_setc(&f, FAULT_CHANGED, 0);
-	if (f.op == FAULT_NONE && seal(c, node, &f) == 0 &&
-	    (kept = dest_commit(c->tmp, c->dst, c->o->noclobber, &f)) >= 0) {
-		(void)unlink(c->jnl);
-		copied(c, node, kept);
-		return;
-	}
-	/* Interrupted: the part and its journal stay for --resume. */
-	if (f.op != FAULT_INTR && paths(c, node, &pf) == 0) {
-		(void)unlink(c->tmp);
-		(void)unlink(c->jnl);
-	}
-	fail(c, node, &f);
 }
 
 /* Plan every pending non-directory.  Returns a signal that stopped it. */
@@ -483,43 +270,14 @@ plan_all(struct copy *c)
 		}
 		c->pr.nfiles++;
 		if (n->type == FT_REG && n->size > chunk) {
-			split(c, i, chunk);
+			part_plan(c, i, chunk);
 			if (n->state == NS_PENDING && n->pending == 0)
-				finish_split(c, i);	/* hole, or resumed */
+				part_finish(c, i);	/* hole, or resumed */
 		} else if (plan_add_whole(&c->plan, i, n->size) == -1)
 			err(1, "plan");
 	}
 	c->st->chunk = chunk;
 	return 0;
-}
-
-/* A range of a split file: copy (and check), then journal it. */
-static int
-range_copy(const struct copy *c, const struct range *r,
-    const struct engine_buf *eb, struct fault *f)
-{
-	char src[PATH_MAX], dst[PATH_MAX], tmp[PATH_MAX], jnl[PATH_MAX];
-	int sfd = -1, dfd = -1, rv = -1, direct = eb->direct ? O_DIRECT : 0;
-
-	if (flist_path(c->fl, r->file, FLIST_SRC, src, sizeof(src)) == -1 ||
-	    flist_path(c->fl, r->file, FLIST_DST, dst, sizeof(dst)) == -1 ||
-	    tmpnames(c, r->file, dst, tmp, jnl) == -1) {
-		fault_set(f, FAULT_PATH);
-		return -1;
-	}
-	if ((sfd = open(src, O_RDONLY | O_CLOEXEC | direct)) == -1)
-		fault_set(f, FAULT_OPEN_SRC);
-	else if ((dfd = open(tmp, O_RDWR | O_CLOEXEC | direct)) == -1)
-		fault_set(f, FAULT_OPEN_DST);	/* pre-sized: no O_TRUNC */
-	else if ((rv = verify_copy(sfd, r->off, dfd, r->off, r->len, eb, f)) !=
-	    -1 && eb->durable && fdatasync(dfd) == -1) {
-		fault_set(f, FAULT_SYNC);
-		rv = -1;
-	}
-	if ((rv = engine_close(sfd, dfd, rv, f)) != -1 &&
-	    journal_append(jnl, r->off, r->len, eb->durable, f) == -1)
-		rv = -1;
-	return rv;
 }
 
 /* Worker side: run task i.  Worker-safe: no output, no exit. */
@@ -532,7 +290,7 @@ task(void *arg, uint64_t i, const struct engine_buf *eb, struct fault *f,
 
 	if (r->whole)
 		return whole_copy(&c->wc, r->file, eb, f, out);
-	return range_copy(c, r, eb, f);
+	return part_range(c, r, eb, f);
 }
 
 static void
@@ -544,13 +302,13 @@ whole_done(struct copy *c, const struct result *res, uint32_t node)
 		c->fl->v[node].engine = (uint8_t)(res->rv & 0xff);
 		if (res->rv & WHOLE_HASHED)
 			manifest_set(&c->man, node, res->out);
-		copied(c, node, res->rv & WHOLE_KEPT);
+		copy_done(c, node, res->rv & WHOLE_KEPT);
 		return;
 	}
 	/* A worker that died may have left its temp file. */
-	if (paths(c, node, &f) == 0)
+	if (copy_paths(c, node, &f) == 0)
 		(void)unlink(c->tmp);
-	fail(c, node, &res->fault);
+	copy_fail(c, node, &res->fault);
 }
 
 /* Parent side: account for one task. */
@@ -563,7 +321,7 @@ result(void *arg, const struct result *res)
 	struct fault f;
 
 	if (c->o->verbose > 1 && res->fault.op == FAULT_NONE &&
-	    paths(c, r->file, &f) == 0)
+	    copy_paths(c, r->file, &f) == 0)
 		fprintf(c->out, "worker %u: '%s' [%jd, %jd)\n", res->worker,
 		    c->src, (intmax_t)r->off, (intmax_t)(r->off + r->len));
 	if (r->whole) {
@@ -575,7 +333,7 @@ result(void *arg, const struct result *res)
 	else if (res->fault.op == FAULT_NONE)
 		n->engine = (uint8_t)res->rv;
 	if (--n->pending == 0)
-		finish_split(c, r->file);
+		part_finish(c, r->file);
 }
 
 /* Later names of a hard-link group: links to the first copy. */
@@ -598,22 +356,22 @@ make_links(struct copy *c)
 			continue;
 		}
 		if (flist_path(c->fl, n->link, FLIST_DST, first,
-		    sizeof(first)) == -1 || paths(c, i, &f) == -1) {
+		    sizeof(first)) == -1 || copy_paths(c, i, &f) == -1) {
 			fault_set(&f, FAULT_PATH);
-			fail(c, i, &f);
+			copy_fail(c, i, &f);
 			continue;
 		}
 		(void)unlink(c->tmp);
 		if (link(first, c->tmp) == -1) {
 			fault_set(&f, FAULT_LINK);
-			fail(c, i, &f);
+			copy_fail(c, i, &f);
 		} else if ((kept = dest_commit(c->tmp, c->dst, c->o->noclobber,
 		    &f)) == -1) {
 			(void)unlink(c->tmp);
-			fail(c, i, &f);
+			copy_fail(c, i, &f);
 		} else {
 			manifest_copy(&c->man, i, n->link);
-			copied(c, i, kept);
+			copy_done(c, i, kept);
 		}
 	}
 }
@@ -630,10 +388,10 @@ finish_dirs(struct copy *c)
 		n = &c->fl->v[i];
 		if (n->type != FT_DIR || n->state == NS_FAILED)
 			continue;
-		if (paths(c, i, &f) == -1 ||
+		if (copy_paths(c, i, &f) == -1 ||
 		    meta_apply(-1, c->dst, c->src, n, c->o, c->wc.umask, &f) ==
 		    -1 || (c->o->fsync && dest_sync_dir(c->dst, &f) == -1))
-			fail(c, i, &f);
+			copy_fail(c, i, &f);
 		else
 			n->state = NS_DONE;
 	}
@@ -649,12 +407,12 @@ sync_parents(struct copy *c)
 
 	for (i = 0; i < c->fl->n; i++) {
 		if (c->fl->v[i].parent != NODE_NONE ||
-		    c->fl->v[i].state != NS_DONE || paths(c, i, &f) == -1)
+		    c->fl->v[i].state != NS_DONE || copy_paths(c, i, &f) == -1)
 			continue;
 		dir = xpath_dir(c->dst);
 		if (strcmp(dir, last) != 0 && strlen(dir) < PATH_MAX) {
 			if (dest_sync_dir(dir, &f) == -1)
-				fail(c, i, &f);
+				copy_fail(c, i, &f);
 			(void)snprintf(last, sizeof(last), "%s", dir);
 		}
 		free(dir);

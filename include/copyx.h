@@ -1,0 +1,64 @@
+/*
+ * The copy driver's state, shared by copy.c (the driver: directories, the
+ * plan, the run, links, directory metadata) and part.c (files split into
+ * ranges: their part file, resume journal, ranges and finish).  Parent
+ * only, except where noted.
+ */
+#ifndef PARCP_COPYX_H
+#define PARCP_COPYX_H
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "copy.h"
+#include "engine.h"
+#include "fault.h"
+#include "manifest.h"
+#include "plan.h"
+#include "progress.h"
+#include "whole.h"
+
+struct copy {
+	const struct opts	*o;
+	struct flist		*fl;
+	struct plan		 plan;
+	struct whole_ctx	 wc;
+	int			 status;
+	struct copy_stats	*st;
+	FILE			*out;		/* -v lines (stderr: --json) */
+	struct progress		 pr;
+	struct manifest		 man;
+	struct engine_buf	 eb;		/* the parent's, for hashing */
+	char			 src[PATH_MAX];	/* parent's scratch paths */
+	char			 dst[PATH_MAX];
+	char			 tmp[PATH_MAX];
+	char			 jnl[PATH_MAX];	/* split files' journal */
+};
+
+
+/*
+ * The temp name of node's copy (dst its final name) and, for a split
+ * file, its journal (jnl may be NULL): split files have stable names that
+ * --resume finds again; the others are named by parcp's pid and the node.
+ * Worker-safe.
+ */
+int	copy_tmpnames(const struct copy *, uint32_t node, const char *dst,
+	    char *tmp, char *jnl);
+/* Fill c->src, c->dst, c->tmp (and c->jnl) for node; -1 with *f. */
+int	copy_paths(struct copy *, uint32_t node, struct fault *f);
+/* Report node's failure once, naming the side the fault is about. */
+void	copy_fail(struct copy *, uint32_t node, const struct fault *f);
+/* node is in place (kept: an existing destination was kept, -n). */
+void	copy_done(struct copy *, uint32_t node, int kept);
+
+/* Plan a file larger than chunk as ranges into its part file (made here,
+ * or resumed from its journal with --resume). */
+void	part_plan(struct copy *, uint32_t node, off_t chunk);
+/* The split file's last range reported: check, seal, rename, or fail. */
+void	part_finish(struct copy *, uint32_t node);
+/* Worker side: copy (and check) one range, then journal it. */
+int	part_range(const struct copy *, const struct range *,
+	    const struct engine_buf *, struct fault *f);
+
+#endif
