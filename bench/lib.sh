@@ -26,25 +26,70 @@ machine() {
 	echo "- parcp $("$PARCP" --version | cut -d' ' -f2), $(date -u +%F)"
 }
 
+# med RESULTS I COL: the median of column COL (2 wall, 3 cpu) of config I.
+med() {
+	awk -v i="$2" -v c="$3" '$1 == i { print $c }' "$1" | median
+}
+
 # table TITLE RESULTS CONFIG...: the Markdown table of one workload.
 # RESULTS has lines "index wall cpu"; config 0 is the reference.
 table() {
-	local title=$1 out=$2 i w cpu ref
+	local title=$1 out=$2 i=0 w ref c
 	shift 2
 	echo "### $title, median of $RUNS paired runs"
 	echo
 	echo "| command | wall s | user+sys s | ${1%% *} wall / wall |"
 	echo "|---|---:|---:|---:|"
-	ref=$(awk '$1 == 0 { print $2 }' "$out" | median)
-	i=0
+	ref=$(med "$out" 0 2)
 	for c in "$@"; do
-		w=$(awk -v i="$i" '$1 == i { print $2 }' "$out" | median)
-		cpu=$(awk -v i="$i" '$1 == i { print $3 }' "$out" | median)
-		printf '| `%s` | %.3f | %.3f | %.2f |\n' "${c//|/\\|}" "$w" "$cpu" \
+		w=$(med "$out" "$i" 2)
+		printf '| `%s` | %.3f | %.3f | %.2f |\n' "${c//|/\\|}" "$w" \
+		    "$(med "$out" "$i" 3)" \
 		    "$(awk -v a="$ref" -v b="$w" 'BEGIN { print a / b }')"
 		i=$((i + 1))
 	done
 	echo
+}
+
+# results TITLE RESULTS CSV CONFIG...: the table, and on fd 3 one CSV row
+# per configuration: CSV (the workload's leading fields), the config, its
+# median wall and cpu seconds.
+results() {
+	local title=$1 out=$2 csv=$3 i=0 c
+	shift 3
+	table "$title" "$out" "$@"
+	for c in "$@"; do
+		printf '%s,"%s",%s,%s\n' "$csv" "$c" "$(med "$out" "$i" 2)" \
+		    "$(med "$out" "$i" 3)" >&3
+		i=$((i + 1))
+	done
+}
+
+# paired RESULTS STEP CONFIG...: RUNS + 1 rounds, the first a warm-up not
+# counted; each round runs every configuration once, in a fresh random
+# order, so that a drift in the machine's speed (or a stall tied to a
+# place in the round: this VM's freshly freed pages) hits them all alike.
+# STEP CONFIG ROUND deletes the previous output, runs one configuration,
+# prints timed's "wall cpu", and in round 1 checks the result.  Lines
+# "index wall cpu" are appended to RESULTS.
+paired() {
+	local out=$1 step=$2 r i res
+	shift 2
+	local -a c=("$@")
+	for ((r = 0; r <= RUNS; r++)); do
+		for i in $(shuf -e "${!c[@]}"); do
+			res=$("$step" "${c[$i]}" "$r")
+			[ "$r" -eq 0 ] || echo "$i $res" >>"$out"
+		done
+		printf '.' >&2
+	done
+	echo >&2
+}
+
+# differs CONFIG: the check failed; stop the benchmark.
+differs() {
+	echo "bench: $1: the copy differs from its source" >&2
+	exit 1
 }
 
 # gen_tree KIND ROOT: a tree workload from a seeded generator (repeatable):

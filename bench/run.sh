@@ -40,36 +40,28 @@ copy() {
 	esac
 }
 
+# step CONFIG ROUND (for paired; src, dst, fs from bench_dir)
+step() {
+	rm -f "$dst"
+	[ "$fs" = tmpfs ] || sync	# no writeback of the last run in this one
+	timed copy "$1" "$src" "$dst"
+	[ "$2" -ne 1 ] || cmp -s "$src" "$dst" || differs "$1"
+}
+
 # bench_dir DIR SIZE: every configuration, paired rounds; a table, and
 # CSV rows (dir, fs, size, config, median wall, median cpu) on fd 3.
 bench_dir() {
-	local dir=$1 size=$2 fs src dst out r i
+	local dir=$1 size=$2 fs src dst out
 	fs=$(stat -f -c %T "$dir")
 	src=$dir/parcp-bench.src
 	dst=$dir/parcp-bench.dst
 	out=$(mktemp)
 	head -c "$size" /dev/urandom >"$src"
 	sync
-	for ((r = 0; r <= RUNS; r++)); do
-		for i in $(shuf -e "${!configs[@]}"); do
-			rm -f "$dst"
-			[ "$fs" = tmpfs ] || sync
-			res=$(timed copy "${configs[$i]}" "$src" "$dst")
-			[ "$r" -eq 0 ] || echo "$i $res" >>"$out"
-			[ "$r" -ne 1 ] || cmp -s "$src" "$dst" ||
-			    { echo "bench: ${configs[$i]}: differs" >&2; exit 1; }
-		done
-		printf '.' >&2
-	done
-	echo >&2
+	paired "$out" step "${configs[@]}"
 	rm -f "$src" "$dst"
-	table "$size file on $dir ($fs)" "$out" "${configs[@]}"
-	for i in "${!configs[@]}"; do
-		printf '%s,%s,%s,"%s",%s,%s\n' "$dir" "$fs" "$size" \
-		    "${configs[$i]}" \
-		    "$(awk -v i="$i" '$1 == i { print $2 }' "$out" | median)" \
-		    "$(awk -v i="$i" '$1 == i { print $3 }' "$out" | median)" >&3
-	done
+	results "$size file on $dir ($fs)" "$out" "$dir,$fs,$size" \
+	    "${configs[@]}"
 	rm -f "$out"
 }
 

@@ -37,31 +37,18 @@ unpack() {
 	esac
 }
 
-# rounds NAME OUT CONFIG...: paired rounds of one phase into OUT.
-rounds() {
-	local phase=$1 out=$2 r i
-	shift 2
-	local -a c=("$@")
-	for ((r = 0; r <= RUNS; r++)); do
-		for i in $(shuf -e "${!c[@]}"); do
-			rm -rf parcp-tar.out parcp-tar.tar
-			if [ "$phase" = create ]; then
-				res=$(timed pack "${c[$i]}" parcp-tar.src \
-				    parcp-tar.tar)
-				[ "$r" -ne 1 ] || tar -df parcp-tar.tar >/dev/null ||
-				    { echo "bench: ${c[$i]}: differs" >&2; exit 1; }
-			else
-				res=$(timed unpack "${c[$i]}" parcp-tar.ref \
-				    parcp-tar.out)
-				[ "$r" -ne 1 ] || diff -r parcp-tar.src \
-				    parcp-tar.out/parcp-tar.src >/dev/null ||
-				    { echo "bench: ${c[$i]}: differs" >&2; exit 1; }
-			fi
-			[ "$r" -eq 0 ] || echo "$i $res" >>"$out"
-		done
-		printf '.' >&2
-	done
-	echo >&2
+# pack_step CONFIG ROUND, unpack_step CONFIG ROUND: steps for paired.
+pack_step() {
+	rm -f parcp-tar.tar
+	timed pack "$1" parcp-tar.src parcp-tar.tar
+	[ "$2" -ne 1 ] || tar -df parcp-tar.tar >/dev/null || differs "$1"
+}
+
+unpack_step() {
+	rm -rf parcp-tar.out
+	timed unpack "$1" parcp-tar.ref parcp-tar.out
+	[ "$2" -ne 1 ] || diff -r parcp-tar.src parcp-tar.out/parcp-tar.src \
+	    >/dev/null || differs "$1"
 }
 
 bench_tree() {
@@ -71,24 +58,22 @@ bench_tree() {
 	gen_tree "$kind" parcp-tar.src
 	tar --format=pax -cf parcp-tar.ref parcp-tar.src
 	sync
-	for phase in create extract; do
-		out=$(mktemp)
-		if [ $phase = create ]; then
-			rounds create "$out" "${create[@]}"
-			table "$kind tree: create, on $DIR ($fs)" "$out" \
-			    "${create[@]}"
-		else
-			rounds extract "$out" "${extract[@]}"
-			table "$kind tree: extract, on $DIR ($fs)" "$out" \
-			    "${extract[@]}"
-		fi
-		rm -f "$out"
-	done
+	out=$(mktemp)
+	paired "$out" pack_step "${create[@]}"
+	results "$kind tree: create, on $DIR ($fs)" "$out" "$DIR,$kind,create" \
+	    "${create[@]}"
+	: >"$out"
+	paired "$out" unpack_step "${extract[@]}"
+	results "$kind tree: extract, on $DIR ($fs)" "$out" \
+	    "$DIR,$kind,extract" "${extract[@]}"
+	rm -f "$out"
 	rm -rf parcp-tar.src parcp-tar.ref parcp-tar.out parcp-tar.tar
 }
 
 mkdir -p "$BENCH_DIR/results"
 report="$BENCH_DIR/results/tar-$(date -u +%Y%m%dT%H%M%S).md"
+exec 3>"${report%.md}.csv"
+echo "dir,tree,phase,config,median_wall_s,median_cpu_s" >&3
 PARCP=$(realpath "$PARCP")
 cd "$DIR"
 {
@@ -100,4 +85,4 @@ cd "$DIR"
 		bench_tree "$w"
 	done
 } | tee "$report"
-echo "written to $report" >&2
+echo "written to $report and ${report%.md}.csv" >&2

@@ -40,31 +40,23 @@ copy() {
 	esac
 }
 
+# step CONFIG ROUND (for paired; src and dst from bench_tree)
+step() {
+	rm -rf "$dst"
+	timed copy "$1" "$src" "$dst"
+	[ "$2" -ne 1 ] || diff -r "$src" "$dst" >/dev/null || differs "$1"
+}
+
 bench_tree() {
-	local kind=$1 src=$DIR/parcp-tree.src dst=$DIR/parcp-tree.dst out r i
+	local kind=$1 src=$DIR/parcp-tree.src dst=$DIR/parcp-tree.dst out
 	out=$(mktemp)
 	rm -rf "$src" "$dst"
 	gen_tree "$kind" "$src"
 	sync
-	for ((r = 0; r <= RUNS; r++)); do
-		for i in $(shuf -e "${!configs[@]}"); do
-			rm -rf "$dst"
-			res=$(timed copy "${configs[$i]}" "$src" "$dst")
-			[ "$r" -eq 0 ] || echo "$i $res" >>"$out"
-			[ "$r" -ne 1 ] || diff -r "$src" "$dst" >/dev/null ||
-			    { echo "bench: ${configs[$i]}: differs" >&2; exit 1; }
-		done
-		printf '.' >&2
-	done
-	echo >&2
+	paired "$out" step "${configs[@]}"
 	rm -rf "$src" "$dst"
-	table "$kind tree on $DIR ($(stat -f -c %T "$DIR"))" "$out" \
-	    "${configs[@]}"
-	for i in "${!configs[@]}"; do
-		printf '%s,%s,"%s",%s,%s\n' "$DIR" "$kind" "${configs[$i]}" \
-		    "$(awk -v i="$i" '$1 == i { print $2 }' "$out" | median)" \
-		    "$(awk -v i="$i" '$1 == i { print $3 }' "$out" | median)" >&3
-	done
+	results "$kind tree on $DIR ($(stat -f -c %T "$DIR"))" "$out" \
+	    "$DIR,$kind" "${configs[@]}"
 	rm -f "$out"
 }
 

@@ -25,33 +25,25 @@ copy() {
 	${c/#parcp/$PARCP} $2 "$3" "$4"
 }
 
+# step CONFIG ROUND (for paired; flags, src, dst, fs from bench_one)
+step() {
+	rm -rf "$dst"
+	case $1 in *complete)
+		"$PARCP" -a -T "$src" "$dst" ;;
+	esac
+	[ "$fs" = tmpfs ] || sync
+	timed copy "$1" "$flags" "$src" "$dst"
+	[ "$2" -ne 1 ] || diff -r "$src" "$dst" >/dev/null || differs "$1"
+}
+
 # bench_one NAME FLAGS SRC: every configuration on SRC.
 bench_one() {
-	local name=$1 flags=$2 src=$3 dst=$DIR/parcp-trust.dst out r i fs
+	local name=$1 flags=$2 src=$3 dst=$DIR/parcp-trust.dst out fs
 	fs=$(stat -f -c %T "$DIR")
 	out=$(mktemp)
-	for ((r = 0; r <= RUNS; r++)); do
-		for i in $(shuf -e "${!configs[@]}"); do
-			rm -rf "$dst"
-			case ${configs[$i]} in *complete)
-				"$PARCP" -a -T "$src" "$dst" ;;
-			esac
-			[ "$fs" = tmpfs ] || sync
-			res=$(timed copy "${configs[$i]}" "$flags" "$src" "$dst")
-			[ "$r" -eq 0 ] || echo "$i $res" >>"$out"
-			[ "$r" -ne 1 ] || diff -r "$src" "$dst" >/dev/null ||
-			    { echo "bench: ${configs[$i]}: differs" >&2; exit 1; }
-		done
-		printf '.' >&2
-	done
-	echo >&2
+	paired "$out" step "${configs[@]}"
 	rm -rf "$dst" "$DIR/parcp-trust.sums"
-	table "$name on $DIR ($fs)" "$out" "${configs[@]}"
-	for i in "${!configs[@]}"; do
-		printf '%s,%s,"%s",%s,%s\n' "$DIR" "$name" "${configs[$i]}" \
-		    "$(awk -v i="$i" '$1 == i { print $2 }' "$out" | median)" \
-		    "$(awk -v i="$i" '$1 == i { print $3 }' "$out" | median)" >&3
-	done
+	results "$name on $DIR ($fs)" "$out" "$DIR,$name" "${configs[@]}"
 	rm -f "$out"
 }
 

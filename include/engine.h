@@ -62,6 +62,12 @@ int	engine_copy_range(const char *src, off_t soff, const char *dst,
 int	engine_copy_fd(int sfd, off_t soff, int dfd, off_t doff, off_t len,
 	    const struct engine_buf *, struct fault *f);
 /*
+ * Write [off, off + len) of fd out to storage and drop its cached pages,
+ * so that a read shows what storage holds.  Returns 0, or -1 with errno
+ * (a failed write-back).
+ */
+int	engine_flush(int fd, off_t off, off_t len);
+/*
  * Close dfd and sfd (either may be -1) at the end of a copy that returns
  * rv: a failed close of the destination (a late write error, on NFS say)
  * turns success into -1 with FAULT_CLOSE_DST.  Returns the final rv.

@@ -18,7 +18,7 @@
 
 /*
  * Compare [soff, soff + len) of sfd with [doff, doff + len) of dfd by XXH3
- * hashes, after making dfd's range durable and dropping its cached pages,
+ * hashes, after writing dfd's range out and dropping its cached pages,
  * so the read shows what storage holds.  Returns 0 when equal, 1 when they
  * differ, -1 with *f set.
  */

@@ -265,13 +265,21 @@ pick(int dfd, const struct engine_buf *eb)
 	return eb->shared ? ENGINE_PREAD : ENGINE_CFR;
 }
 
+int
+engine_flush(int fd, off_t off, off_t len)
+{
+	if (sync_file_range(fd, off, len, SYNC_FILE_RANGE_WAIT_BEFORE |
+	    SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER) == -1)
+		return -1;
+	(void)posix_fadvise(fd, off, len, POSIX_FADV_DONTNEED);
+	return 0;
+}
+
 /* --nocache: write the range out and drop both sides' pages. */
 static void
 drop_cache(int sfd, off_t soff, int dfd, off_t doff, off_t len)
 {
-	(void)sync_file_range(dfd, doff, len, SYNC_FILE_RANGE_WAIT_BEFORE |
-	    SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
-	(void)posix_fadvise(dfd, doff, len, POSIX_FADV_DONTNEED);
+	(void)engine_flush(dfd, doff, len);
 	(void)posix_fadvise(sfd, soff, len, POSIX_FADV_DONTNEED);
 }
 

@@ -1,8 +1,8 @@
 /*
- * Reading back.  The copy's range is first made durable (fdatasync) and its
- * cached pages dropped (POSIX_FADV_DONTNEED), so the comparison reads what
- * reached storage rather than what the page cache remembers writing (on
- * tmpfs the cache is the storage, and the check reads it).  O_DIRECT is
+ * Reading back.  The copy's range is first written out (sync_file_range)
+ * and its cached pages dropped (POSIX_FADV_DONTNEED), so the comparison
+ * reads what reached storage rather than what the page cache remembers
+ * writing (on tmpfs the cache is the storage, and the check reads it).  O_DIRECT is
  * turned off for the reads: their lengths need not be aligned.
  */
 #include "config.h"
@@ -100,11 +100,11 @@ verify_range(int sfd, off_t soff, int dfd, off_t doff, off_t len,
 	size_t half = eb->size / 2;
 	int sfl, dfl, rv = -1;
 
-	if (fdatasync(dfd) == -1) {
+	/* this range only: other workers may be writing the rest */
+	if (engine_flush(dfd, doff, len) == -1) {
 		fault_set(f, FAULT_SYNC);
 		return -1;
 	}
-	(void)posix_fadvise(dfd, doff, len, POSIX_FADV_DONTNEED);
 	sfl = buffered(sfd);
 	dfl = buffered(dfd);
 	if (hash64(sfd, soff, len, eb->buf, half, FAULT_READ, &hs, f) == 0 &&
