@@ -25,6 +25,31 @@
  */
 int	dest_tmpname(const char *dst, pid_t pid, uint32_t node, char *buf,
 	    size_t len);
+/* A run's token: 16 hex digits from getrandom(2), into buf[17]. */
+void	dest_token(char *buf);
+/*
+ * The temp name, in its directory, of a run's entry leaf:
+ * .parcp.LEAF.TOKEN.PID.IDX (LEAF cut to fit NAME_MAX).  The token makes
+ * it unguessable (an archive cannot name it in advance); the pid lets a
+ * sweep on this host see that the run is gone.  0, or -1 (ENAMETOOLONG).
+ */
+int	dest_runname(const char *leaf, const char *token, pid_t pid,
+	    uint32_t idx, char *buf, size_t len);
+/*
+ * Remove the leftovers of runs that are gone from the directory dir: a
+ * temp regular file only if its exclusive flock can be taken (its owner
+ * holds one as long as it writes it); other temps (symlinks, FIFOs) when
+ * the pid in their name is not running here.  Parts and journals are not
+ * touched.  Returns how many were removed.  Parent only.
+ */
+int	dest_sweep_at(int dir);
+/*
+ * Create the temp regular file tmp in dir (O_EXCL, O_NOFOLLOW, 0600),
+ * take its exclusive flock (the run owns it) and size it (size < 0:
+ * empty).  Returns the descriptor, or -1 with *f set and no file left.
+ */
+int	dest_create_at(int dir, const char *tmp, off_t size, struct fault *f);
+
 /*
  * The stable name of a split file's temp ("part") or its resume journal
  * ("jnl") for the final name dst: DIR/.parcp.NAME.HASH.EXT.  Stable across

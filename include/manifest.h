@@ -29,6 +29,12 @@ void	manifest_copy(struct manifest *, uint32_t node, uint32_t from);
  */
 int	manifest_write(const struct manifest *, const struct flist *,
 	    const char *path);
+/* The path listed for node, into buf: its length, or -1. */
+typedef int	manifest_name_cb(const void *arg, uint32_t node, char *buf,
+		    size_t len);
+/* manifest_write with the names from name(arg) (tar members). */
+int	manifest_write_with(const struct manifest *, manifest_name_cb *name,
+	    const void *arg, const char *path);
 void	manifest_free(struct manifest *);
 
 #endif

@@ -23,14 +23,31 @@ int	meta_apply(int fd, const char *dst, const char *src,
 	    const struct node *n, const struct opts *o, mode_t umask,
 	    struct fault *f);
 
-/* Sets dst's extended attributes (and ACLs) from arg: 0, or -1 with *f. */
-typedef int	meta_xattr_fn(const void *arg, int fd, const char *dst,
+/*
+ * Where metadata goes: the open descriptor fd, or (fd == -1) the entry
+ * name in the directory dir (AT_FDCWD: a path), never following a symlink
+ * there.
+ */
+struct meta_target {
+	int		 fd;
+	int		 dir;
+	const char	*name;
+};
+
+/* Sets t's extended attributes (and ACLs) from arg: 0, or -1 with *f. */
+typedef int	meta_xattr_fn(const void *arg, const struct meta_target *t,
 		    const struct node *n, const struct opts *o,
 		    struct fault *f);
 /* meta_apply with the extended attributes from xa(arg) (tar members). */
-int	meta_apply_with(int fd, const char *dst, const struct node *n,
+int	meta_apply_with(const struct meta_target *t, const struct node *n,
 	    const struct opts *o, mode_t umask, meta_xattr_fn *xa,
 	    const void *arg, struct fault *f);
+/*
+ * Set one extended attribute on t: through fd, or through an O_PATH
+ * descriptor of name (no symlink followed).  0, or -1 with errno.
+ */
+int	meta_setxattr(const struct meta_target *t, const char *name,
+	    const void *v, size_t len);
 /* Does err say the file system has no extended attributes? */
 bool	meta_unsupported(int err);
 

@@ -14,8 +14,15 @@
 /* The node meta_apply_with needs: type, mode, owner (by name when the
  * name is known here, as tar does), times, device number. */
 void	tarmeta_node(struct archive_entry *, struct node *);
-/* meta_xattr_fn for an archive_entry (arg): xattrs, then ACLs. */
-int	tarmeta_xattrs(const void *arg, int fd, const char *dst,
+/* meta_xattr_fn's argument for a member: its entry, and the first error
+ * of an attribute that could not be set (the member is kept, as bsdtar
+ * keeps it, and the failure reported). */
+struct tarmeta_xa {
+	struct archive_entry *e;
+	int		 err;
+};
+/* meta_xattr_fn for a struct tarmeta_xa (arg): xattrs, then ACLs. */
+int	tarmeta_xattrs(const void *arg, const struct meta_target *t,
 	    const struct node *n, const struct opts *o, struct fault *f);
 /*
  * The POSIX ACL of type (ARCHIVE_ENTRY_ACL_TYPE_ACCESS or _DEFAULT) in the

@@ -8,6 +8,10 @@
  */
 #include "config.h"
 
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <xxhash.h>
@@ -174,4 +179,102 @@ dest_commit(const char *tmp, const char *dst, bool noreplace,
 		return -1;
 	}
 	return 0;
+}
+
+void
+dest_token(char *buf)
+{
+	uint64_t v = 0;
+	struct timespec ts;
+
+	if (getrandom(&v, sizeof(v), 0) != (ssize_t)sizeof(v)) {
+		/* No entropy source: still distinct per run, if guessable. */
+		(void)clock_gettime(CLOCK_REALTIME, &ts);
+		v = XXH64(&ts, sizeof(ts), (uint64_t)getpid());
+	}
+	(void)snprintf(buf, 17, "%016llx", (unsigned long long)v);
+}
+
+int
+dest_runname(const char *leaf, const char *token, pid_t pid, uint32_t idx,
+    char *buf, size_t len)
+{
+	char tail[64];
+	int n;
+
+	n = snprintf(tail, sizeof(tail), ".%s.%ld.%lu", token, (long)pid,
+	    (unsigned long)idx);
+	return beside(leaf, tail, n, buf, len);
+}
+
+/* A temp regular file nobody holds, and not one just being made. */
+static bool
+unowned(int dir, const char *name)
+{
+	struct stat st;
+	bool gone;
+	int fd;
+
+	if ((fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_NOCTTY | O_CLOEXEC)) == -1)
+		return false;
+	gone = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    flock(fd, LOCK_EX | LOCK_NB) == 0;
+	/*
+	 * Between its creation and its flock a live run's temp is unlocked:
+	 * spare it while that run is alive here, or for a few seconds.
+	 */
+	if (gone && !orphan(name) && time(NULL) - st.st_ctime < 3)
+		gone = false;
+	(void)close(fd);
+	return gone;
+}
+
+int
+dest_sweep_at(int dir)
+{
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+	int fd, n = 0;
+
+	if ((fd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1 || (d = fdopendir(fd)) == NULL) {
+		if (fd != -1)
+			(void)close(fd);
+		return 0;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, DEST_TMP_PREFIX,
+		    sizeof(DEST_TMP_PREFIX) - 1) != 0 ||
+		    has_ext(e->d_name, ".part") || has_ext(e->d_name, ".jnl") ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+			continue;
+		if (S_ISREG(st.st_mode) ? unowned(dirfd(d), e->d_name) :
+		    !S_ISDIR(st.st_mode) && orphan(e->d_name))
+			n += unlinkat(dirfd(d), e->d_name, 0) == 0;
+	}
+	(void)closedir(d);
+	return n;
+}
+
+int
+dest_create_at(int dir, const char *tmp, off_t size, struct fault *f)
+{
+	int fd;
+
+	if ((fd = openat(dir, tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) == -1) {
+		fault_set(f, FAULT_CREATE);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1)
+		fault_set(f, FAULT_CREATE);
+	else if (size >= 0 && ftruncate(fd, size) == -1)
+		fault_set(f, FAULT_TRUNCATE);
+	else
+		return fd;
+	(void)close(fd);
+	(void)unlinkat(dir, tmp, 0);
+	return -1;
 }

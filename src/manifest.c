@@ -28,8 +28,18 @@ manifest_init(struct manifest *m, size_t nodes)
 void
 manifest_set(struct manifest *m, uint32_t node, const unsigned char *hash)
 {
-	if (m->hash == NULL || node >= m->n)
+	size_t n;
+
+	if (m->hash == NULL)
 		return;
+	if (node >= m->n) {		/* a streamed archive's members */
+		for (n = m->n ? m->n : 1; n <= node; n *= 2)
+			;
+		m->hash = xreallocarray(m->hash, n, sizeof(*m->hash));
+		m->has = xreallocarray(m->has, n, 1);
+		memset(m->has + m->n, 0, n - m->n);
+		m->n = n;
+	}
 	memcpy(m->hash[node], hash, VERIFY_HASHLEN);
 	m->has[node] = 1;
 }
@@ -43,15 +53,16 @@ manifest_copy(struct manifest *m, uint32_t node, uint32_t from)
 
 /* One line per hashed node; 1 if a name had to be left out. */
 static int
-lines(const struct manifest *m, const struct flist *fl, FILE *fp)
+lines(const struct manifest *m, manifest_name_cb *name, const void *arg,
+    FILE *fp)
 {
 	char path[PATH_MAX];
 	int rv = 0, i;
 	size_t node;
 
 	for (node = 0; node < m->n; node++) {
-		if (!m->has[node] || flist_path(fl, (uint32_t)node, FLIST_DST,
-		    path, sizeof(path)) == -1)
+		if (!m->has[node] || name(arg, (uint32_t)node, path,
+		    sizeof(path)) == -1)
 			continue;
 		if (strchr(path, '\n') != NULL) {
 			warnx("%s: not in the manifest: xxhsum cannot read a "
@@ -66,9 +77,22 @@ lines(const struct manifest *m, const struct flist *fl, FILE *fp)
 	return rv;
 }
 
+static int
+flist_name_cb(const void *fl, uint32_t node, char *buf, size_t len)
+{
+	return flist_path(fl, node, FLIST_DST, buf, len);
+}
+
 int
 manifest_write(const struct manifest *m, const struct flist *fl,
     const char *path)
+{
+	return manifest_write_with(m, flist_name_cb, fl, path);
+}
+
+int
+manifest_write_with(const struct manifest *m, manifest_name_cb *name,
+    const void *arg, const char *path)
 {
 	char tmp[PATH_MAX];
 	FILE *fp = NULL;
@@ -79,7 +103,7 @@ manifest_write(const struct manifest *m, const struct flist *fl,
 		warn("%s", path);
 		return -1;
 	}
-	rv = lines(m, fl, fp);
+	rv = lines(m, name, arg, fp);
 	if (ferror(fp) | (fclose(fp) == EOF) || rename(tmp, path) == -1) {
 		warn("%s", path);
 		(void)unlink(tmp);

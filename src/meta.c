@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
@@ -29,14 +30,14 @@ static char value[XATTR_SIZE_MAX];
 
 /* chown; false when the owner could not be kept but that is fine. */
 static int
-owner(int fd, const char *dst, const struct node *n, bool *kept,
+owner(const struct meta_target *t, const struct node *n, bool *kept,
     struct fault *f)
 {
 	int rv;
 
 	*kept = true;
-	rv = fd != -1 ? fchown(fd, n->uid, n->gid) :
-	    lchown(dst, n->uid, n->gid);
+	rv = t->fd != -1 ? fchown(t->fd, n->uid, n->gid) :
+	    fchownat(t->dir, t->name, n->uid, n->gid, AT_SYMLINK_NOFOLLOW);
 	if (rv == 0)
 		return 0;
 	*kept = false;
@@ -52,8 +53,31 @@ unsupported(int err)
 	return err == ENOTSUP || err == EOPNOTSUPP || err == ENOSYS;
 }
 
+int
+meta_setxattr(const struct meta_target *t, const char *name, const void *v,
+    size_t len)
+{
+	char proc[64];
+	int fd, rv, saved;
+
+	if (t->fd != -1)
+		return fsetxattr(t->fd, name, v, len, 0);
+	if (t->dir == AT_FDCWD)
+		return lsetxattr(t->name, name, v, len, 0);
+	/* No lsetxattrat: name's own inode, through /proc's link to it. */
+	if ((fd = openat(t->dir, t->name, O_PATH | O_NOFOLLOW | O_CLOEXEC)) ==
+	    -1)
+		return -1;
+	(void)snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	rv = setxattr(proc, name, v, len, 0);
+	saved = errno;
+	(void)close(fd);
+	errno = saved;
+	return rv;
+}
+
 static int
-xattrs(int fd, const char *dst, const char *src, const struct node *n,
+xattrs(const struct meta_target *t, const char *src, const struct node *n,
     const struct opts *o, struct fault *f)
 {
 	ssize_t len, vlen;
@@ -71,8 +95,7 @@ xattrs(int fd, const char *dst, const char *src, const struct node *n,
 			fault_set(f, FAULT_GETXATTR);
 			return -1;
 		}
-		rv = fd != -1 ? fsetxattr(fd, name, value, (size_t)vlen, 0) :
-		    lsetxattr(dst, name, value, (size_t)vlen, 0);
+		rv = meta_setxattr(t, name, value, (size_t)vlen);
 		if (rv == 0)
 			continue;
 		/* Links take no user.* attributes; -a tolerates the rest. */
@@ -86,7 +109,7 @@ xattrs(int fd, const char *dst, const char *src, const struct node *n,
 }
 
 static int
-mode(int fd, const char *dst, const struct node *n, const struct opts *o,
+mode(const struct meta_target *t, const struct node *n, const struct opts *o,
     mode_t umask, bool owner_kept, struct fault *f)
 {
 	mode_t m;
@@ -102,7 +125,9 @@ mode(int fd, const char *dst, const struct node *n, const struct opts *o,
 		return 0;
 	else
 		m = n->mode & 0777 & ~umask;
-	rv = fd != -1 ? fchmod(fd, m) : chmod(dst, m);
+	/* glibc does AT_SYMLINK_NOFOLLOW through an O_PATH descriptor */
+	rv = t->fd != -1 ? fchmod(t->fd, m) : fchmodat(t->dir, t->name, m,
+	    AT_SYMLINK_NOFOLLOW);
 	if (rv == -1) {
 		fault_set(f, FAULT_CHMOD);
 		return -1;
@@ -111,15 +136,15 @@ mode(int fd, const char *dst, const struct node *n, const struct opts *o,
 }
 
 static int
-times(int fd, const char *dst, const struct node *n, struct fault *f)
+times(const struct meta_target *t, const struct node *n, struct fault *f)
 {
 	struct timespec ts[2];
 	int rv;
 
 	ts[0] = n->atime;
 	ts[1] = n->mtime;
-	rv = fd != -1 ? futimens(fd, ts) :
-	    utimensat(AT_FDCWD, dst, ts, AT_SYMLINK_NOFOLLOW);
+	rv = t->fd != -1 ? futimens(t->fd, ts) :
+	    utimensat(t->dir, t->name, ts, AT_SYMLINK_NOFOLLOW);
 	if (rv == -1) {
 		fault_set(f, FAULT_UTIMES);
 		return -1;
@@ -128,36 +153,37 @@ times(int fd, const char *dst, const struct node *n, struct fault *f)
 }
 
 int
-meta_apply_with(int fd, const char *dst, const struct node *n,
+meta_apply_with(const struct meta_target *t, const struct node *n,
     const struct opts *o, mode_t umask, meta_xattr_fn *xa, const void *arg,
     struct fault *f)
 {
 	bool kept = false;
 
-	if ((o->preserve & PRESERVE_OWNER) &&
-	    owner(fd, dst, n, &kept, f) == -1)
+	if ((o->preserve & PRESERVE_OWNER) && owner(t, n, &kept, f) == -1)
 		return -1;
-	if ((o->preserve & PRESERVE_XATTR) && xa(arg, fd, dst, n, o, f) == -1)
+	if ((o->preserve & PRESERVE_XATTR) && xa(arg, t, n, o, f) == -1)
 		return -1;
-	if (mode(fd, dst, n, o, umask, kept, f) == -1)
+	if (mode(t, n, o, umask, kept, f) == -1)
 		return -1;
-	if ((o->preserve & PRESERVE_TIMES) && times(fd, dst, n, f) == -1)
+	if ((o->preserve & PRESERVE_TIMES) && times(t, n, f) == -1)
 		return -1;
 	return 0;
 }
 
 static int
-xattrs_from_path(const void *src, int fd, const char *dst,
+xattrs_from_path(const void *src, const struct meta_target *t,
     const struct node *n, const struct opts *o, struct fault *f)
 {
-	return xattrs(fd, dst, src, n, o, f);
+	return xattrs(t, src, n, o, f);
 }
 
 int
 meta_apply(int fd, const char *dst, const char *src, const struct node *n,
     const struct opts *o, mode_t umask, struct fault *f)
 {
-	return meta_apply_with(fd, dst, n, o, umask, xattrs_from_path, src, f);
+	struct meta_target t = { fd, AT_FDCWD, dst };
+
+	return meta_apply_with(&t, n, o, umask, xattrs_from_path, src, f);
 }
 
 bool

@@ -14,11 +14,26 @@ static volatile sig_atomic_t caught;
 
 static const int stops[] = { SIGINT, SIGTERM, SIGHUP };
 
+/*
+ * The first stop is recorded: the run stops at its next check and cleans
+ * up.  A second one ends the process now with that signal's status (the
+ * parent may be inside a library call that does not return soon): what
+ * it leaves are temps that no one holds, which the next run sweeps.
+ */
 static void
 on_stop(int sig)
 {
-	if (caught == 0)
+	struct sigaction sa;
+
+	if (caught == 0) {
 		caught = sig;
+		return;
+	}
+	sa.sa_handler = SIG_DFL;
+	sa.sa_flags = 0;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(sig, &sa, NULL);
+	(void)raise(sig);
 }
 
 static void

@@ -5,7 +5,10 @@
  *  ../x, a/../../x       refused: it would leave DEST
  *  /etc/x                extracted as etc/x with a warning, as tar does
  *  link -> /etc, link/x  refused: never written through a symlink, one
- *                        extracted earlier or one already in DEST
+ *                        extracted earlier or one already in DEST (the
+ *                        member writer resolves every path beneath DEST's
+ *                        descriptor, so a symlink that appears later, a
+ *                        race, fails the member too)
  *  device nodes          only as root with -a
  *  hard link to ../x     refused like its name
  *
@@ -23,6 +26,7 @@
 #include <unistd.h>
 
 #include "compat.h"
+#include "quote.h"
 #include "tar.h"
 #include "tarx.h"
 #include "util.h"
@@ -70,85 +74,70 @@ tar_clean_name(const char *name, char *buf, size_t len, bool *stripped,
 	return 1;
 }
 
-void
-tarx_refuse(struct tarx *x, struct archive_entry *e, const char *why)
+const char *
+tarx_name(struct archive_entry *e)
+{
+	const char *s;
+
+	/* NULL when the name cannot be converted to the locale's charset */
+	if ((s = archive_entry_pathname(e)) != NULL ||
+	    (s = archive_entry_pathname_utf8(e)) != NULL)
+		return s;
+	return "";
+}
+
+static void
+count_error(struct tarx *x)
 {
 	x->st->failed++;
 	x->pr.errors++;
 	if (x->status == 0)
 		x->status = 1;
 	progress_clear(&x->pr);
-	warnx("%s: %s", archive_entry_pathname(e), why);
 }
 
-/*
- * Each directory on the way to name under dest: made if missing (when
- * make), refused if it is a symlink or not a directory.  Returns 0, or -1
- * with *why.
- */
-static int
-parents(const char *dest, const char *name, bool make, const char **why)
+void
+tarx_refuse(struct tarx *x, struct archive_entry *e, const char *why)
 {
-	char path[PATH_MAX];
-	const char *slash;
-	struct stat st;
-	int n;
+	count_error(x);
+	warnx("cannot extract %s: %s", quote(tarx_name(e)), why);
+}
 
-	for (slash = strchr(name, '/'); slash != NULL;
-	    slash = strchr(slash + 1, '/')) {
-		n = snprintf(path, sizeof(path), "%s/%.*s", dest,
-		    (int)(slash - name), name);
-		if (n < 0 || (size_t)n >= sizeof(path)) {
-			*why = strerror(ENAMETOOLONG);
-			return -1;
-		}
-		if (lstat(path, &st) == -1) {
-			if (errno != ENOENT || !make || mkdir(path, 0700) == -1) {
-				*why = strerror(errno);
-				return -1;
-			}
-			continue;
-		}
-		if (S_ISLNK(st.st_mode)) {
-			*why = "would be written through a symlink";
-			return -1;
-		}
-		if (!S_ISDIR(st.st_mode)) {
-			*why = strerror(ENOTDIR);
-			return -1;
-		}
+void
+tarx_warn_xattr(struct tarx *x, struct archive_entry *e, int err)
+{
+	if (x->status == 0)
+		x->status = 1;
+	x->pr.errors++;
+	progress_clear(&x->pr);
+	warnx("%s: cannot set extended attributes or ACL: %s",
+	    quote(tarx_name(e)), strerror(err));
+}
+
+int
+tarx_archive_error(struct tarx *x, struct archive *a, int r)
+{
+	const char *msg = archive_error_string(a);
+
+	if (msg == NULL)
+		msg = r == ARCHIVE_WARN ? "unknown warning" : "unknown error";
+	progress_clear(&x->pr);
+	if (r == ARCHIVE_WARN)
+		warnx("%s: warning: %s", quote(x->o->tar_path), msg);
+	else {
+		warnx("%s: %s", quote(x->o->tar_path), msg);
+		if (x->status == 0)
+			x->status = 1;
 	}
-	return 0;
+	return r;
 }
 
-/*
- * Was name's directory checked for the member before?  Archives list a
- * directory's files together, so one check serves them all.  A directory
- * found good stays good: only this process writes here, and nothing it
- * writes can replace a directory (rename onto one fails).
- */
-static bool
-known_dir(const struct tarx *x, const char *name)
+/* What errno err means for a member's path. */
+static const char *
+path_error(int err)
 {
-	const char *slash = strrchr(name, '/');
-	size_t len = slash ? (size_t)(slash - name) : 0;
-
-	return slash == NULL || (len == x->dirlen && len > 0 &&
-	    strncmp(name, x->dir, len) == 0);
-}
-
-/* name's directory passed: remember it for known_dir. */
-static void
-remember_dir(struct tarx *x, const char *name)
-{
-	const char *slash = strrchr(name, '/');
-	size_t len = slash ? (size_t)(slash - name) : 0;
-
-	if (slash != NULL && len < sizeof(x->dir)) {
-		memcpy(x->dir, name, len);
-		x->dir[len] = '\0';
-		x->dirlen = len;
-	}
+	return err == ELOOP ? "would be written through a symlink" :
+	    strerror(err);
 }
 
 /* Devices need root and -a (which keeps owners and modes). */
@@ -161,15 +150,21 @@ allowed_type(const struct tarx *x, mode_t m)
 	    PRESERVE_ALL;
 }
 
-/* Refuse e for why (prefixed by what); NULL for the caller. */
-static char *
-refuse(struct tarx *x, struct archive_entry *e, const char *what,
-    const char *why)
+/* A hard link's target, cleaned into target; NULL or why not. */
+static const char *
+link_target(struct archive_entry *e, char *target, size_t len,
+    bool *stripped)
 {
-	char msg[512];
+	const char *link = archive_entry_hardlink(e), *why = NULL;
+	int r;
 
-	(void)snprintf(msg, sizeof(msg), "refused: %s%s", what, why);
-	tarx_refuse(x, e, msg);
+	if (link == NULL && (link = archive_entry_hardlink_utf8(e)) == NULL)
+		return "hard link target cannot be read";
+	if ((r = tar_clean_name(link, target, len, stripped, &why)) == 1)
+		return "hard link target is DEST";
+	if (r == -1)
+		return strcmp(why, "contains '..'") == 0 ?
+		    "hard link target contains '..'" : why;
 	return NULL;
 }
 
@@ -177,34 +172,65 @@ char *
 tarx_check(struct tarx *x, struct archive_entry *e)
 {
 	char clean[PATH_MAX], target[PATH_MAX];
-	const char *why = NULL, *link = archive_entry_hardlink(e);
-	bool stripped, lstripped = false;
+	const char *why = NULL, *leaf;
+	bool stripped, lstripped = false, link;
 	int self;
 
-	if ((self = tar_clean_name(archive_entry_pathname(e), clean,
-	    sizeof(clean), &stripped, &why)) == -1)
-		return refuse(x, e, "", why);
-	if (self == 1 && !S_ISDIR(archive_entry_mode(e)))
-		return refuse(x, e, "", "not a directory but named as DEST");
-	if (link != NULL && (tar_clean_name(link, target, sizeof(target),
-	    &lstripped, &why) != 0 || parents(x->dest, target, false,
-	    &why) == -1))
-		return refuse(x, e, "hard link target: ", why);
+	link = archive_entry_hardlink(e) != NULL ||
+	    archive_entry_hardlink_utf8(e) != NULL;
+	if ((self = tar_clean_name(tarx_name(e), clean, sizeof(clean),
+	    &stripped, &why)) == -1) {
+		tarx_refuse(x, e, why);
+		return NULL;
+	}
+	if (self == 1 && (link || !S_ISDIR(archive_entry_mode(e)))) {
+		tarx_refuse(x, e, "not a directory but named as DEST");
+		return NULL;
+	}
+	if (link && (why = link_target(e, target, sizeof(target),
+	    &lstripped)) != NULL) {
+		tarx_refuse(x, e, why);
+		return NULL;
+	}
 	if ((stripped || lstripped) && !x->stripped) {
 		x->stripped = true;
+		progress_clear(&x->pr);
 		warnx("removing leading '/' from member names");
 	}
-	if (!allowed_type(x, archive_entry_mode(e))) {
+	if (!link && !allowed_type(x, archive_entry_mode(e))) {
 		tarx_refuse(x, e, "device node not extracted (needs root "
 		    "and -a)");
 		return NULL;
 	}
-	if (!known_dir(x, clean)) {
-		if (parents(x->dest, clean, true, &why) == -1)
-			return refuse(x, e, "", why);
-		remember_dir(x, clean);
+	if (self == 0 && tarw_parent(&x->w, clean, true, &leaf) == -1) {
+		tarx_refuse(x, e, path_error(errno));
+		return NULL;
 	}
-	if (link != NULL)
+	if (link)
 		archive_entry_copy_hardlink(e, target);
 	return xstrdup(clean);
+}
+
+void
+tarx_fail(struct tarx *x, size_t i, const struct fault *f)
+{
+	struct member *m = &x->m[i];
+	char why[256];
+
+	if (m->state == NS_FAILED)
+		return;
+	m->state = NS_FAILED;
+	if (f->op == FAULT_INTR)
+		return;
+	if (f->err == ELOOP)
+		(void)snprintf(why, sizeof(why), "%s", f->op == FAULT_LINK ?
+		    "hard link target would be reached through a symlink" :
+		    "would be written through a symlink");
+	else
+		(void)fault_format(f, why, sizeof(why));
+	count_error(x);
+	warnx("cannot extract %s: %s", quote(m->e != NULL ?
+	    tarx_name(m->e) : m->name), why);
+	if (f->op == FAULT_VERIFY)
+		x->status = 3;
 }

@@ -9,20 +9,25 @@
  *          written for it: no "..", no absolute path (the slash is
  *          stripped, as tar does, with a warning), never through a symlink
  *          (extracted earlier or already there), devices only for root
- *          with -a; set-id bits only when owners are kept.
+ *          with -a; set-id bits only when owners are kept.  Of several
+ *          members with one name only the last is extracted (as tar).
  *  dirs    Directories, symlinks and FIFOs are made by the parent in
  *          archive order (so a later member's path is checked against
  *          them), owner-writable.
  *  data    A small file is one task: a worker makes its temp file, copies
  *          the data from the archive (all workers share its descriptor),
  *          sets metadata and renames it into place.  A large one is split:
- *          the parent makes its temp file, workers copy ranges, the parent
- *          finishes it when the last one reports.
+ *          the parent makes its temp file (and holds it, with its lock),
+ *          workers reopen it beneath DEST, check it is that file and copy
+ *          ranges, the parent finishes it when the last one reports.
+ *  Everything on disk is made by the member writer (tar_write.c), beneath
+ *  DEST's descriptor; no path is resolved from the root again.
  *  links   Hard links, once their target is in place; then directory
  *          metadata, deepest first.
  */
 #include "config.h"
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -38,6 +43,7 @@
 
 #include "compat.h"
 #include "dest.h"
+#include "quote.h"
 #include "extent.h"
 #include "meta.h"
 #include "plan.h"
@@ -45,140 +51,102 @@
 #include "progress.h"
 #include "sig.h"
 #include "tar.h"
-#include "tarmeta.h"
+#include "tarw.h"
 #include "tarx.h"
 #include "util.h"
 #include "verify.h"
 
-/* Paths of member i: its final name and its temp name. */
-static int
-member_paths(const struct tarx *x, size_t i, char *dst, char *tmp)
+static struct tarw_item
+item(const struct tarx *x, size_t i)
 {
-	if (snprintf(dst, PATH_MAX, "%s/%s", x->dest, x->m[i].name) >=
-	    PATH_MAX || dest_tmpname(dst, x->pid, (uint32_t)i, tmp,
-	    PATH_MAX) == -1) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return 0;
-}
+	struct tarw_item it = { x->m[i].e, x->m[i].name, (uint32_t)i };
 
-void
-tarx_fail(struct tarx *x, size_t i, const char *what, const char *why)
-{
-	struct member *m = &x->m[i];
-
-	if (m->state == NS_FAILED)
-		return;
-	m->state = NS_FAILED;
-	x->st->failed++;
-	x->pr.errors++;
-	if (x->status == 0)
-		x->status = 1;
-	progress_clear(&x->pr);
-	warnx("%s: %s%s%s", m->name ? m->name :
-	    archive_entry_pathname(m->e), what, why ? ": " : "",
-	    why ? why : "");
-}
-
-static void
-fail_fault(struct tarx *x, size_t i, const struct fault *f)
-{
-	char why[256];
-
-	if (f->op == FAULT_INTR) {
-		x->m[i].state = NS_FAILED;
-		return;
-	}
-	tarx_fail(x, i, fault_format(f, why, sizeof(why)), NULL);
-	if (f->op == FAULT_VERIFY)
-		x->status = 3;
+	return it;
 }
 
 static void
 done(struct tarx *x, size_t i)
 {
 	struct member *m = &x->m[i];
+	mode_t mode = archive_entry_mode(m->e);
 
 	m->state = NS_DONE;
 	x->pr.files++;
-	if (S_ISDIR(archive_entry_mode(m->e)))
+	if (S_ISDIR(mode))
 		x->st->dirs++;
 	else
 		x->st->files++;
-	if (S_ISREG(archive_entry_mode(m->e)) &&
-	    archive_entry_hardlink(m->e) == NULL)
+	if (S_ISREG(mode) && archive_entry_hardlink(m->e) == NULL)
 		x->st->bytes += (uint64_t)archive_entry_size(m->e);
 	if (x->o->verbose > 0)
 		fprintf(x->o->json ? stderr : stdout, "%s\n", m->name);
 }
 
-/* Metadata for member i on path (through fd unless -1). */
-static int
-meta(const struct tarx *x, size_t i, int fd, const char *path,
-    struct fault *f)
+/* A member the writer returned rv for (TARW_* or -1 with f, xerr). */
+static void
+outcome(struct tarx *x, size_t i, int rv, int xerr, const struct fault *f)
 {
-	struct opts o = *x->o;
-	struct node n;
-
-	tarmeta_node(x->m[i].e, &n);
-	o.preserve |= PRESERVE_TIMES;	/* tar always restores mtime */
-	return meta_apply_with(fd, path, &n, &o, x->umask, tarmeta_xattrs,
-	    x->m[i].e, f);
+	if (rv == -1) {
+		tarx_fail(x, i, f);
+		return;
+	}
+	if (rv == TARW_KEPT) {
+		x->m[i].state = NS_SKIPPED;
+		x->st->skipped++;
+		return;
+	}
+	if (rv == TARW_XATTR)
+		tarx_warn_xattr(x, x->m[i].e, xerr);
+	done(x, i);
 }
+
+/*
+ * A whole member's result.rv: the writer's TARW_* value, WHOLE_HASH when
+ * out holds its XXH128 (--manifest), and an attribute's errno above.
+ */
+#define WHOLE_HASH	0x80
+#define WHOLE_XERR(rv)	((rv) >> 8)
 
 /* Worker side: a small member from start to finish. */
 static int
-whole(const struct tarx *x, size_t i, const struct engine_buf *eb,
-    struct fault *f)
+whole(struct tarx *x, size_t i, const struct engine_buf *eb,
+    struct fault *f, unsigned char *out)
 {
 	const struct member *m = &x->m[i];
-	char dst[PATH_MAX], tmp[PATH_MAX];
+	struct tarw_item it = item(x, i);
 	off_t size = archive_entry_size(m->e);
 	struct engine_buf own = *eb;
-	int dfd, rv = -1;
+	char tmp[NAME_MAX + 1];
+	int dfd, dir, rv, xerr, hashed = 0;
 
 	own.shared = false;		/* this worker alone writes the file */
-	eb = &own;
-	if (member_paths(x, i, dst, tmp) == -1) {
-		fault_set(f, FAULT_PATH);
+	if ((dfd = tarw_file_begin(&x->w, &it, own.holes ? size : -1, &dir,
+	    tmp, f)) == -1)
 		return -1;
+	rv = verify_copy(x->afd, m->data, dfd, 0, size, &own, f);
+	if (rv != -1 && x->o->manifest != NULL) {
+		rv = verify_hash_file(dfd, size, &own, out, f);
+		hashed = WHOLE_HASH;
 	}
-	if ((dfd = dest_create(tmp, eb->holes ? size : -1, f)) == -1)
-		return -1;
-	if ((rv = verify_copy(x->afd, m->data, dfd, 0, size, eb, f)) != -1 &&
-	    (meta(x, i, dfd, tmp, f) == -1 || (x->o->fsync &&
-	    fsync(dfd) == -1 && (fault_set(f, FAULT_SYNC), 1))))
-		rv = -1;
-	if ((rv = engine_close(-1, dfd, rv, f)) != -1 &&
-	    dest_commit(tmp, dst, false, f) == -1)
-		rv = -1;
-	if (rv == -1)
-		(void)unlink(tmp);
-	return rv;
+	rv = tarw_file_end(&x->w, &it, dfd, dir, tmp, rv == -1 ? -1 : 0,
+	    &xerr, f);
+	return rv == -1 ? -1 : rv | hashed | xerr << 8;
 }
 
 static int
 task(void *arg, uint64_t t, const struct engine_buf *eb, struct fault *f,
     unsigned char *out)
 {
-	const struct tarx *x = arg;
+	struct tarx *x = arg;		/* this worker's own copy */
 	const struct range *r = &x->plan.ranges[t];
 	const struct member *m = &x->m[r->file];
-	char dst[PATH_MAX], tmp[PATH_MAX];
+	struct tarw_item it = item(x, r->file);
 	int dfd, rv;
 
-	(void)out;
 	if (r->whole)
-		return whole(x, r->file, eb, f);
-	if (member_paths(x, r->file, dst, tmp) == -1) {
-		fault_set(f, FAULT_PATH);
+		return whole(x, r->file, eb, f, out);
+	if ((dfd = tarw_file_reopen(&x->w, &it, m->dev, m->ino, f)) == -1)
 		return -1;
-	}
-	if ((dfd = open(tmp, O_RDWR | O_CLOEXEC)) == -1) {
-		fault_set(f, FAULT_OPEN_DST);
-		return -1;
-	}
 	rv = verify_copy(x->afd, m->data + r->off, dfd, r->off, r->len, eb, f);
 	return engine_close(-1, dfd, rv, f);
 }
@@ -188,26 +156,29 @@ static void
 finish_split(struct tarx *x, size_t i)
 {
 	struct member *m = &x->m[i];
-	char dst[PATH_MAX], tmp[PATH_MAX];
+	struct tarw_item it = item(x, i);
 	struct fault f = m->fault;
-	int fd = -1;
+	char tmp[NAME_MAX + 1];
+	const char *leaf;
+	int dir, rv, xerr = 0;
 
-	if (member_paths(x, i, dst, tmp) == -1)
-		fault_set(&f, FAULT_PATH);
-	else if (f.op == FAULT_NONE && (fd = open(tmp, O_RDONLY |
-	    O_CLOEXEC)) == -1)
-		fault_set(&f, FAULT_OPEN_DST);
-	if (f.op == FAULT_NONE && meta(x, i, fd, tmp, &f) == 0 &&
-	    (!x->o->fsync || fsync(fd) == 0 || (fault_set(&f, FAULT_SYNC),
-	    0)) && dest_commit(tmp, dst, false, &f) == 0) {
-		(void)close(fd);
-		done(x, i);
+	rv = f.op == FAULT_NONE ? 0 : -1;
+	if ((dir = tarw_parent(&x->w, m->name, false, &leaf)) == -1 ||
+	    dest_runname(leaf, x->w.token, x->w.pid, (uint32_t)i, tmp,
+	    sizeof(tmp)) == -1) {
+		if (rv == 0)
+			fault_set(&f, FAULT_OPEN_DST);
+		(void)close(m->tfd);	/* its lock goes: swept later */
+		m->tfd = -1;
+		tarx_fail(x, i, &f);
 		return;
 	}
-	if (fd != -1)
-		(void)close(fd);
-	(void)unlink(tmp);
-	fail_fault(x, i, &f);
+	if (rv == 0 && tarx_hash(x, i, m->tfd, archive_entry_size(m->e),
+	    &f) == -1)
+		rv = -1;
+	rv = tarw_file_end(&x->w, &it, m->tfd, dir, tmp, rv, &xerr, &f);
+	m->tfd = -1;
+	outcome(x, i, rv, xerr, &f);
 }
 
 static void
@@ -218,10 +189,11 @@ result(void *arg, const struct result *res)
 	struct member *m = &x->m[r->file];
 
 	if (r->whole) {
-		if (res->fault.op == FAULT_NONE)
-			done(x, r->file);
-		else
-			fail_fault(x, r->file, &res->fault);
+		if (res->fault.op == FAULT_NONE && (res->rv & WHOLE_HASH) &&
+		    (res->rv & 0x7f) != TARW_KEPT)
+			manifest_set(&x->man, (uint32_t)r->file, res->out);
+		outcome(x, r->file, res->fault.op == FAULT_NONE ?
+		    res->rv & 0x7f : -1, WHOLE_XERR(res->rv), &res->fault);
 		return;
 	}
 	if (res->fault.op != FAULT_NONE && m->fault.op == FAULT_NONE)
@@ -261,114 +233,142 @@ static void
 plan_file(struct tarx *x, size_t i, off_t chunk)
 {
 	struct member *m = &x->m[i];
+	struct tarw_item it = item(x, i);
 	off_t size = archive_entry_size(m->e);
-	char dst[PATH_MAX], tmp[PATH_MAX];
+	char tmp[NAME_MAX + 1];
 	struct fault f;
+	struct stat st;
 	size_t before;
-	int fd;
+	int dir, xerr;
 
 	if (size <= chunk) {
 		if (plan_add_whole(&x->plan, (uint32_t)i, size) == -1)
 			err(1, "plan");
 		return;
 	}
-	if (member_paths(x, i, dst, tmp) == -1) {
-		tarx_fail(x, i, "path", strerror(ENAMETOOLONG));
+	if ((m->tfd = tarw_file_begin(&x->w, &it, size, &dir, tmp, &f)) ==
+	    -1 || (fstat(m->tfd, &st) == -1 && (fault_set(&f, FAULT_CREATE),
+	    1))) {
+		if (m->tfd != -1)
+			(void)tarw_file_end(&x->w, &it, m->tfd, dir, tmp, -1,
+			    &xerr, &f);
+		m->tfd = -1;
+		tarx_fail(x, i, &f);
 		return;
 	}
-	if ((fd = dest_create(tmp, size, &f)) == -1) {
-		fail_fault(x, i, &f);
-		return;
-	}
-	(void)close(fd);
+	m->dev = st.st_dev;
+	m->ino = st.st_ino;
 	m->split = true;
 	before = x->plan.nranges;
 	if (plan_data(x, i, size, chunk) == -1) {
 		x->plan.nranges = before;
-		(void)unlink(tmp);
-		tarx_fail(x, i, "seek", strerror(errno));
-		return;
+		fault_set(&m->fault, FAULT_SEEK);
 	}
 	m->pending = (uint32_t)(x->plan.nranges - before);
 	if (m->pending == 0)
-		finish_split(x, i);	/* all hole */
+		finish_split(x, i);	/* all hole, or failed */
 }
 
-/* A symlink, FIFO or device node, made now (later names are checked
- * against it), through a temp name. */
 static void
 make_special(struct tarx *x, size_t i)
 {
-	struct archive_entry *e = x->m[i].e;
-	char dst[PATH_MAX], tmp[PATH_MAX];
-	mode_t m = archive_entry_mode(e);
+	struct tarw_item it = item(x, i);
 	struct fault f = { FAULT_NONE, 0 };
-	const char *target = archive_entry_symlink(e);
+	int rv, xerr;
 
-	if (member_paths(x, i, dst, tmp) == -1) {
-		tarx_fail(x, i, "path", strerror(ENAMETOOLONG));
-		return;
-	}
-	(void)unlink(tmp);
-	if (S_ISLNK(m) ? symlink(target ? target : "", tmp) == -1 :
-	    mknod(tmp, (m & S_IFMT) | 0600, archive_entry_rdev(e)) == -1)
-		fault_set(&f, S_ISLNK(m) ? FAULT_SYMLINK : FAULT_MKNOD);
-	else if (meta(x, i, -1, tmp, &f) == 0 &&
-	    dest_commit(tmp, dst, false, &f) == 0) {
-		done(x, i);
-		return;
-	}
-	(void)unlink(tmp);
-	fail_fault(x, i, &f);
+	rv = tarw_special(&x->w, &it, &xerr, &f);
+	outcome(x, i, rv, xerr, &f);
 }
 
 static void
 make_dir(struct tarx *x, size_t i)
 {
-	char dst[PATH_MAX], tmp[PATH_MAX];
-	struct stat st;
+	struct tarw_item it = item(x, i);
+	struct fault f = { FAULT_NONE, 0 };
 
-	if (member_paths(x, i, dst, tmp) == -1) {
-		tarx_fail(x, i, "path", strerror(ENAMETOOLONG));
-		return;
-	}
-	if (mkdir(dst, 0700) == 0 || (errno == EEXIST && lstat(dst, &st) ==
-	    0 && S_ISDIR(st.st_mode)))
-		return;		/* its metadata comes last */
-	tarx_fail(x, i, "mkdir", strerror(errno == EEXIST ? ENOTDIR : errno));
+	if (tarw_mkdir(&x->w, &it, &x->m[i].dev, &x->m[i].ino, &f) == -1)
+		tarx_fail(x, i, &f);	/* its metadata comes last */
 }
 
-/* Check every member and make what the parent makes; plan the data. */
+/* Sizes are checked once: a total that does not fit is refused. */
+static off_t
+total_size(struct tarx *x)
+{
+	off_t total = 0, size;
+	size_t i;
+
+	for (i = 0; i < x->n; i++) {
+		size = archive_entry_size(x->m[i].e);
+		if (size > 0 && __builtin_add_overflow(total, size, &total))
+			total = INT64_MAX;
+	}
+	return total;
+}
+
+/* The pure part of the check, for tarx_supersede: names only. */
+static void
+clean_names(struct tarx *x)
+{
+	char clean[PATH_MAX];
+	const char *why;
+	bool stripped;
+	size_t i;
+
+	for (i = 0; i < x->n; i++)
+		if (tar_clean_name(tarx_name(x->m[i].e), clean, sizeof(clean),
+		    &stripped, &why) != -1)
+			x->m[i].name = xstrdup(clean);
+	tarx_supersede(x);
+	for (i = 0; i < x->n; i++) {
+		free(x->m[i].name);
+		x->m[i].name = NULL;
+	}
+}
+
+/* Check member i and make what the parent makes; plan its data. */
+static void
+prepare_one(struct tarx *x, size_t i, off_t chunk)
+{
+	struct member *m = &x->m[i];
+	struct tarw_item it;
+	mode_t mode = archive_entry_mode(m->e);
+
+	if (m->superseded) {
+		m->state = NS_SKIPPED;	/* a later member has its name */
+		return;
+	}
+	if ((m->name = tarx_check(x, m->e)) == NULL) {
+		m->state = NS_FAILED;
+		return;
+	}
+	x->pr.nfiles++;
+	it = item(x, i);
+	if (!S_ISDIR(mode) && tarw_keep_existing(&x->w, &it)) {
+		m->state = NS_SKIPPED;
+		x->st->skipped++;
+	} else if (archive_entry_hardlink(m->e) != NULL)
+		return;			/* after its target */
+	else if (S_ISDIR(mode))
+		make_dir(x, i);
+	else if (S_ISREG(mode))
+		plan_file(x, i, chunk);
+	else
+		make_special(x, i);
+}
+
 static int
 prepare(struct tarx *x)
 {
-	struct archive_entry *e;
-	off_t total = 0, chunk;
+	off_t chunk;
 	size_t i;
-	mode_t m;
 
-	for (i = 0; i < x->n; i++)
-		total += archive_entry_size(x->m[i].e);
-	chunk = plan_chunk(total, x->o->jobs, x->o->chunk);
+	chunk = plan_chunk(total_size(x), x->o->jobs, x->o->chunk);
 	x->st->chunk = chunk;
+	clean_names(x);
 	for (i = 0; i < x->n; i++) {
 		if (sig_caught() != 0)
 			return sig_caught();
-		e = x->m[i].e;
-		m = archive_entry_mode(e);
-		if ((x->m[i].name = tarx_check(x, e)) == NULL) {
-			x->m[i].state = NS_FAILED;
-			continue;
-		}
-		x->pr.nfiles++;
-		if (archive_entry_hardlink(e) != NULL)
-			continue;		/* after its target */
-		if (S_ISDIR(m))
-			make_dir(x, i);
-		else if (S_ISREG(m))
-			plan_file(x, i, chunk);
-		else
-			make_special(x, i);
+		prepare_one(x, i, chunk);
 	}
 	return 0;
 }
@@ -377,29 +377,19 @@ prepare(struct tarx *x)
 static void
 make_links(struct tarx *x)
 {
-	char dst[PATH_MAX], tmp[PATH_MAX], target[PATH_MAX];
+	struct tarw_item it;
 	struct fault f;
 	size_t i;
+	int rv;
 
 	for (i = 0; i < x->n; i++) {
-		if (x->m[i].state != NS_PENDING ||
+		if (x->m[i].state != NS_PENDING || x->m[i].name == NULL ||
 		    archive_entry_hardlink(x->m[i].e) == NULL)
 			continue;
-		if (member_paths(x, i, dst, tmp) == -1 || snprintf(target,
-		    sizeof(target), "%s/%s", x->dest,
-		    archive_entry_hardlink(x->m[i].e)) >= (int)sizeof(target)) {
-			tarx_fail(x, i, "path", strerror(ENAMETOOLONG));
-			continue;
-		}
-		(void)unlink(tmp);
-		if (link(target, tmp) == -1)
-			fault_set(&f, FAULT_LINK);
-		else if (dest_commit(tmp, dst, false, &f) == 0) {
-			done(x, i);
-			continue;
-		}
-		(void)unlink(tmp);
-		fail_fault(x, i, &f);
+		it = item(x, i);
+		rv = tarw_link(&x->w, &it, archive_entry_hardlink(x->m[i].e),
+		    &f);
+		outcome(x, i, rv, 0, &f);
 	}
 }
 
@@ -407,41 +397,52 @@ make_links(struct tarx *x)
 static void
 finish_dirs(struct tarx *x)
 {
-	char dst[PATH_MAX], tmp[PATH_MAX];
+	struct tarw_item it;
 	struct fault f;
 	size_t i;
+	int rv, xerr;
 
 	for (i = x->n; i-- > 0;) {
-		if (x->m[i].state != NS_PENDING ||
-		    !S_ISDIR(archive_entry_mode(x->m[i].e)))
+		if (x->m[i].state != NS_PENDING || x->m[i].name == NULL ||
+		    x->m[i].e == NULL || !S_ISDIR(archive_entry_mode(x->m[i].e)))
 			continue;
-		if (member_paths(x, i, dst, tmp) == -1)
-			tarx_fail(x, i, "path", strerror(ENAMETOOLONG));
-		else if (meta(x, i, -1, dst, &f) == -1 || (x->o->fsync &&
-		    dest_sync_dir(dst, &f) == -1))
-			fail_fault(x, i, &f);
-		else
-			done(x, i);
+		it = item(x, i);
+		rv = tarw_dir_end(&x->w, &it, x->m[i].dev, x->m[i].ino, &xerr,
+		    &f);
+		outcome(x, i, rv, xerr, &f);
 	}
 }
 
-/* Stopped before the workers ran: the split members' temp files go. */
+/* Stopped: the split members' temp files go. */
 static void
 abandon(struct tarx *x)
 {
-	char dst[PATH_MAX], tmp[PATH_MAX];
+	struct tarw_item it;
+	struct fault f;
+	char tmp[NAME_MAX + 1];
+	const char *leaf;
 	size_t i;
+	int dir, xerr;
 
-	for (i = 0; i < x->n; i++)
-		if (x->m[i].split && member_paths(x, i, dst, tmp) == 0)
-			(void)unlink(tmp);
+	for (i = 0; i < x->n; i++) {
+		if (x->m[i].tfd == -1)
+			continue;
+		it = item(x, i);
+		if ((dir = tarw_parent(&x->w, x->m[i].name, false, &leaf)) !=
+		    -1 && dest_runname(leaf, x->w.token, x->w.pid, (uint32_t)i,
+		    tmp, sizeof(tmp)) == 0)
+			(void)tarw_file_end(&x->w, &it, x->m[i].tfd, dir, tmp,
+			    -1, &xerr, &f);
+		else
+			(void)close(x->m[i].tfd);
+		x->m[i].tfd = -1;
+	}
 }
 
 static int
 run(struct tarx *x)
 {
 	struct pool_job job;
-	struct fault f;
 	int sig;
 
 	if ((sig = prepare(x)) != 0) {
@@ -459,28 +460,28 @@ run(struct tarx *x)
 	job.result = result;
 	job.tick = tick;
 	x->st->ranges = x->plan.nranges;
-	if ((sig = pool_run(&job)) != 0)
+	sig = pool_run(&job);
+	abandon(x);			/* split members not finished */
+	if (sig != 0)
 		return sig;
 	make_links(x);
 	finish_dirs(x);
-	if (x->o->fsync && dest_sync_dir(x->dest, &f) == -1) {
-		warnc(f.err, "%s: fsync", x->dest);
-		x->status = 1;
-	}
 	return 0;
 }
 
-/* DEST is made if it is missing (one level, as mkdir). */
+/* DEST is made if it is missing (one level, as mkdir), then held. */
 static int
-make_dest(const char *dest)
+open_dest(const char *dest)
 {
-	struct stat st;
+	int fd;
 
-	if (mkdir(dest, 0777) == 0 || (errno == EEXIST && stat(dest, &st) ==
-	    0 && S_ISDIR(st.st_mode)))
-		return 0;
-	warnc(errno == EEXIST ? ENOTDIR : errno, "%s", dest);
-	return -1;
+	if (mkdir(dest, 0777) == -1 && errno != EEXIST) {
+		warn("cannot create directory %s", quote(dest));
+		return -1;
+	}
+	if ((fd = open(dest, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		warn("%s", quote(dest));
+	return fd;
 }
 
 static void
@@ -489,7 +490,8 @@ free_members(struct tarx *x)
 	size_t i;
 
 	for (i = 0; i < x->n; i++) {
-		archive_entry_free(x->m[i].e);
+		if (x->m[i].e != NULL)
+			archive_entry_free(x->m[i].e);
 		free(x->m[i].name);
 	}
 	free(x->m);
@@ -498,11 +500,57 @@ free_members(struct tarx *x)
 }
 
 int
+tarx_hash(struct tarx *x, size_t i, int fd, off_t size, struct fault *f)
+{
+	unsigned char hash[VERIFY_HASHLEN];
+
+	if (x->o->manifest == NULL)
+		return 0;
+	if (x->heb.buf == NULL) {
+		x->heb.size = OPTS_BUFSZ_DEFAULT;
+		x->heb.buf = xmalloc(x->heb.size);
+	}
+	if (verify_hash_file(fd, size, &x->heb, hash, f) == -1)
+		return -1;
+	manifest_set(&x->man, (uint32_t)i, hash);
+	return 0;
+}
+
+/* A member's path in the manifest: DEST/NAME. */
+static int
+manifest_name(const void *arg, uint32_t i, char *buf, size_t len)
+{
+	const struct tarx *x = arg;
+	int n;
+
+	if (i >= x->n || x->m[i].name == NULL || x->m[i].state != NS_DONE ||
+	    x->m[i].superseded)
+		return -1;
+	n = snprintf(buf, len, "%s%s%s", x->dest,
+	    x->dest[strlen(x->dest) - 1] == '/' ? "" : "/", x->m[i].name);
+	return n < 0 || (size_t)n >= len ? -1 : n;
+}
+
+/* Split members hold their temp (and its lock) until finished: as many
+ * descriptors as the system allows. */
+static void
+raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+int
 tar_extract(const struct opts *o, struct copy_stats *st)
 {
 	struct tarx x;
+	struct fault f;
 	unsigned i;
-	int rv, sig;
+	int rv, sig, root;
 
 	memset(&x, 0, sizeof(x));
 	memset(st, 0, sizeof(*st));
@@ -511,27 +559,42 @@ tar_extract(const struct opts *o, struct copy_stats *st)
 	x.st = st;
 	x.dest = o->paths[0];
 	x.afd = -1;
-	x.pid = getpid();
-	x.umask = umask(0);
-	(void)umask(x.umask);
-	if ((rv = tarx_index(&x)) == -1 || make_dest(x.dest) == -1) {
+	raise_fd_limit();
+	if ((rv = tarx_index(&x)) == -1 || (root = open_dest(x.dest)) == -1) {
 		if (x.afd != -1)
 			(void)close(x.afd);
+		free_members(&x);
 		return 1;
 	}
+	tarw_init(&x.w, o, root);
+	if (o->manifest != NULL)
+		manifest_init(&x.man, x.n);
 	if (rv == 1) {
 		free_members(&x);
 		sig = tarx_stream(&x);
 	} else
 		sig = run(&x);
+	if (sig == 0 && o->fsync && fsync(root) == -1) {
+		fault_set(&f, FAULT_SYNC);
+		warnc(f.err, "%s: fsync", quote(x.dest));
+		x.status = 1;
+	}
 	if (sig != 0)
 		progress_clear(&x.pr);
 	else
 		progress_end(&x.pr, x.pr.errors == 0);
+	if (sig == 0 && o->manifest != NULL && x.status != 3 &&
+	    manifest_write_with(&x.man, manifest_name, &x, o->manifest) != 0 &&
+	    x.status == 0)
+		x.status = 1;
 	for (i = 0; i < o->jobs; i++)
 		st->written += st->lane_bytes[i];
 	free_members(&x);
 	plan_free(&x.plan);
+	manifest_free(&x.man);
+	free(x.heb.buf);
+	tarw_free(&x.w);
+	(void)close(root);
 	(void)close(x.afd);
 	return sig != 0 ? 128 + sig : x.status;
 }

@@ -15,7 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <xxhash.h>
+
 #include "compat.h"
+#include "quote.h"
 #include "tarx.h"
 #include "util.h"
 
@@ -29,8 +32,8 @@ seekable_tar(struct archive *a, const struct stat *st)
 	    ARCHIVE_FORMAT_TAR;
 }
 
-static void
-add(struct tarx *x, struct archive_entry *e, off_t data)
+struct member *
+tarx_add(struct tarx *x, struct archive_entry *e, bool keep_entry)
 {
 	struct member *m;
 
@@ -39,9 +42,50 @@ add(struct tarx *x, struct archive_entry *e, off_t data)
 		    sizeof(*x->m));
 	m = &x->m[x->n++];
 	memset(m, 0, sizeof(*m));
-	if ((m->e = archive_entry_clone(e)) == NULL)
+	m->tfd = -1;
+	if (keep_entry && (m->e = archive_entry_clone(e)) == NULL)
 		errc(1, ENOMEM, "index");
-	m->data = data;
+	return m;
+}
+
+void
+tarx_supersede(struct tarx *x)
+{
+	size_t nslot, i, h, mask;
+	uint32_t *slot;
+
+	for (nslot = 16; nslot < 2 * x->n; nslot *= 2)
+		;
+	mask = nslot - 1;
+	slot = xcalloc(nslot, sizeof(*slot));	/* index + 1; 0: empty */
+	for (i = x->n; i-- > 0;) {		/* the last one first */
+		if (x->m[i].name == NULL)
+			continue;
+		h = (size_t)XXH64(x->m[i].name, strlen(x->m[i].name), 0);
+		for (;; h++) {
+			if (slot[h & mask] == 0) {
+				slot[h & mask] = (uint32_t)i + 1;
+				break;
+			}
+			if (strcmp(x->m[slot[h & mask] - 1].name,
+			    x->m[i].name) == 0) {
+				x->m[i].superseded = true;
+				break;
+			}
+		}
+	}
+	free(slot);
+}
+
+/* A member's data size from its header: 0 for what has none. */
+static off_t
+data_size(struct archive_entry *e)
+{
+	if (!archive_entry_size_is_set(e) || !S_ISREG(archive_entry_mode(e)) ||
+	    archive_entry_hardlink(e) != NULL ||
+	    archive_entry_hardlink_utf8(e) != NULL)
+		return 0;
+	return archive_entry_size(e);
 }
 
 /* Walk the headers.  0, 1 (stream it), or -1 (reported). */
@@ -50,31 +94,44 @@ walk(struct tarx *x, struct archive *a, const struct stat *st)
 {
 	struct archive_entry *e;
 	off_t data, size;
+	long retries = 0;
 	int r;
 
-	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK ||
-	    r == ARCHIVE_WARN) {
+	for (;;) {
+		if ((r = archive_read_next_header(a, &e)) == ARCHIVE_EOF)
+			return 0;
+		if (r == ARCHIVE_RETRY) {	/* a damaged header: resync */
+			(void)tarx_archive_error(x, a, r);
+			if (++retries == 1000000)
+				return 0;
+			continue;
+		}
+		retries = 0;
+		if (r == ARCHIVE_FAILED) {	/* this member only */
+			(void)tarx_archive_error(x, a, r);
+			continue;
+		}
+		if (r < ARCHIVE_FAILED) {
+			(void)tarx_archive_error(x, a, r);
+			return 0;
+		}
 		if (!seekable_tar(a, st) || archive_entry_sparse_count(e) > 0)
 			return 1;
+		if (r == ARCHIVE_WARN)
+			(void)tarx_archive_error(x, a, r);
 		data = archive_filter_bytes(a, 0);
-		size = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
-		if (!S_ISREG(archive_entry_mode(e)) ||
-		    archive_entry_hardlink(e) != NULL)
-			size = 0;	/* no data of its own */
+		size = data_size(e);
 		if (data < 0 || size < 0 || size > x->asize - data) {
 			tarx_refuse(x, e, "truncated archive: the member's "
 			    "data runs past its end");
 			return 0;
 		}
-		add(x, e, data);
-		if (archive_read_data_skip(a) != ARCHIVE_OK)
-			break;
+		tarx_add(x, e, true)->data = data;
+		if ((r = archive_read_data_skip(a)) < ARCHIVE_WARN) {
+			(void)tarx_archive_error(x, a, r);
+			return 0;
+		}
 	}
-	if (r == ARCHIVE_EOF)
-		return 0;
-	warnx("%s: %s", x->o->tar_path, archive_error_string(a));
-	x->status = 1;
-	return 0;
 }
 
 int
@@ -84,10 +141,11 @@ tarx_index(struct tarx *x)
 	struct stat st;
 	int rv;
 
-	x->afd = strcmp(x->o->tar_path, "-") == 0 ? dup(STDIN_FILENO) :
+	x->afd = strcmp(x->o->tar_path, "-") == 0 ?
+	    fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0) :
 	    open(x->o->tar_path, O_RDONLY | O_CLOEXEC);
 	if (x->afd == -1 || fstat(x->afd, &st) == -1) {
-		warn("%s", x->o->tar_path);
+		warn("%s", quote(x->o->tar_path));
 		return -1;
 	}
 	x->asize = st.st_size;
@@ -97,12 +155,18 @@ tarx_index(struct tarx *x)
 		errc(1, ENOMEM, "libarchive");
 	(void)archive_read_support_filter_all(a);
 	(void)archive_read_support_format_all(a);
-	if (archive_read_open_fd(a, x->afd, 65536) != ARCHIVE_OK) {
-		warnx("%s: %s", x->o->tar_path, archive_error_string(a));
+	if ((rv = archive_read_open_fd(a, x->afd, 65536)) != ARCHIVE_OK) {
+		(void)tarx_archive_error(x, a, rv == ARCHIVE_WARN ?
+		    ARCHIVE_FATAL : rv);
 		(void)archive_read_free(a);
 		return -1;
 	}
 	rv = walk(x, a, &st);
 	(void)archive_read_free(a);
+	/* The streamed pass reads the same descriptor from its start. */
+	if (rv == 1 && lseek(x->afd, 0, SEEK_SET) == -1) {
+		warn("%s", quote(x->o->tar_path));
+		return -1;
+	}
 	return rv;
 }

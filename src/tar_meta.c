@@ -181,14 +181,11 @@ tarmeta_acl(struct archive_entry *e, int type, unsigned char *buf,
 }
 
 static int
-set(int fd, const char *dst, const char *name, const void *v, size_t len,
-    const struct opts *o, struct fault *f)
+set(const struct meta_target *t, const char *name, const void *v,
+    size_t len, const struct opts *o, struct fault *f)
 {
-	int rv = fd != -1 ? fsetxattr(fd, name, v, len, 0) :
-	    lsetxattr(dst, name, v, len, 0);
-
-	if (rv == 0 || (o->xattr_quiet && (meta_unsupported(errno) ||
-	    errno == EPERM)))
+	if (meta_setxattr(t, name, v, len) == 0 || (o->xattr_quiet &&
+	    (meta_unsupported(errno) || errno == EPERM)))
 		return 0;
 	fault_set(f, FAULT_SETXATTR);
 	return -1;
@@ -196,8 +193,8 @@ set(int fd, const char *dst, const char *name, const void *v, size_t len,
 
 /* The entry's ACLs, as extended attributes. */
 static int
-acls(struct archive_entry *e, int fd, const char *dst, const struct node *n,
-    const struct opts *o, struct fault *f)
+acls(struct archive_entry *e, const struct meta_target *t,
+    const struct node *n, const struct opts *o, struct fault *f)
 {
 	unsigned char buf[4 + 8 * ACL_MAX];
 	int len;
@@ -205,29 +202,33 @@ acls(struct archive_entry *e, int fd, const char *dst, const struct node *n,
 	if (n->type == FT_LNK)
 		return 0;
 	if ((len = tarmeta_acl(e, ARCHIVE_ENTRY_ACL_TYPE_ACCESS, buf,
-	    sizeof(buf))) > 0 && set(fd, dst, "system.posix_acl_access", buf,
+	    sizeof(buf))) > 0 && set(t, "system.posix_acl_access", buf,
 	    (size_t)len, o, f) == -1)
 		return -1;
 	if (n->type == FT_DIR && (len = tarmeta_acl(e,
 	    ARCHIVE_ENTRY_ACL_TYPE_DEFAULT, buf, sizeof(buf))) > 0 &&
-	    set(fd, dst, "system.posix_acl_default", buf, (size_t)len, o,
-	    f) == -1)
+	    set(t, "system.posix_acl_default", buf, (size_t)len, o, f) == -1)
 		return -1;
 	return 0;
 }
 
 int
-tarmeta_xattrs(const void *arg, int fd, const char *dst,
+tarmeta_xattrs(const void *arg, const struct meta_target *t,
     const struct node *n, const struct opts *o, struct fault *f)
 {
-	struct archive_entry *e = (struct archive_entry *)arg;
+	struct tarmeta_xa *xa = (struct tarmeta_xa *)arg;
+	struct archive_entry *e = xa->e;
+	struct fault mine = { FAULT_NONE, 0 };
 	const char *name;
 	const void *v;
 	size_t len;
 
+	(void)f;
 	archive_entry_xattr_reset(e);
 	while (archive_entry_xattr_next(e, &name, &v, &len) == ARCHIVE_OK)
-		if (set(fd, dst, name, v, len, o, f) == -1)
-			return -1;
-	return acls(e, fd, dst, n, o, f);
+		if (set(t, name, v, len, o, &mine) == -1 && xa->err == 0)
+			xa->err = mine.err;
+	if (acls(e, t, n, o, &mine) == -1 && xa->err == 0)
+		xa->err = mine.err;
+	return 0;
 }
