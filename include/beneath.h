@@ -33,4 +33,7 @@ int	beneath_open(int root, const char *rel, int flags, mode_t mode);
 int	beneath_dir(int root, const char *rel, size_t len, bool make,
 	    mode_t mode, bool *made);
 
+/* For tests: resolve with the walk, as on a kernel without openat2. */
+void	beneath_walk_only(void);
+
 #endif

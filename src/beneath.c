@@ -58,7 +58,17 @@ open2(int root, const char *rel, int flags, mode_t mode)
 	}
 	return -1;
 }
+void
+beneath_walk_only(void)
+{
+	have_openat2 = false;
+}
 #else
+void
+beneath_walk_only(void)
+{
+}
+
 static int
 open2(int root, const char *rel, int flags, mode_t mode)
 {

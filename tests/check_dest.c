@@ -1,10 +1,12 @@
 /* dest: temp beside the final name, committed whole or not at all. */
 #include "config.h"
 
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -251,6 +253,57 @@ START_TEST(test_dest_rename_onto_directory_is_rename_fault)
 }
 END_TEST
 
+
+/* A run's temps: unguessable names; the sweep takes only unlocked ones. */
+START_TEST(test_dest_sweep_at_takes_only_unowned_temps)
+{
+	char tok[17], name[NAME_MAX + 1], old[NAME_MAX + 1], buf[PATH_MAX];
+	struct fault f;
+	struct stat st;
+	int dir, held, fd;
+
+	dest_token(tok);
+	ck_assert_int_eq(strlen(tok), 16);
+	ck_assert_int_eq(dest_runname("leaf", tok, 42, 7, name, sizeof(name)),
+	    0);
+	(void)snprintf(buf, sizeof(buf), ".parcp.leaf.%s.42.7", tok);
+	ck_assert_str_eq(name, buf);
+	dir = open(testutil_path("."), O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(held = dest_create_at(dir, name, 10, &f), 0);
+	ck_assert_int_eq(fstat(held, &st), 0);
+	ck_assert_int_eq(st.st_size, 10);
+	ck_assert_int_eq(st.st_mode & 07777, 0600);
+	/* O_EXCL: an existing name (or a symlink planted there) is refused */
+	ck_assert_int_eq(dest_create_at(dir, name, -1, &f), -1);
+	ck_assert_int_eq(f.op, FAULT_CREATE);
+	/* an unlocked temp of a run that is gone (pid 1 is alive, so old) */
+	ck_assert_int_eq(dest_runname("gone", tok, 1, 8, old, sizeof(old)),
+	    0);
+	ck_assert_int_ge(fd = openat(dir, old, O_CREAT | O_WRONLY, 0600), 0);
+	(void)close(fd);
+	/* a fresh unlocked one of a live run: spared (create-to-lock window) */
+	ck_assert_int_eq(dest_runname("fresh", tok, getpid(), 9, buf,
+	    sizeof(buf)), 0);
+	ck_assert_int_ge(fd = openat(dir, buf, O_CREAT | O_WRONLY, 0600), 0);
+	(void)close(fd);
+	/* not parcp's: untouched */
+	testutil_make_file(testutil_path("mine"), 3, 1);
+	/* ctime cannot be set back: the "old" rule needs 3 s of age */
+	sleep(3);
+	ck_assert_int_ge(fd = openat(dir, buf, O_WRONLY), 0);
+	ck_assert_int_eq(flock(fd, LOCK_EX), 0);	/* now held */
+	ck_assert_int_eq(dest_sweep_at(dir), 1);
+	ck_assert_int_eq(faccessat(dir, old, F_OK, 0), -1);
+	ck_assert_int_eq(faccessat(dir, name, F_OK, 0), 0);
+	ck_assert_int_eq(faccessat(dir, buf, F_OK, 0), 0);
+	ck_assert_int_eq(access(testutil_path("mine"), F_OK), 0);
+	(void)close(fd);			/* its owner is gone... */
+	(void)close(held);
+	ck_assert_int_eq(dest_sweep_at(dir), 2);	/* ...both go */
+	(void)close(dir);
+}
+END_TEST
+
 static Suite *
 dest_suite(void)
 {
@@ -264,6 +317,7 @@ dest_suite(void)
 	tcase_add_test(tc, test_dest_partname_is_stable_and_distinct);
 	tcase_add_test(tc, test_dest_sweep_removes_leftovers_only);
 	tcase_add_test(tc, test_dest_sync_dir);
+	tcase_add_test(tc, test_dest_sweep_at_takes_only_unowned_temps);
 	tcase_add_test(tc, test_dest_create_is_private_sized_and_sparse);
 	tcase_add_test(tc, test_dest_create_replaces_a_stale_temp);
 	tcase_add_test(tc, test_dest_commit_replaces_old_file);
