@@ -12,6 +12,7 @@
 
 #include <sys/resource.h>
 
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,14 @@ main(int argc, char **argv)
 	double t0;
 	int bad, rv;
 
+	/*
+	 * The user's locale, first: libarchive converts member names with
+	 * it (in the "C" locale a zip member's non-ASCII name has no
+	 * pathname at all), and quote() keeps UTF-8 names readable.  Numbers
+	 * stay "C" so that --json and --stats print 1.5, never 1,5.
+	 */
+	(void)setlocale(LC_ALL, "");
+	(void)setlocale(LC_NUMERIC, "C");
 	switch (opts_parse(&o, argc, argv)) {
 	case OPTS_OK:
 		break;
