@@ -40,6 +40,13 @@ struct member {
 	struct fault	 fault;		/* split: the first failure */
 };
 
+/* Names of files that the indexed path will write later (a set): a later
+ * member may not use one as a directory, as it could not when streamed. */
+struct nameset {
+	char		**slot;
+	size_t		 n, cap;
+};
+
 struct tarx {
 	const struct opts *o;
 	struct copy_stats *st;
@@ -53,6 +60,7 @@ struct tarx {
 	struct progress	 pr;
 	int		 status;
 	bool		 stripped;	/* warned about a leading '/' */
+	struct nameset	 later;		/* indexed: files not made yet */
 	struct manifest	 man;		/* --manifest */
 	struct engine_buf heb;		/* the parent's, for hashing */
 };
@@ -94,6 +102,10 @@ int	tarx_index(struct tarx *);
  * written through.
  */
 char	*tarx_check(struct tarx *, struct archive_entry *e);
+/* The set of names x->later: a name in it, out of it, freed. */
+void	tarx_later_add(struct tarx *, const char *name);
+void	tarx_later_del(struct tarx *, const char *name);
+void	tarx_later_free(struct tarx *);
 /* Stream the archive through libarchive into DEST.  Returns a signal
  * that stopped it, or 0. */
 int	tarx_stream(struct tarx *);

@@ -70,6 +70,10 @@ done(struct tarx *x, size_t i)
 	struct member *m = &x->m[i];
 	mode_t mode = archive_entry_mode(m->e);
 
+	if (m->superseded) {		/* made, and replaced later */
+		m->state = NS_SKIPPED;
+		return;
+	}
 	m->state = NS_DONE;
 	x->pr.files++;
 	if (S_ISDIR(mode))
@@ -325,28 +329,41 @@ clean_names(struct tarx *x)
 	}
 }
 
-/* Check member i and make what the parent makes; plan its data. */
+/*
+ * Check member i and make what the parent makes; plan its data.  Archive
+ * order is kept as if streamed: a member whose name a later one takes is
+ * still checked, and made when it is a directory or special (a later path
+ * meets it as it would in tar), but its data is not written; a file still
+ * to come is no directory for the members after it (x->later).
+ */
 static void
 prepare_one(struct tarx *x, size_t i, off_t chunk)
 {
 	struct member *m = &x->m[i];
 	struct tarw_item it;
 	mode_t mode = archive_entry_mode(m->e);
+	bool link;
 
-	if (m->superseded) {
-		m->state = NS_SKIPPED;	/* a later member has its name */
-		return;
-	}
 	if ((m->name = tarx_check(x, m->e)) == NULL) {
 		m->state = NS_FAILED;
 		return;
 	}
-	x->pr.nfiles++;
+	link = archive_entry_hardlink(m->e) != NULL;
+	if (S_ISREG(mode) || link)
+		tarx_later_add(x, m->name);
+	else
+		tarx_later_del(x, m->name);
+	if (m->superseded && (S_ISREG(mode) || link)) {
+		m->state = NS_SKIPPED;
+		return;
+	}
+	if (!m->superseded)
+		x->pr.nfiles++;
 	it = item(x, i);
 	if (!S_ISDIR(mode) && tarw_keep_existing(&x->w, &it)) {
 		m->state = NS_SKIPPED;
 		x->st->skipped++;
-	} else if (archive_entry_hardlink(m->e) != NULL)
+	} else if (link)
 		return;			/* after its target */
 	else if (S_ISDIR(mode))
 		make_dir(x, i);
@@ -404,7 +421,8 @@ finish_dirs(struct tarx *x)
 
 	for (i = x->n; i-- > 0;) {
 		if (x->m[i].state != NS_PENDING || x->m[i].name == NULL ||
-		    x->m[i].e == NULL || !S_ISDIR(archive_entry_mode(x->m[i].e)))
+		    x->m[i].superseded || x->m[i].e == NULL ||
+		    !S_ISDIR(archive_entry_mode(x->m[i].e)))
 			continue;
 		it = item(x, i);
 		rv = tarw_dir_end(&x->w, &it, x->m[i].dev, x->m[i].ino, &xerr,
@@ -590,6 +608,7 @@ tar_extract(const struct opts *o, struct copy_stats *st)
 	for (i = 0; i < o->jobs; i++)
 		st->written += st->lane_bytes[i];
 	free_members(&x);
+	tarx_later_free(&x);
 	plan_free(&x.plan);
 	manifest_free(&x.man);
 	free(x.heb.buf);
