@@ -19,6 +19,8 @@
 #include "flist.h"
 #include "opts.h"
 
+struct archive;			/* <archive.h>: only src/tar_*.c */
+
 /*
  * --to-tar: pack fl (from walk_sources) into o->tar_path.  Returns the
  * exit status as copy_run does; the archive appears under its name only
@@ -30,6 +32,12 @@ int	tar_create(const struct opts *o, struct flist *fl,
 int	tar_extract(const struct opts *o, struct copy_stats *st);
 /* --list-tar: print the members of o->tar_path.  0, or 1 on an error. */
 int	tar_list(const struct opts *o);
+/*
+ * The same for an archive open for reading (what names it in messages):
+ * prints its members, reports each problem, stops only at a fatal one.
+ * 0, or 1 if anything was reported.  Closing a stays the caller's.
+ */
+int	tar_list_read(struct archive *a, const char *what, bool verbose);
 
 /*
  * Check and clean a member name for extraction: leading slashes are
