@@ -140,7 +140,10 @@ START_TEST(test_pool_ticks_while_workers_run)
 	ck_assert_int_eq(run(configs[_i].mode, configs[_i].jobs, NTASKS,
 	    NULL), 0);
 	task_us = 0;
-	ck_assert_uint_ge(seen.ticks, 5);
+	/* >= 28 ms of work, 1 ms ticks; a loaded (sanitizer, 2-core) run
+	 * may draw few, so only "at least one while they ran" is asserted:
+	 * no timing assertions in make check. */
+	ck_assert_uint_ge(seen.ticks, 1);
 	ck_assert_uint_gt(seen.tick_bytes, 0);
 	ck_assert_uint_le(seen.tick_bytes, NTASKS * (NTASKS + 1) / 2);
 }
