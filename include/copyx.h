@@ -19,6 +19,19 @@
 #include "progress.h"
 #include "whole.h"
 
+/*
+ * A split file's part, held by the parent from its planning to its
+ * finish: the open descriptor keeps the part's flock (the run owns it; a
+ * sweep or a second run leaves it alone), its identity lets workers check
+ * what they reopen, and the source's ctime is checked at the finish.
+ */
+struct part_hold {
+	int		 fd;
+	dev_t		 dev;
+	ino_t		 ino;
+	struct timespec	 src_ctime;
+};
+
 struct copy {
 	const struct opts	*o;
 	struct flist		*fl;
@@ -30,6 +43,7 @@ struct copy {
 	struct progress		 pr;
 	struct manifest		 man;
 	struct engine_buf	 eb;		/* the parent's, for hashing */
+	struct part_hold	*held;		/* per node, split files only */
 	char			 src[PATH_MAX];	/* parent's scratch paths */
 	char			 dst[PATH_MAX];
 	char			 tmp[PATH_MAX];
@@ -57,6 +71,9 @@ void	copy_done(struct copy *, uint32_t node, int kept);
 void	part_plan(struct copy *, uint32_t node, off_t chunk);
 /* The split file's last range reported: check, seal, rename, or fail. */
 void	part_finish(struct copy *, uint32_t node);
+/* Let go of every part still held (a stopped run keeps them for
+ * --resume, unlocked). */
+void	part_release(struct copy *);
 /* Worker side: copy (and check) one range, then journal it. */
 int	part_range(const struct copy *, const struct range *,
 	    const struct engine_buf *, struct fault *f);

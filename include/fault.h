@@ -41,6 +41,7 @@ enum fault_op {
 	FAULT_READBACK,		/* read the copy back (--verify, hashes) */
 	FAULT_SYNC,		/* fsync/fdatasync the copy */
 	FAULT_JOURNAL,		/* write the resume journal */
+	FAULT_OWNED,		/* another parcp run holds the temp file */
 	FAULT_NOP		/* sentinel: number of ops */
 };
 

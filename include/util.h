@@ -29,4 +29,8 @@ char	*xpath_base(const char *path);
 /* Everything before the last component ("." if none); a new string. */
 char	*xpath_dir(const char *path);
 
+/* Raise the soft limit of open files to the hard one (runs that hold a
+ * descriptor, and its lock, for each file in flight).  Parent only. */
+void	 raise_nofile(void);
+
 #endif

@@ -508,7 +508,9 @@ copy_run(const struct opts *o, struct flist *fl, struct copy_stats *st)
 	st->lane_bytes = xcalloc(o->jobs, sizeof(*st->lane_bytes));
 	if (o->manifest != NULL)
 		manifest_init(&c->man, fl->n);
+	raise_nofile();
 	rv = run(c);
+	part_release(c);		/* kept parts: unlocked for --resume */
 	for (i = 0, st->written = 0; i < o->jobs; i++)
 		st->written += st->lane_bytes[i];
 	if (rv < 128)
@@ -518,6 +520,7 @@ copy_run(const struct opts *o, struct flist *fl, struct copy_stats *st)
 	plan_free(&c->plan);
 	manifest_free(&c->man);
 	free(c->eb.buf);
+	free(c->held);
 	free(c);
 	return rv;
 }

@@ -100,6 +100,31 @@ has_ext(const char *name, const char *ext)
 	return n > e && strcmp(name + n - e, ext) == 0;
 }
 
+/*
+ * Is name in dir held by a live run?  A journal is held with its part
+ * (the part's owner holds the part's lock).
+ */
+static bool
+held_at(int dir, const char *name)
+{
+	char part[NAME_MAX + 1];
+	size_t n = strlen(name);
+	bool rv;
+	int fd;
+
+	if (has_ext(name, ".jnl") && n - 4 + 5 < sizeof(part)) {
+		memcpy(part, name, n - 4);
+		(void)strcpy(part + n - 4, ".part");
+		name = part;
+	}
+	if ((fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_NOCTTY | O_CLOEXEC)) == -1)
+		return false;
+	rv = flock(fd, LOCK_EX | LOCK_NB) == -1 && errno == EWOULDBLOCK;
+	(void)close(fd);
+	return rv;
+}
+
 int
 dest_sweep(const char *dir, bool keep_parts)
 {
@@ -115,7 +140,8 @@ dest_sweep(const char *dir, bool keep_parts)
 		    sizeof(DEST_TMP_PREFIX) - 1) != 0)
 			continue;
 		part = has_ext(e->d_name, ".part") || has_ext(e->d_name, ".jnl");
-		if ((part && !keep_parts) || (!part && orphan(e->d_name)))
+		if (((part && !keep_parts) || (!part && orphan(e->d_name))) &&
+		    !held_at(dirfd(d), e->d_name))
 			n += unlinkat(dirfd(d), e->d_name, 0) == 0;
 	}
 	(void)closedir(d);
@@ -138,18 +164,40 @@ dest_sync_dir(const char *dir, struct fault *f)
 	return 0;
 }
 
+/* Is the file at path held by a live run (its flock taken)? */
+static bool
+held(const char *path)
+{
+	bool rv;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
+	    O_CLOEXEC)) == -1)
+		return false;
+	rv = flock(fd, LOCK_EX | LOCK_NB) == -1 && errno == EWOULDBLOCK;
+	(void)close(fd);
+	return rv;
+}
+
 int
 dest_create(const char *tmp, off_t size, struct fault *f)
 {
-	int fd, flags = O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC;
+	int fd, flags = O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
 
-	if ((fd = open(tmp, flags, 0600)) == -1 && errno == EEXIST &&
-	    unlink(tmp) == 0)		/* left by a worker that died */
-		fd = open(tmp, flags, 0600);
+	if ((fd = open(tmp, flags, 0600)) == -1 && errno == EEXIST) {
+		if (held(tmp)) {	/* another run's: never touched */
+			fault_setc(f, FAULT_OWNED, 0);
+			return -1;
+		}
+		if (unlink(tmp) == 0)	/* left by a run that is gone */
+			fd = open(tmp, flags, 0600);
+	}
 	if (fd == -1) {
 		fault_set(f, FAULT_CREATE);
 		return -1;
 	}
+	/* Owned while open: a sweep of another run leaves it alone. */
+	(void)flock(fd, LOCK_EX | LOCK_NB);
 	if (size >= 0 && ftruncate(fd, size) == -1) {
 		fault_set(f, FAULT_TRUNCATE);
 		(void)close(fd);

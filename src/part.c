@@ -8,10 +8,14 @@
  * reported, the parent checks that the source did not change, hashes it
  * (--manifest), applies metadata, syncs (--fsync) and renames it.  An
  * interrupted file keeps its part and journal; any other failure removes
- * both.
+ * both.  The parent holds each part open, with its flock, from planning to
+ * finish: a run owns its parts, and a sweep or a second run of the same
+ * copy never removes or reuses one it does not own.  The journal goes
+ * before the rename, so a journal never outlives its file.
  */
 #include "config.h"
 
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -51,29 +55,82 @@ journal_id(const struct stat *st)
 	return id;
 }
 
+/* Remember the part held open as fd (and its lock). */
+static void
+hold(struct copy *c, uint32_t node, int fd, const struct stat *src)
+{
+	struct part_hold *h;
+	struct stat pt;
+	size_t i;
+
+	if (c->held == NULL) {
+		c->held = xcalloc(c->fl->n, sizeof(*c->held));
+		for (i = 0; i < c->fl->n; i++)
+			c->held[i].fd = -1;
+	}
+	h = &c->held[node];
+	h->fd = fd;
+	if (fstat(fd, &pt) == 0) {
+		h->dev = pt.st_dev;
+		h->ino = pt.st_ino;
+	}
+	h->src_ctime = src->st_ctim;
+}
+
+static void
+release(struct copy *c, uint32_t node)
+{
+	if (c->held != NULL && c->held[node].fd != -1) {
+		(void)close(c->held[node].fd);
+		c->held[node].fd = -1;
+	}
+}
+
+void
+part_release(struct copy *c)
+{
+	size_t i;
+
+	for (i = 0; c->held != NULL && i < c->fl->n; i++)
+		release(c, (uint32_t)i);
+}
+
 /*
  * --resume: the ranges c->tmp already holds, by c->jnl, if both belong to
- * this source.  Returns how many (*done malloc'ed), or -1: start afresh.
+ * this source (the part is then held: *fd).  Returns how many (*done
+ * malloc'ed), -1: start afresh, or -2 with *f: another run owns it.
  */
 static ssize_t
-resumable(struct copy *c, const struct stat *st, struct ival **done)
+resumable(struct copy *c, const struct stat *st, struct ival **done,
+    int *fd, struct fault *f)
 {
 	struct journal_id id = journal_id(st);
 	struct stat pt;
 	ssize_t n, i;
 
 	*done = NULL;
-	if (!c->o->resume || lstat(c->tmp, &pt) == -1 || !S_ISREG(pt.st_mode) ||
-	    pt.st_size != st->st_size)
+	if (!c->o->resume || (*fd = open(c->tmp, O_RDWR | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
 		return -1;
-	if ((n = journal_load(c->jnl, &id, done)) == -1)
+	if (flock(*fd, LOCK_EX | LOCK_NB) == -1) {
+		(void)close(*fd);
+		*fd = -1;
+		fault_setc(f, FAULT_OWNED, 0);
+		return -2;
+	}
+	if (fstat(*fd, &pt) == -1 || !S_ISREG(pt.st_mode) ||
+	    pt.st_size != st->st_size ||
+	    (n = journal_load(c->jnl, &id, done)) == -1) {
+		(void)close(*fd);	/* fresh() replaces it */
+		*fd = -1;
 		return -1;
+	}
 	for (i = 0; i < n; i++)
 		c->st->resumed += (uint64_t)((*done)[i].end - (*done)[i].off);
 	return n;
 }
 
-/* A new part file, sized, and its journal. */
+/* A new part file, sized (held: the returned fd), and its journal. */
 static int
 fresh(struct copy *c, const struct stat *st, struct fault *f)
 {
@@ -82,12 +139,12 @@ fresh(struct copy *c, const struct stat *st, struct fault *f)
 
 	if ((dfd = dest_create(c->tmp, st->st_size, f)) == -1)
 		return -1;
-	(void)close(dfd);
 	if (journal_create(c->jnl, &id, f) == -1) {
+		(void)close(dfd);
 		(void)unlink(c->tmp);
 		return -1;
 	}
-	return 0;
+	return dfd;
 }
 
 /* Plan sfd's data (all of it, or its extents) minus done. */
@@ -119,7 +176,7 @@ part_plan(struct copy *c, uint32_t node, off_t chunk)
 	ssize_t ndone = -1;
 	struct stat st;
 	struct fault f;
-	int sfd = -1;
+	int sfd = -1, pfd = -1;
 
 	n->split = true;
 	if (copy_paths(c, node, &f) == -1)
@@ -131,16 +188,21 @@ part_plan(struct copy *c, uint32_t node, off_t chunk)
 	}
 	n->size = st.st_size;		/* what we hold open is what counts */
 	n->mtime = st.st_mtim;
-	if ((ndone = resumable(c, &st, &done)) == -1 && fresh(c, &st, &f) == -1)
+	n->dev = st.st_dev;
+	n->ino = st.st_ino;
+	if ((ndone = resumable(c, &st, &done, &pfd, &f)) == -2 ||
+	    (ndone == -1 && (pfd = fresh(c, &st, &f)) == -1))
 		goto bad;
+	hold(c, node, pfd, &st);
 	if (plan_split(c, node, sfd, &st, chunk, done, ndone > 0 ?
 	    (size_t)ndone : 0) == -1) {
 		if (errno == ENOMEM)
 			err(1, "plan");
 		fault_set(&f, FAULT_SEEK);
 		c->plan.nranges = before;
-		(void)unlink(c->tmp);
 		(void)unlink(c->jnl);
+		(void)unlink(c->tmp);
+		release(c, node);
 		goto bad;
 	}
 	free(done);
@@ -163,29 +225,40 @@ seal(struct copy *c, uint32_t node, struct fault *f)
 {
 	const struct node *n = &c->fl->v[node];
 	unsigned char hash[VERIFY_HASHLEN];
-	int fd, rv = -1;
+	int fd = c->held[node].fd;
 
-	if ((fd = open(c->tmp, O_RDONLY | O_CLOEXEC)) == -1) {
-		fault_set(f, FAULT_OPEN_DST);
+	if (fd == -1) {
+		fault_setc(f, FAULT_OPEN_DST, EBADF);
 		return -1;
 	}
 	if (c->o->manifest != NULL && c->eb.buf == NULL)
 		c->eb.buf = xmalloc(c->eb.size = OPTS_BUFSZ_DEFAULT);
 	if (c->o->manifest != NULL &&
 	    verify_hash_file(fd, n->size, &c->eb, hash, f) == -1)
-		goto out;
+		return -1;
 	if (meta_apply(fd, c->tmp, c->src, n, c->o, c->wc.umask, f) == -1)
-		goto out;
+		return -1;
 	if (c->o->fsync && fsync(fd) == -1) {
 		fault_set(f, FAULT_SYNC);
-		goto out;
+		return -1;
 	}
 	if (c->o->manifest != NULL)
 		manifest_set(&c->man, node, hash);
-	rv = 0;
-out:
-	(void)close(fd);
-	return rv;
+	return 0;
+}
+
+/* Is the source not the file planned: another inode, size, mtime, ctime? */
+static bool
+changed(const struct copy *c, uint32_t node, const struct stat *st)
+{
+	const struct node *n = &c->fl->v[node];
+	const struct timespec *ct = &c->held[node].src_ctime;
+
+	return st->st_dev != n->dev || st->st_ino != n->ino ||
+	    st->st_size != n->size || st->st_mtim.tv_sec != n->mtime.tv_sec ||
+	    st->st_mtim.tv_nsec != n->mtime.tv_nsec ||
+	    st->st_ctim.tv_sec != ct->tv_sec ||
+	    st->st_ctim.tv_nsec != ct->tv_nsec;
 }
 
 void
@@ -197,22 +270,32 @@ part_finish(struct copy *c, uint32_t node)
 	int kept;
 
 	if (f.op == FAULT_NONE && copy_paths(c, node, &f) == 0 &&
-	    (source_stat(c, n, &st) == -1 || st.st_size != n->size ||
-	    st.st_mtim.tv_sec != n->mtime.tv_sec ||
-	    st.st_mtim.tv_nsec != n->mtime.tv_nsec))
+	    (source_stat(c, n, &st) == -1 || changed(c, node, &st)))
 		fault_setc(&f, FAULT_CHANGED, 0);
+	/* The journal first: a crash after it leaves no journal that a
+	 * later --resume could trust for a file already renamed. */
 	if (f.op == FAULT_NONE && seal(c, node, &f) == 0 &&
+	    (unlink(c->jnl) == 0 || errno == ENOENT) &&
 	    (kept = dest_commit(c->tmp, c->dst, c->o->noclobber, &f)) >= 0) {
-		(void)unlink(c->jnl);
+		release(c, node);
 		copy_done(c, node, kept);
 		return;
 	}
 	/* Interrupted: the part and its journal stay for --resume. */
 	if (f.op != FAULT_INTR && copy_paths(c, node, &pf) == 0) {
-		(void)unlink(c->tmp);
 		(void)unlink(c->jnl);
+		(void)unlink(c->tmp);
 	}
+	release(c, node);
 	copy_fail(c, node, &f);
+}
+
+static bool
+same_file(int fd, dev_t dev, ino_t ino)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && st.st_dev == dev && st.st_ino == ino;
 }
 
 /* A range of a split file: copy (and check), then journal it. */
@@ -222,6 +305,8 @@ part_range(const struct copy *c, const struct range *r,
 {
 	char src[PATH_MAX], dst[PATH_MAX], tmp[PATH_MAX], jnl[PATH_MAX];
 	int sfd = -1, dfd = -1, rv = -1, direct = eb->direct ? O_DIRECT : 0;
+	const struct node *n = &c->fl->v[r->file];
+	const struct part_hold *h = &c->held[r->file];
 
 	if (flist_path(c->fl, r->file, FLIST_SRC, src, sizeof(src)) == -1 ||
 	    flist_path(c->fl, r->file, FLIST_DST, dst, sizeof(dst)) == -1 ||
@@ -231,8 +316,13 @@ part_range(const struct copy *c, const struct range *r,
 	}
 	if ((sfd = open(src, O_RDONLY | O_CLOEXEC | direct)) == -1)
 		fault_set(f, FAULT_OPEN_SRC);
-	else if ((dfd = open(tmp, O_RDWR | O_CLOEXEC | direct)) == -1)
+	else if (!same_file(sfd, n->dev, n->ino))
+		fault_setc(f, FAULT_CHANGED, 0);	/* replaced since */
+	else if ((dfd = open(tmp, O_RDWR | O_NOFOLLOW | O_CLOEXEC | direct)) ==
+	    -1)
 		fault_set(f, FAULT_OPEN_DST);	/* pre-sized: no O_TRUNC */
+	else if (!same_file(dfd, h->dev, h->ino))
+		fault_setc(f, FAULT_OPEN_DST, ESTALE);	/* not our part */
 	else if ((rv = verify_copy(sfd, r->off, dfd, r->off, r->len, eb, f)) !=
 	    -1 && eb->durable && fdatasync(dfd) == -1) {
 		fault_set(f, FAULT_SYNC);

@@ -27,7 +27,6 @@
  */
 #include "config.h"
 
-#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -549,19 +548,6 @@ manifest_name(const void *arg, uint32_t i, char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? -1 : n;
 }
 
-/* Split members hold their temp (and its lock) until finished: as many
- * descriptors as the system allows. */
-static void
-raise_fd_limit(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		(void)setrlimit(RLIMIT_NOFILE, &rl);
-	}
-}
-
 int
 tar_extract(const struct opts *o, struct copy_stats *st)
 {
@@ -577,7 +563,7 @@ tar_extract(const struct opts *o, struct copy_stats *st)
 	x.st = st;
 	x.dest = o->paths[0];
 	x.afd = -1;
-	raise_fd_limit();
+	raise_nofile();
 	if ((rv = tarx_index(&x)) == -1 || (root = open_dest(x.dest)) == -1) {
 		if (x.afd != -1)
 			(void)close(x.afd);

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <sys/resource.h>
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,4 +176,15 @@ pwrite_full(int fd, const void *buf, size_t len, off_t off)
 		return -1;
 	}
 	return put_full(fd, buf, len, off);
+}
+
+void
+raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
 }
