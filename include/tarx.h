@@ -20,6 +20,7 @@
 #include "engine.h"
 #include "fault.h"
 #include "manifest.h"
+#include "nameset.h"
 #include "opts.h"
 #include "plan.h"
 #include "progress.h"
@@ -40,13 +41,6 @@ struct member {
 	struct fault	 fault;		/* split: the first failure */
 };
 
-/* Names of files that the indexed path will write later (a set): a later
- * member may not use one as a directory, as it could not when streamed. */
-struct nameset {
-	char		**slot;
-	size_t		 n, cap;
-};
-
 struct tarx {
 	const struct opts *o;
 	struct copy_stats *st;
@@ -60,7 +54,9 @@ struct tarx {
 	struct progress	 pr;
 	int		 status;
 	bool		 stripped;	/* warned about a leading '/' */
-	struct nameset	 later;		/* indexed: files not made yet */
+	struct nameset	 later;		/* indexed: files not made yet (a
+					   later member may not use one as
+					   a directory, as when streamed) */
 	struct manifest	 man;		/* --manifest */
 	struct engine_buf heb;		/* the parent's, for hashing */
 };

@@ -25,9 +25,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <xxhash.h>
-
 #include "compat.h"
+#include "nameset.h"
 #include "quote.h"
 #include "tar.h"
 #include "tarx.h"
@@ -170,65 +169,22 @@ link_target(struct archive_entry *e, char *target, size_t len,
 	return NULL;
 }
 
-/* The slot of name[0, len) in the set: its entry, or an empty one. */
-static char **
-find(const struct nameset *ns, const char *name, size_t len)
-{
-	size_t h = (size_t)XXH64(name, len, 0), mask = ns->cap - 1;
-	char **sl;
-
-	for (;; h++) {
-		sl = &ns->slot[h & mask];
-		if (*sl == NULL || (strncmp(*sl, name, len) == 0 &&
-		    (*sl)[len] == '\0'))
-			return sl;
-	}
-}
-
 void
 tarx_later_add(struct tarx *x, const char *name)
 {
-	struct nameset *ns = &x->later, old = x->later;
-	char **sl;
-	size_t i;
-
-	if (ns->cap == 0 || 2 * (ns->n + 1) > ns->cap) {
-		ns->cap = ns->cap ? 2 * ns->cap : 64;
-		ns->slot = xcalloc(ns->cap, sizeof(*ns->slot));
-		for (i = 0; i < old.cap; i++)
-			if (old.slot[i] != NULL && old.slot[i][0] != '\0')
-				*find(ns, old.slot[i], strlen(old.slot[i])) =
-				    old.slot[i];
-			else if (old.slot[i] != NULL)
-				free(old.slot[i]);
-		free(old.slot);
-	}
-	if (*(sl = find(ns, name, strlen(name))) == NULL) {
-		*sl = xstrdup(name);
-		ns->n++;
-	}
+	(void)nameset_add(&x->later, name);
 }
 
 void
 tarx_later_del(struct tarx *x, const char *name)
 {
-	char **sl;
-
-	if (x->later.cap == 0 || *(sl = find(&x->later, name,
-	    strlen(name))) == NULL)
-		return;
-	(*sl)[0] = '\0';	/* a tombstone: probing goes on past it */
+	nameset_del(&x->later, name);
 }
 
 void
 tarx_later_free(struct tarx *x)
 {
-	size_t i;
-
-	for (i = 0; i < x->later.cap; i++)
-		free(x->later.slot[i]);
-	free(x->later.slot);
-	memset(&x->later, 0, sizeof(x->later));
+	nameset_free(&x->later);
 }
 
 /* Is a directory on the way to name a file that is still to come? */
@@ -237,11 +193,9 @@ through_later(const struct tarx *x, const char *name)
 {
 	const char *slash;
 
-	if (x->later.n == 0)
-		return false;
 	for (slash = strchr(name, '/'); slash != NULL;
 	    slash = strchr(slash + 1, '/'))
-		if (*find(&x->later, name, (size_t)(slash - name)) != NULL)
+		if (nameset_has(&x->later, name, (size_t)(slash - name)))
 			return true;
 	return false;
 }
