@@ -39,6 +39,8 @@ struct node {
 	uint8_t		 state;		/* enum nstate */
 	bool		 split;		/* ranges, with a temp made by the parent */
 	bool		 existed;	/* directory that was already there */
+	bool		 inplace;	/* destination is a device or FIFO:
+					   written into, never replaced */
 	uint8_t		 engine;	/* files: the engine that copied it */
 	mode_t		 mode;
 	uid_t		 uid;

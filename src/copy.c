@@ -38,6 +38,7 @@
 #include "plan.h"
 #include "pool.h"
 #include "progress.h"
+#include "quote.h"
 #include "sig.h"
 #include "util.h"
 #include "whole.h"
@@ -152,9 +153,24 @@ make_dir(struct copy *c, uint32_t node)
 		return;
 	}
 	err = errno;
-	if (err == EEXIST && stat(c->dst, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (err == EEXIST && lstat(c->dst, &st) == 0 && S_ISDIR(st.st_mode)) {
 		n->existed = true;
 		(void)dest_sweep(c->dst, c->o->resume);
+		return;
+	}
+	if (err == EEXIST) {
+		/* A symlink (even to a directory) or a file: never written
+		 * through, never replaced, as cp refuses it. */
+		n->state = NS_FAILED;
+		c->st->failed++;
+		c->pr.errors++;
+		if (c->status == 0)
+			c->status = 1;
+		progress_clear(&c->pr);
+		warnx("cannot overwrite non-directory %s with directory %s",
+		    quote(c->dst), quote(c->src));
+		fault_setc(&f, FAULT_MKDIR, ENOTDIR);
+		note_error(c, c->dst, &f);
 		return;
 	}
 	fault_setc(&f, FAULT_MKDIR, err);
@@ -243,6 +259,26 @@ keep_existing(struct copy *c, uint32_t node)
 	    st.st_mtim.tv_nsec >= n->mtime.tv_nsec);
 }
 
+/*
+ * Is the destination of a file an existing device or FIFO (or a symlink
+ * to one)?  Then it is written into, by one worker, never replaced.  Only
+ * where something can exist: operands, and directories we did not make.
+ */
+static bool
+special_dest(struct copy *c, uint32_t node)
+{
+	const struct node *n = &c->fl->v[node];
+	struct stat st;
+	struct fault f;
+
+	if (n->type != FT_REG || (n->parent != NODE_NONE &&
+	    !c->fl->v[n->parent].existed) || copy_paths(c, node, &f) == -1 ||
+	    stat(c->dst, &st) == -1)
+		return false;
+	return S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ||
+	    S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode);
+}
+
 /* Plan every pending non-directory.  Returns a signal that stopped it. */
 static int
 plan_all(struct copy *c)
@@ -269,7 +305,10 @@ plan_all(struct copy *c)
 			continue;
 		}
 		c->pr.nfiles++;
-		if (n->type == FT_REG && n->size > chunk) {
+		if ((n->inplace = special_dest(c, i))) {
+			if (plan_add_whole(&c->plan, i, n->size) == -1)
+				err(1, "plan");
+		} else if (n->type == FT_REG && n->size > chunk) {
 			part_plan(c, i, chunk);
 			if (n->state == NS_PENDING && n->pending == 0)
 				part_finish(c, i);	/* hole, or resumed */

@@ -29,6 +29,8 @@
 #include <unistd.h>
 
 #include "compat.h"
+#include "nameset.h"
+#include "quote.h"
 #include "util.h"
 #include "walk.h"
 
@@ -46,6 +48,7 @@ struct walk {
 	size_t		 nlinks, lcap;
 	struct stat	*stack;		/* -L: ancestors, for cycles */
 	size_t		 depth, scap;
+	struct nameset	 tops;		/* operands' destinations so far */
 };
 
 static size_t
@@ -377,6 +380,13 @@ add_operand(struct walk *w, const char *src, const char *dest, bool into)
 	}
 	if ((dst = operand_dst(w->o, src, &st, dest, into)) == NULL)
 		return flist_type(st.st_mode) == -1 ? 0 : -1;
+	/* Two operands with one destination: the first is copied (as cp). */
+	if (!nameset_add(&w->tops, dst)) {
+		warnx("will not overwrite just-created %s with %s", quote(dst),
+		    quote(src));
+		free(dst);
+		return -1;
+	}
 	rv = add_top(w, src, &st, dst);
 	free(dst);
 	return rv;
@@ -459,6 +469,7 @@ walk_args(const struct opts *o, struct flist *fl)
 	for (i = 0; i < nsrc; i++)
 		if (add_operand(&w, o->paths[i], dest, into) == -1)
 			w.bad++;
+	nameset_free(&w.tops);
 	free(w.links);
 	free(w.stack);
 	return w.bad;

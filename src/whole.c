@@ -17,6 +17,7 @@
 #include "dest.h"
 #include "extent.h"
 #include "meta.h"
+#include "util.h"
 #include "verify.h"
 #include "whole.h"
 
@@ -147,6 +148,49 @@ special(const struct whole_ctx *c, const struct node *n, const char *src,
 	return meta_apply(-1, tmp, src, n, c->o, c->umask, f);
 }
 
+/*
+ * Into an existing device or FIFO destination, as cp writes it: opened
+ * (it may block until a FIFO has a reader) and written from the start,
+ * in order; never replaced.  Its own mode stays unless -p says otherwise.
+ */
+static int
+inplace(const struct whole_ctx *c, const struct node *n, const char *src,
+    const char *dst, const struct engine_buf *eb, struct fault *f)
+{
+	struct node kept = *n;
+	int sfd, dfd = -1, rv = -1;
+	ssize_t len;
+
+	kept.existed = true;
+	if ((sfd = open(src, O_RDONLY | O_CLOEXEC | (c->o->deref ==
+	    DEREF_ALWAYS || n->parent == NODE_NONE ? 0 : O_NOFOLLOW))) == -1) {
+		fault_set(f, FAULT_OPEN_SRC);
+		return -1;
+	}
+	if ((dfd = open(dst, O_WRONLY | O_NOCTTY | O_CLOEXEC)) == -1) {
+		fault_set(f, FAULT_OPEN_DST);
+		goto out;
+	}
+	while ((len = read_full(sfd, eb->buf, eb->size)) > 0) {
+		if (write_full(dfd, eb->buf, (size_t)len) == -1) {
+			fault_set(f, FAULT_WRITE);
+			goto out;
+		}
+		if (eb->progress != NULL)
+			__atomic_add_fetch(eb->progress, (uint64_t)len,
+			    __ATOMIC_RELAXED);
+	}
+	if (len == -1) {
+		fault_set(f, FAULT_READ);
+		goto out;
+	}
+	if (meta_apply(dfd, dst, src, &kept, c->o, c->umask, f) == -1)
+		goto out;
+	rv = ENGINE_PREAD;
+out:
+	return engine_close(sfd, dfd, rv, f);
+}
+
 int
 whole_copy(const struct whole_ctx *c, uint32_t node,
     const struct engine_buf *eb, struct fault *f, unsigned char *out)
@@ -161,6 +205,8 @@ whole_copy(const struct whole_ctx *c, uint32_t node,
 		fault_set(f, FAULT_PATH);
 		return -1;
 	}
+	if (n->inplace)
+		return inplace(c, n, src, dst, eb, f);
 	rv = n->type == FT_REG ? regular(c, n, src, tmp, eb, f, out) :
 	    special(c, n, src, tmp, f);
 	if (rv >= 0 && (kept = dest_commit(tmp, dst, c->o->noclobber, f)) >=
