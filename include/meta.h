@@ -24,6 +24,22 @@ int	meta_apply(int fd, const char *dst, const char *src,
 	    struct fault *f);
 
 /*
+ * Where a copy's extended attributes come from: the open source fd, or
+ * its path (following a symlink there when follow: the walk reached the
+ * file through one, as -L, -H and operands do).
+ */
+struct meta_src {
+	int		 fd;
+	const char	*path;
+	bool		 follow;
+};
+
+/* meta_apply with the attributes read from s (the file actually copied). */
+int	meta_apply_src(int fd, const char *dst, const struct meta_src *s,
+	    const struct node *n, const struct opts *o, mode_t umask,
+	    struct fault *f);
+
+/*
  * Where metadata goes: the open descriptor fd, or (fd == -1) the entry
  * name in the directory dir (AT_FDCWD: a path), never following a symlink
  * there.

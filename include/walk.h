@@ -5,6 +5,8 @@
 #ifndef PARCP_WALK_H
 #define PARCP_WALK_H
 
+#include <stdbool.h>
+
 #include "flist.h"
 #include "opts.h"
 
@@ -21,5 +23,8 @@ int	walk_args(const struct opts *o, struct flist *fl);
  * destination is its member name.  Returns the number of errors reported.
  */
 int	walk_sources(const struct opts *o, struct flist *fl);
+
+/* Does the walk follow a symlink at this entry (an operand or not)? */
+bool	walk_follows(const struct opts *o, bool operand);
 
 #endif

@@ -41,6 +41,7 @@
 #include "quote.h"
 #include "sig.h"
 #include "util.h"
+#include "walk.h"
 #include "whole.h"
 
 int
@@ -419,6 +420,7 @@ make_links(struct copy *c)
 static void
 finish_dirs(struct copy *c)
 {
+	struct meta_src ms = { -1, NULL, false };
 	struct node *n;
 	struct fault f;
 	uint32_t i;
@@ -427,8 +429,10 @@ finish_dirs(struct copy *c)
 		n = &c->fl->v[i];
 		if (n->type != FT_DIR || n->state == NS_FAILED)
 			continue;
+		ms.path = c->src;
+		ms.follow = walk_follows(c->o, n->parent == NODE_NONE);
 		if (copy_paths(c, i, &f) == -1 ||
-		    meta_apply(-1, c->dst, c->src, n, c->o, c->wc.umask, &f) ==
+		    meta_apply_src(-1, c->dst, &ms, n, c->o, c->wc.umask, &f) ==
 		    -1 || (c->o->fsync && dest_sync_dir(c->dst, &f) == -1))
 			copy_fail(c, i, &f);
 		else

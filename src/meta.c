@@ -76,22 +76,40 @@ meta_setxattr(const struct meta_target *t, const char *name, const void *v,
 	return rv;
 }
 
+static ssize_t
+list(const struct meta_src *s)
+{
+	if (s->fd != -1)
+		return flistxattr(s->fd, names, sizeof(names));
+	return s->follow ? listxattr(s->path, names, sizeof(names)) :
+	    llistxattr(s->path, names, sizeof(names));
+}
+
+static ssize_t
+get(const struct meta_src *s, const char *name)
+{
+	if (s->fd != -1)
+		return fgetxattr(s->fd, name, value, sizeof(value));
+	return s->follow ? getxattr(s->path, name, value, sizeof(value)) :
+	    lgetxattr(s->path, name, value, sizeof(value));
+}
+
 static int
-xattrs(const struct meta_target *t, const char *src, const struct node *n,
-    const struct opts *o, struct fault *f)
+xattrs(const struct meta_target *t, const struct meta_src *s,
+    const struct node *n, const struct opts *o, struct fault *f)
 {
 	ssize_t len, vlen;
 	char *name;
 	int rv;
 
-	if ((len = llistxattr(src, names, sizeof(names))) == -1) {
+	if ((len = list(s)) == -1) {
 		if (unsupported(errno))
 			return 0;
 		fault_set(f, FAULT_GETXATTR);
 		return -1;
 	}
 	for (name = names; name < names + len; name += strlen(name) + 1) {
-		if ((vlen = lgetxattr(src, name, value, sizeof(value))) == -1) {
+		if ((vlen = get(s, name)) == -1) {
 			fault_set(f, FAULT_GETXATTR);
 			return -1;
 		}
@@ -171,19 +189,29 @@ meta_apply_with(const struct meta_target *t, const struct node *n,
 }
 
 static int
-xattrs_from_path(const void *src, const struct meta_target *t,
+xattrs_from(const void *s, const struct meta_target *t,
     const struct node *n, const struct opts *o, struct fault *f)
 {
-	return xattrs(t, src, n, o, f);
+	return xattrs(t, s, n, o, f);
+}
+
+int
+meta_apply_src(int fd, const char *dst, const struct meta_src *s,
+    const struct node *n, const struct opts *o, mode_t umask,
+    struct fault *f)
+{
+	struct meta_target t = { fd, AT_FDCWD, dst };
+
+	return meta_apply_with(&t, n, o, umask, xattrs_from, s, f);
 }
 
 int
 meta_apply(int fd, const char *dst, const char *src, const struct node *n,
     const struct opts *o, mode_t umask, struct fault *f)
 {
-	struct meta_target t = { fd, AT_FDCWD, dst };
+	struct meta_src s = { -1, src, false };
 
-	return meta_apply_with(&t, n, o, umask, xattrs_from_path, src, f);
+	return meta_apply_src(fd, dst, &s, n, o, umask, f);
 }
 
 bool

@@ -33,6 +33,7 @@
 #include "meta.h"
 #include "util.h"
 #include "verify.h"
+#include "walk.h"
 
 static int
 source_stat(const struct copy *c, const struct node *n, struct stat *st)
@@ -226,6 +227,8 @@ seal(struct copy *c, uint32_t node, struct fault *f)
 	const struct node *n = &c->fl->v[node];
 	unsigned char hash[VERIFY_HASHLEN];
 	int fd = c->held[node].fd;
+	struct meta_src ms = { -1, c->src, walk_follows(c->o, n->parent ==
+	    NODE_NONE) };
 
 	if (fd == -1) {
 		fault_setc(f, FAULT_OPEN_DST, EBADF);
@@ -236,7 +239,7 @@ seal(struct copy *c, uint32_t node, struct fault *f)
 	if (c->o->manifest != NULL &&
 	    verify_hash_file(fd, n->size, &c->eb, hash, f) == -1)
 		return -1;
-	if (meta_apply(fd, c->tmp, c->src, n, c->o, c->wc.umask, f) == -1)
+	if (meta_apply_src(fd, c->tmp, &ms, n, c->o, c->wc.umask, f) == -1)
 		return -1;
 	if (c->o->fsync && fsync(fd) == -1) {
 		fault_set(f, FAULT_SYNC);

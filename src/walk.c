@@ -296,13 +296,17 @@ check_dir_dst(const char *src, const char *dst)
 	return true;
 }
 
+bool
+walk_follows(const struct opts *o, bool operand)
+{
+	return o->deref == DEREF_ALWAYS || (operand && (o->deref ==
+	    DEREF_ARGS || (o->deref == DEREF_DEFAULT && !o->recursive)));
+}
+
 static int
 operand_stat(const struct opts *o, const char *src, struct stat *st)
 {
-	bool follow = o->deref == DEREF_ALWAYS || o->deref == DEREF_ARGS ||
-	    (o->deref == DEREF_DEFAULT && !o->recursive);
-
-	return follow ? stat(src, st) : lstat(src, st);
+	return walk_follows(o, true) ? stat(src, st) : lstat(src, st);
 }
 
 /* Check one operand; on success its destination, else NULL (reported). */
@@ -316,9 +320,8 @@ operand_dst(const struct opts *o, const char *src, const struct stat *st,
 		warnc(EISDIR, "%s: -r not specified; omitting directory", src);
 		return NULL;
 	}
-	if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode) &&
-	    !o->recursive) {
-		warnx("%s: not a regular file (-r or -a recreates it)", src);
+	if (S_ISSOCK(st->st_mode) && !o->recursive) {
+		warnc(ENXIO, "cannot open %s for reading", quote(src));
 		return NULL;
 	}
 	if (flist_type(st->st_mode) == -1) {
@@ -379,7 +382,16 @@ add_operand(struct walk *w, const char *src, const char *dest, bool into)
 		return -1;
 	}
 	if ((dst = operand_dst(w->o, src, &st, dest, into)) == NULL)
-		return flist_type(st.st_mode) == -1 ? 0 : -1;
+		return flist_type(st.st_mode) == -1 && w->o->recursive ? 0 : -1;
+	/*
+	 * Without -r, cp copies what a FIFO, a pipe or a device holds: a
+	 * regular file read to its end (size 0: unknown, never split).
+	 */
+	if (!w->o->recursive && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+		st.st_mode = S_IFREG | (st.st_mode & 07777);
+		st.st_size = 0;
+		st.st_blocks = 0;
+	}
 	/* Two operands with one destination: the first is copied (as cp). */
 	if (!nameset_add(&w->tops, dst)) {
 		warnx("will not overwrite just-created %s with %s", quote(dst),

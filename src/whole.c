@@ -7,11 +7,13 @@
 #include "config.h"
 
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <unistd.h>
 
 #include "dest.h"
@@ -81,6 +83,49 @@ sync_file(const struct whole_ctx *c, int dfd, struct fault *f)
 	return 0;
 }
 
+/*
+ * Copy sfd to dfd in order until EOF, whatever sfd's size says: a pipe, a
+ * device, a procfs or sysfs file.  Returns the bytes copied, or -1 with
+ * *f set.
+ */
+static off_t
+stream(int sfd, int dfd, const struct engine_buf *eb, struct fault *f)
+{
+	off_t total = 0;
+	ssize_t len;
+
+	while ((len = read_full(sfd, eb->buf, eb->size)) > 0) {
+		if (write_full(dfd, eb->buf, (size_t)len) == -1) {
+			fault_set(f, FAULT_WRITE);
+			return -1;
+		}
+		total += len;
+		if (eb->progress != NULL)
+			__atomic_add_fetch(eb->progress, (uint64_t)len,
+			    __ATOMIC_RELAXED);
+	}
+	if (len == -1) {
+		fault_set(f, FAULT_READ);
+		return -1;
+	}
+	return total;
+}
+
+/*
+ * Is st's size no promise of its data?  Not a regular file, empty (procfs
+ * reports 0 for files with data), or on sysfs (which reports a page).
+ */
+static bool
+unsized(int fd, const struct stat *st)
+{
+	struct statfs sf;
+
+	if (!S_ISREG(st->st_mode) || st->st_size == 0)
+		return true;
+	return st->st_size == 4096 && fstatfs(fd, &sf) == 0 &&
+	    (sf.f_type == SYSFS_MAGIC || sf.f_type == PROC_SUPER_MAGIC);
+}
+
 /* A regular file into tmp; metadata through the open descriptor. */
 static int
 regular(const struct whole_ctx *c, const struct node *n, const char *src,
@@ -88,8 +133,10 @@ regular(const struct whole_ctx *c, const struct node *n, const char *src,
     unsigned char *out)
 {
 	struct stat before, after;
+	struct meta_src ms = { -1, src, true };
 	int sfd, dfd = -1, rv = -1, kind, bits, nofollow = O_NOFOLLOW;
 	int direct = eb->direct ? O_DIRECT : 0;
+	off_t size;
 
 	/* Operands were resolved by the walk's rules (-H, no -r). */
 	if (c->o->deref == DEREF_ALWAYS || n->parent == NODE_NONE)
@@ -99,6 +146,14 @@ regular(const struct whole_ctx *c, const struct node *n, const char *src,
 		fault_set(f, FAULT_OPEN_SRC);
 		goto out;
 	}
+	if (unsized(sfd, &before)) {
+		if ((dfd = dest_create(tmp, -1, f)) == -1 ||
+		    (size = stream(sfd, dfd, eb, f)) == -1)
+			goto out;
+		kind = ENGINE_PREAD;
+		goto meta;
+	}
+	size = before.st_size;
 	/* Pre-size only when holes will be left unwritten. */
 	if ((dfd = dest_create(tmp, has_holes(before.st_size, before.st_blocks,
 	    c->o) || c->o->sparse == SPARSE_ALWAYS ? before.st_size : -1, f)) ==
@@ -113,8 +168,10 @@ regular(const struct whole_ctx *c, const struct node *n, const char *src,
 		fault_setc(f, FAULT_CHANGED, 0);
 		goto out;
 	}
-	if ((bits = hash(c, dfd, before.st_size, eb, f, out)) == -1 ||
-	    meta_apply(dfd, tmp, src, n, c->o, c->umask, f) == -1 ||
+meta:
+	ms.fd = sfd;			/* the attributes of what was copied */
+	if ((bits = hash(c, dfd, size, eb, f, out)) == -1 ||
+	    meta_apply_src(dfd, tmp, &ms, n, c->o, c->umask, f) == -1 ||
 	    sync_file(c, dfd, f) == -1)
 		goto out;
 	rv = kind | bits;
@@ -159,7 +216,6 @@ inplace(const struct whole_ctx *c, const struct node *n, const char *src,
 {
 	struct node kept = *n;
 	int sfd, dfd = -1, rv = -1;
-	ssize_t len;
 
 	kept.existed = true;
 	if ((sfd = open(src, O_RDONLY | O_CLOEXEC | (c->o->deref ==
@@ -171,19 +227,8 @@ inplace(const struct whole_ctx *c, const struct node *n, const char *src,
 		fault_set(f, FAULT_OPEN_DST);
 		goto out;
 	}
-	while ((len = read_full(sfd, eb->buf, eb->size)) > 0) {
-		if (write_full(dfd, eb->buf, (size_t)len) == -1) {
-			fault_set(f, FAULT_WRITE);
-			goto out;
-		}
-		if (eb->progress != NULL)
-			__atomic_add_fetch(eb->progress, (uint64_t)len,
-			    __ATOMIC_RELAXED);
-	}
-	if (len == -1) {
-		fault_set(f, FAULT_READ);
+	if (stream(sfd, dfd, eb, f) == -1)
 		goto out;
-	}
 	if (meta_apply(dfd, dst, src, &kept, c->o, c->umask, f) == -1)
 		goto out;
 	rv = ENGINE_PREAD;
