@@ -116,6 +116,9 @@ const char *tarc_why(struct archive *a);
 /* Is node the archive being replaced (or standard output)?  Then it is
  * left out with a warning, as tar does. */
 bool	tarc_is_self(struct tarc *, uint32_t node);
+/* Is node a hard link to a name left out?  Then it is left out too (a
+ * link member would dangle), with a warning. */
+bool	tarc_lost_link(struct tarc *, uint32_t node);
 /* node is in the archive: counted for --stats, --json, --progress. */
 void	tarc_done(struct tarc *, uint32_t node);
 /* Does node carry data in the archive (a regular file, not a link)? */

@@ -164,6 +164,19 @@ tarc_is_self(struct tarc *t, uint32_t node)
 }
 
 bool
+tarc_lost_link(struct tarc *t, uint32_t node)
+{
+	uint32_t first = t->fl->v[node].link;
+	struct fault f = { FAULT_LINK, 0 };
+
+	if (first == NODE_NONE || (t->fl->v[first].state != NS_FAILED &&
+	    t->fl->v[first].state != NS_SKIPPED))
+		return false;
+	tarc_left_out(t, node, &f, "its first name is not in the archive");
+	return true;
+}
+
+bool
 tarc_has_data(const struct tarc *t, uint32_t node)
 {
 	return t->fl->v[node].type == FT_REG &&

@@ -230,7 +230,7 @@ add_member(struct tarc *t, uint32_t node, off_t chunk, off_t *pos)
 		tarc_left_out(t, node, &f, NULL);
 		return 0;
 	}
-	if (tarc_is_self(t, node))
+	if (tarc_is_self(t, node) || tarc_lost_link(t, node))
 		return 0;
 	if (tarc_has_data(t, node)) {
 		if ((fd = tarc_ready(t, node, src, &f)) == -1) {

@@ -114,16 +114,32 @@ add_filter(struct tarw *s)
 	if (s->t->o->compress == COMPRESS_ZSTD)
 		(void)archive_write_set_filter_option(s->w, "zstd", "threads",
 		    jobs);
-	/* tar's records are the uncompressed side: no zeros after it */
-	if (archive_write_set_bytes_in_last_block(s->w, 1) != ARCHIVE_OK)
-		return no_writer(s);
 	return 0;
+}
+
+/*
+ * Pad the last block to a whole record only for a device (a tape wants
+ * whole records), as libarchive's own writers do.  Not a compressed
+ * stream (records are the uncompressed side's), and not a pipe: a reader
+ * such as tar -t of a FIFO stops at the end-of-archive blocks and closes,
+ * and zeros still being written after them would die of SIGPIPE.
+ */
+static bool
+pad_last(const struct tarw *s)
+{
+	struct stat st;
+
+	return s->t->o->compress == COMPRESS_NONE &&
+	    fstat(s->t->out.fd, &st) == 0 && (S_ISCHR(st.st_mode) ||
+	    S_ISBLK(st.st_mode));
 }
 
 /* The writer, open on t->out.fd.  0, or -1 (reported). */
 static int
 open_writer(struct tarw *s)
 {
+	int r;
+
 	if ((s->w = archive_write_new()) == NULL) {
 		tarc_fail_out(s->t, FAULT_WRITE, ENOMEM, NULL);
 		return -1;
@@ -131,8 +147,14 @@ open_writer(struct tarw *s)
 	if (tarc_format(s->w) != ARCHIVE_OK ||
 	    archive_write_set_bytes_per_block(s->w, TARC_RECORD) !=
 	    ARCHIVE_OK || add_filter(s) == -1 ||
-	    archive_write_open(s->w, s, NULL, out_write, NULL) != ARCHIVE_OK)
+	    archive_write_set_bytes_in_last_block(s->w, pad_last(s) ? 0 :
+	    1) != ARCHIVE_OK)
 		return s->t->failed ? -1 : no_writer(s);
+	if ((r = archive_write_open(s->w, s, NULL, out_write, NULL)) ==
+	    ARCHIVE_WARN)
+		warnx("libarchive: %s", tarc_why(s->w));
+	else if (r != ARCHIVE_OK)
+		return no_writer(s);
 	return 0;
 }
 
@@ -297,8 +319,8 @@ write_member(struct tarw *s, uint32_t node)
 		tarc_left_out(t, node, &f, NULL);
 		return 0;
 	}
-	if (tarc_is_self(t, node) || (rv = member_header(s, node, src,
-	    &fd)) == 1)
+	if (tarc_is_self(t, node) || tarc_lost_link(t, node) ||
+	    (rv = member_header(s, node, src, &fd)) == 1)
 		return 0;
 	if (rv == 0 && fd != -1 && (rv = member_data(s, node, fd, &f)) ==
 	    -1 && sig_caught() == 0)
@@ -317,6 +339,7 @@ write_all(struct tarw *s)
 {
 	struct tarc *t = s->t;
 	uint32_t i;
+	int r;
 
 	for (i = 0; i < t->fl->n && !t->failed && sig_caught() == 0; i++) {
 		if (t->fl->v[i].parent != NODE_NONE &&
@@ -325,8 +348,11 @@ write_all(struct tarw *s)
 		else if (write_member(s, i) == -1)
 			return;
 	}
-	if (!t->failed && sig_caught() == 0 &&
-	    archive_write_close(s->w) != ARCHIVE_OK && sig_caught() == 0)
+	if (t->failed || sig_caught() != 0)
+		return;
+	if ((r = archive_write_close(s->w)) == ARCHIVE_WARN)
+		warnx("libarchive: %s", tarc_why(s->w));
+	else if (r != ARCHIVE_OK && sig_caught() == 0)
 		tarc_fail_out(t, FAULT_WRITE, s->werr ? s->werr :
 		    archive_errno(s->w), s->werr ? NULL : tarc_why(s->w));
 }

@@ -161,6 +161,16 @@ t_unreadable() {
 		grep -qx u/src/fine "$T/list" || fail "unreadable, $c: no fine"
 		no_temps u/arc
 	done
+	# a hard link to it would dangle: left out too
+	ln u/src/secret u/src/link
+	run as_user "$PARCP" --to-tar="$T/u/arc/l.tar" u/src
+	expect_rc 1 "unreadable, linked"
+	grep -Eq "^parcp: 'u/src/(secret|link)': Cannot open: Perm" "$T/err" &&
+	    grep -Eq "^parcp: 'u/src/(secret|link)': Cannot link: " "$T/err" &&
+	    [ "$(wc -l <"$T/err")" -eq 2 ] ||
+	    fail "unreadable, linked: $(cat "$T/err")"
+	[ "$(members u/arc/l.tar)" -eq 2 ] ||
+	    fail "unreadable, linked: $(cat "$T/list")"
 	rm -rf u
 	pass
 }
@@ -300,7 +310,7 @@ t_streams() {
 	    >"$T/list" || fail "--to-tar=- --compress=zstd"
 	[ "$(wc -l <"$T/list")" -eq "$NSRC" ] || fail "stdout zstd"
 	mkfifo arc/fifo
-	tar -B -tf arc/fifo >"$T/fifolist" 2>"$T/fifoerr" &
+	timeout 60 tar -tf arc/fifo >"$T/fifolist" 2>"$T/fifoerr" &
 	pid=$!
 	run "$PARCP" -j 2 --to-tar=arc/fifo src
 	expect_rc 0 "FIFO: $(cat "$T/fifoerr")"
