@@ -40,6 +40,16 @@ enum progress_when { PROGRESS_NEVER, PROGRESS_AUTO, PROGRESS_ALWAYS };
 /* --to-tar, --from-tar, --list-tar: what to do with tar_path. */
 enum tar_mode { TAR_NONE, TAR_CREATE, TAR_EXTRACT, TAR_LIST };
 
+/* --compress: how --to-tar compresses; auto is resolved by opts_parse. */
+enum tar_compress {
+	COMPRESS_AUTO,		/* by the archive's suffix, as tar -a */
+	COMPRESS_NONE,
+	COMPRESS_GZIP,
+	COMPRESS_XZ,
+	COMPRESS_ZSTD,
+	COMPRESS_BZIP2
+};
+
 struct opts {
 	unsigned	 jobs;
 	enum pool_mode	 mode;
@@ -66,6 +76,7 @@ struct opts {
 	bool		 json;
 	enum tar_mode	 tar;
 	const char	*tar_path;	/* the archive */
+	enum tar_compress compress;	/* --to-tar: resolved, never AUTO */
 	const char	*target;	/* -t DIR */
 	bool		 no_target;	/* -T */
 	char	       **paths;		/* SOURCE... [DEST] */
@@ -92,5 +103,11 @@ int			opts_parse_size(const char *s, off_t min, off_t max,
  * PRESERVE_* bits in *out, or -1 with errno EINVAL.  Pure.
  */
 int			opts_parse_preserve(const char *s, unsigned *out);
+/*
+ * The compression tar -a picks for an archive named path: gzip for .gz,
+ * .tgz, .taz; xz for .xz, .txz; zstd for .zst, .tzst; bzip2 for .bz2,
+ * .tbz2, .tbz, .tz2; otherwise (and for "-") none.  Pure.
+ */
+enum tar_compress	opts_compress_by_name(const char *path);
 
 #endif

@@ -23,7 +23,7 @@ enum {
 	OPT_MODE = 256, OPT_CHUNK, OPT_BUFSZ, OPT_STATS, OPT_VERSION,
 	OPT_PRESERVE, OPT_SPARSE, OPT_ENGINE, OPT_DIRECT, OPT_NOCACHE,
 	OPT_PROGRESS, OPT_VERIFY, OPT_MANIFEST, OPT_RESUME, OPT_FSYNC, OPT_JSON,
-	OPT_TO_TAR, OPT_FROM_TAR, OPT_LIST_TAR
+	OPT_TO_TAR, OPT_FROM_TAR, OPT_LIST_TAR, OPT_COMPRESS
 };
 
 static int	set_jobs(struct opts *, const char *);
@@ -45,6 +45,7 @@ static int	set_manifest(struct opts *, const char *);
 static int	set_to_tar(struct opts *, const char *);
 static int	set_from_tar(struct opts *, const char *);
 static int	set_list_tar(struct opts *, const char *);
+static int	set_compress(struct opts *, const char *);
 
 /* A plain on/off option sets its field; no setter needed. */
 #define FLAG(field)	offsetof(struct opts, field)
@@ -115,6 +116,8 @@ static const struct optdef {
 	    "print a JSON summary on stdout (-v lines: stderr)" },
 	{ "to-tar", OPT_TO_TAR, "FILE", false, set_to_tar, NOFLAG,
 	    "pack SOURCE... into a pax archive FILE (parallel)" },
+	{ "compress", OPT_COMPRESS, "HOW", false, set_compress, NOFLAG,
+	    "--to-tar: gzip, xz, zstd, bzip2, none; auto: suffix" },
 	{ "from-tar", OPT_FROM_TAR, "FILE", false, set_from_tar, NOFLAG,
 	    "unpack archive FILE into the directory DEST" },
 	{ "list-tar", OPT_LIST_TAR, "FILE", false, set_list_tar, NOFLAG,
@@ -462,6 +465,49 @@ set_list_tar(struct opts *o, const char *arg)
 	return set_tar(o, TAR_LIST, "list-tar", arg);
 }
 
+/* --compress names, in enum tar_compress order. */
+static const char *compressors[] = { "auto", "none", "gzip", "xz", "zstd",
+    "bzip2" };
+
+static int
+set_compress(struct opts *o, const char *arg)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(compressors) / sizeof(compressors[0]); i++)
+		if (strcmp(arg, compressors[i]) == 0) {
+			o->compress = (enum tar_compress)i;
+			return 0;
+		}
+	warnx("invalid --compress '%s': expected auto, none, gzip, xz, zstd "
+	    "or bzip2", arg);
+	return -1;
+}
+
+enum tar_compress
+opts_compress_by_name(const char *path)
+{
+	static const struct {
+		const char		*suffix;
+		enum tar_compress	 how;
+	} suffixes[] = {
+		{ ".gz", COMPRESS_GZIP }, { ".tgz", COMPRESS_GZIP },
+		{ ".taz", COMPRESS_GZIP }, { ".xz", COMPRESS_XZ },
+		{ ".txz", COMPRESS_XZ }, { ".zst", COMPRESS_ZSTD },
+		{ ".tzst", COMPRESS_ZSTD }, { ".bz2", COMPRESS_BZIP2 },
+		{ ".tbz2", COMPRESS_BZIP2 }, { ".tbz", COMPRESS_BZIP2 },
+		{ ".tz2", COMPRESS_BZIP2 },
+	};
+	size_t i, n = strlen(path), len;
+
+	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		len = strlen(suffixes[i].suffix);
+		if (n > len && strcmp(path + n - len, suffixes[i].suffix) == 0)
+			return suffixes[i].how;
+	}
+	return COMPRESS_NONE;
+}
+
 static void
 defaults(struct opts *o)
 {
@@ -500,14 +546,72 @@ getopt_tables(struct option *lopts, char *sopts)
 	*sopts = '\0';
 }
 
+/*
+ * Options that mean nothing in the tar mode chosen are usage errors rather
+ * than silently ignored (-n, -u, --manifest with --from-tar are its own).
+ */
+static int
+tar_moot(const struct opts *o)
+{
+	static const struct {
+		enum tar_mode	 mode;
+		size_t		 flag;
+		const char	*name;
+	} moot[] = {
+		{ TAR_CREATE, FLAG(noclobber), "-n" },
+		{ TAR_CREATE, FLAG(update), "-u" },
+		{ TAR_CREATE, FLAG(resume), "--resume" },
+		{ TAR_EXTRACT, FLAG(resume), "--resume" },
+	};
+	static const char *modes[] = { "", "--to-tar", "--from-tar",
+	    "--list-tar" };
+	size_t i;
+
+	if (o->target != NULL || o->no_target) {
+		warnx("-t and -T do not apply to tar archives");
+		return -1;
+	}
+	for (i = 0; i < sizeof(moot) / sizeof(moot[0]); i++)
+		if (o->tar == moot[i].mode &&
+		    *(const bool *)((const char *)o + moot[i].flag)) {
+			warnx("%s does not apply to %s", moot[i].name,
+			    modes[o->tar]);
+			return -1;
+		}
+	return 0;
+}
+
+/*
+ * --to-tar's compression (auto: by the archive's suffix), and what cannot
+ * go with it: standard output carries a "-" archive, and a compressed or
+ * streamed archive cannot be read back by offset (--verify).
+ */
+static int
+tar_output(struct opts *o)
+{
+	bool out = strcmp(o->tar_path, "-") == 0;
+
+	if (o->compress == COMPRESS_AUTO)
+		o->compress = opts_compress_by_name(o->tar_path);
+	if (out && (o->json || o->stats)) {
+		warnx("--%s: standard output carries the archive (--to-tar=-)",
+		    o->json ? "json" : "stats");
+		return -1;
+	}
+	if (o->verify && (out || o->compress != COMPRESS_NONE)) {
+		warnx("--verify cannot read back a compressed or streamed "
+		    "archive");
+		return -1;
+	}
+	return 0;
+}
+
 /* Operands of the tar modes: SOURCE..., DEST, or none. */
 static enum opts_status
 tar_operands(struct opts *o, int argc, char **argv)
 {
-	if (o->target != NULL || o->no_target) {
-		warnx("-t and -T do not apply to tar archives");
+	if (tar_moot(o) == -1 || (o->tar == TAR_CREATE && tar_output(o) == -1))
 		return OPTS_USAGE;
-	}
 	if (o->tar == TAR_CREATE && argc == 0) {
 		warnx("--to-tar: missing SOURCE operand");
 		return OPTS_USAGE;
@@ -531,6 +635,10 @@ operands(struct opts *o, int argc, char **argv)
 {
 	o->paths = argv;
 	o->npaths = argc;
+	if (o->compress != COMPRESS_AUTO && o->tar != TAR_CREATE) {
+		warnx("--compress applies to --to-tar only");
+		return OPTS_USAGE;
+	}
 	if (o->tar != TAR_NONE)
 		return tar_operands(o, argc, argv);
 	if (o->target != NULL && o->no_target) {

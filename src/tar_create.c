@@ -1,25 +1,24 @@
 /*
- * Parallel tar create.
+ * Archive creation: the driver, and what every member has in common.
  *
- *  headers  In walk order, the parent fills an archive_entry for each
- *           member from the file system (archive_read_disk: owner names,
- *           xattrs and ACLs under -a), has libarchive encode its pax header
- *           into memory, and writes it at the running offset of the temp
- *           archive.  Header sizes vary (pax extended headers), so each is
- *           measured, never assumed; a member takes its header plus its
- *           data padded to 512 bytes.
- *  size     The archive is sized once: the end-of-archive blocks and the
- *           record padding are the zeros ftruncate leaves.
- *  data     Regular files' data extents become range tasks that copy
- *           source bytes to their offset in the archive (holes stay holes
- *           in it), run by the usual workers, which share the archive's
- *           descriptor (pwrite at explicit offsets needs no position).
- *           A small file is one task that writes its header and data in
- *           one pwrite: every buffered write to the archive takes its
- *           inode lock, so half the writes is half the waiting (the
- *           parent keeps such headers in memory, up to ARENA_MAX; past
- *           that the worker encodes the header again).
- *  commit   The temp archive is renamed into place once whole.
+ *  output   tar_out.c opens where the archive goes: a locked temp archive
+ *           beside FILE, renamed over it only when whole; or standard
+ *           output, a FIFO or a device, written in place.
+ *  members  In walk order, a member's header is filled from the file
+ *           system (archive_read_disk: owner names, xattrs and ACLs under
+ *           -a).  A regular file is opened first: one that cannot be read
+ *           is left out with a warning before anything of it is written,
+ *           as tar does.  A source with holes becomes a pax sparse member
+ *           (GNU.sparse 1.0: a map, then the data extents only), which GNU
+ *           tar and bsdtar read.
+ *  writers  A seekable, uncompressed archive is written in parallel, each
+ *           member at an offset computed up front (tar_place.c); anything
+ *           else is streamed through libarchive's writer (tar_inorder.c).
+ *  never half-true  Once a member's header is in, its data must follow
+ *           whole: a read error, a file that shrank, vanished or changed
+ *           fails the whole archive, reported once.  The temp archive is
+ *           removed (FILE keeps its old contents); a stream is cut short
+ *           without its end-of-archive blocks, so readers see it truncated.
  */
 #include "config.h"
 
@@ -35,121 +34,272 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <xxhash.h>
 
 #include "compat.h"
-#include "dest.h"
 #include "extent.h"
-#include "plan.h"
-#include "pool.h"
-#include "progress.h"
+#include "quote.h"
 #include "sig.h"
 #include "tar.h"
+#include "tarc.h"
 #include "util.h"
-#include "verify.h"
 
-#define TAR_BLOCK	512
-#define TAR_RECORD	10240		/* what tar pads archives to */
-#define ARENA_MAX	((size_t)64 << 20)	/* headers kept for workers */
-#define NO_ARENA	UINT64_MAX
-
-struct tarc {
-	const struct opts	*o;
-	struct flist		*fl;
-	struct copy_stats	*st;
-	struct archive		*disk;		/* reads entries' metadata */
-	struct archive_entry	*e;
-	struct plan		 plan;
-	off_t			*data;		/* per node: its data offset */
-	uint32_t		*hlens;		/* per node: its header's size */
-	uint64_t		*hsums;		/* and XXH64 (--verify) */
-	uint64_t		*aoff;		/* and where the arena has it */
-	char			*arena;		/* headers for workers to write */
-	size_t			 alen, acap;
-	int			 afd;		/* the temp archive */
-	char			 tmp[PATH_MAX];
-	unsigned char		*hdr;		/* the header being captured */
-	size_t			 hlen, hcap;
-	bool			 sealed;	/* capture no more bytes */
-	struct stat		 self;		/* an existing archive: skip */
-	bool			 have_self;
-	struct progress		 pr;
-	int			 status;
-	mode_t			 umask;
-};
-
-static off_t
-pad(off_t n, off_t to)
+const char *
+tarc_why(struct archive *a)
 {
-	return (n + to - 1) / to * to;
+	const char *s = a ? archive_error_string(a) : NULL;
+
+	return s != NULL ? s : "libarchive reported an error";
 }
 
-/* The member failed (reported once): exit status 1. */
+/* node's source path, for messages (its name if the path is too long). */
 static void
-member_fail(struct tarc *t, uint32_t node, const char *what,
-    const char *why)
+name_of(const struct tarc *t, uint32_t node, char *buf, size_t len)
 {
-	char src[PATH_MAX];
+	if (flist_path(t->fl, node, FLIST_SRC, buf, len) == -1)
+		(void)snprintf(buf, len, "%s", flist_name(t->fl, node));
+}
 
-	if (t->fl->v[node].state == NS_FAILED)
-		return;
-	t->fl->v[node].state = NS_FAILED;
+/* One failure more, for the exit status, --progress and --json. */
+static void
+count_error(struct tarc *t, const char *path, const struct fault *f)
+{
+	struct copy_stats *st = t->st;
+
 	t->st->failed++;
 	t->pr.errors++;
 	if (t->status == 0)
 		t->status = 1;
-	if (flist_path(t->fl, node, FLIST_SRC, src, sizeof(src)) == -1)
-		(void)snprintf(src, sizeof(src), "%s", flist_name(t->fl, node));
+	st->errors = xreallocarray(st->errors, st->nerrors + 1,
+	    sizeof(*st->errors));
+	st->errors[st->nerrors].path = xstrdup(path);
+	st->errors[st->nerrors++].fault = *f;
 	progress_clear(&t->pr);
-	warnx("%s: %s%s%s", src, what, why ? ": " : "", why ? why : "");
 }
 
-/* libarchive's writer output: the header bytes, then nothing more. */
-static la_ssize_t
-capture(struct archive *a, void *arg, const void *buf, size_t len)
+void
+tarc_fail(struct tarc *t, uint32_t node, const struct fault *f,
+    const char *why)
 {
-	struct tarc *t = arg;
+	char src[PATH_MAX], text[256];
 
-	(void)a;
-	if (t->sealed)
-		return -1;	/* the data padding: not ours to keep */
-	if (t->hlen + len > t->hcap) {
-		t->hcap = (t->hlen + len) * 2;
-		t->hdr = xreallocarray(t->hdr, t->hcap, 1);
-	}
-	memcpy(t->hdr + t->hlen, buf, len);
-	t->hlen += len;
-	return (la_ssize_t)len;
+	if (t->failed)
+		return;
+	t->failed = true;
+	if (t->abort != NULL)
+		*t->abort = 1;
+	t->fl->v[node].state = NS_FAILED;
+	name_of(t, node, src, sizeof(src));
+	count_error(t, src, f);
+	warnx("cannot archive %s: %s", quote(src), why != NULL ? why :
+	    fault_format(f, text, sizeof(text)));
 }
 
-/* Encode t->e's pax header into t->hdr.  Returns 0, or -1 with *why. */
-static int
-encode(struct tarc *t, const char **why)
+void
+tarc_fail_out(struct tarc *t, int op, int err, const char *why)
 {
-	struct archive *w = archive_write_new();
-	int rv = -1;
+	struct fault f = { op, err };
+	char text[256];
 
-	t->hlen = 0;
-	t->sealed = false;
-	if (w == NULL) {
-		*why = strerror(ENOMEM);
+	if (t->failed)
+		return;
+	t->failed = true;
+	if (t->abort != NULL)
+		*t->abort = 1;
+	count_error(t, t->o->tar_path, &f);
+	warnx("%s: %s", quote(t->o->tar_path), why != NULL ? why :
+	    fault_format(&f, text, sizeof(text)));
+}
+
+void
+tarc_left_out(struct tarc *t, uint32_t node, const struct fault *f,
+    const char *why)
+{
+	char src[PATH_MAX];
+
+	t->fl->v[node].state = NS_FAILED;
+	name_of(t, node, src, sizeof(src));
+	count_error(t, src, f);
+	if (why == NULL)
+		why = fault_reason(f);
+	/* GNU tar's words: "Cannot open: Permission denied" */
+	if (*why != '\0')
+		warnx("%s: Cannot %s: %s", quote(src), fault_str(f->op), why);
+	else
+		warnx("%s: %s; not dumped", quote(src), fault_str(f->op));
+}
+
+void
+tarc_warn(struct tarc *t, uint32_t node, struct archive *a)
+{
+	char src[PATH_MAX];
+
+	name_of(t, node, src, sizeof(src));
+	progress_clear(&t->pr);
+	warnx("%s: %s", quote(src), tarc_why(a));
+}
+
+bool
+tarc_is_self(struct tarc *t, uint32_t node)
+{
+	const struct node *n = &t->fl->v[node];
+	char src[PATH_MAX];
+
+	if (!t->have_self || n->dev != t->self.st_dev ||
+	    n->ino != t->self.st_ino)
+		return false;
+	name_of(t, node, src, sizeof(src));
+	progress_clear(&t->pr);
+	warnx("%s: file is the archive; not dumped", quote(src));
+	t->fl->v[node].state = NS_SKIPPED;
+	return true;
+}
+
+bool
+tarc_lost_link(struct tarc *t, uint32_t node)
+{
+	uint32_t first = t->fl->v[node].link;
+	struct fault f = { FAULT_LINK, 0 };
+
+	if (first == NODE_NONE || (t->fl->v[first].state != NS_FAILED &&
+	    t->fl->v[first].state != NS_SKIPPED))
+		return false;
+	tarc_left_out(t, node, &f, "its first name is not in the archive");
+	return true;
+}
+
+bool
+tarc_has_data(const struct tarc *t, uint32_t node)
+{
+	return t->fl->v[node].type == FT_REG &&
+	    t->fl->v[node].link == NODE_NONE;
+}
+
+/* Does node's source path resolve through a final symlink (-L, -H)? */
+static bool
+follows(const struct tarc *t, uint32_t node)
+{
+	return t->o->deref == DEREF_ALWAYS ||
+	    t->fl->v[node].parent == NODE_NONE;
+}
+
+int
+tarc_open(const struct tarc *t, uint32_t node, const char *src,
+    struct fault *f)
+{
+	const struct node *n = &t->fl->v[node];
+	struct stat st;
+	int fd;
+
+	if ((fd = open(src, O_RDONLY | O_CLOEXEC |
+	    (follows(t, node) ? 0 : O_NOFOLLOW))) == -1) {
+		fault_set(f, FAULT_OPEN_SRC);
 		return -1;
 	}
-	/* xattrs only as SCHILY.xattr.*, which GNU tar knows too */
-	if (archive_write_set_format_pax(w) != ARCHIVE_OK ||
-	    archive_write_set_format_option(w, "pax", "xattrheader",
-	    "SCHILY") != ARCHIVE_OK ||
-	    archive_write_set_bytes_per_block(w, 0) != ARCHIVE_OK ||
-	    archive_write_open(w, t, NULL, capture, NULL) != ARCHIVE_OK ||
-	    archive_write_header(w, t->e) < ARCHIVE_WARN)
-		*why = archive_error_string(w);
-	else
-		rv = t->hlen % TAR_BLOCK == 0 ? 0 : -1;
-	if (rv == -1 && *why == NULL)
-		*why = "header not whole blocks";
-	t->sealed = true;
-	(void)archive_write_free(w);
-	return rv;
+	if (fstat(fd, &st) == -1 || st.st_dev != n->dev ||
+	    st.st_ino != n->ino) {
+		fault_setc(f, FAULT_CHANGED, 0);	/* replaced since */
+		(void)close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+bool
+tarc_changed(const struct tarc *t, uint32_t node, const char *src)
+{
+	const struct node *n = &t->fl->v[node];
+	struct stat st;
+
+	if ((follows(t, node) ? stat(src, &st) : lstat(src, &st)) == -1)
+		return true;
+	return st.st_size != n->size || st.st_dev != n->dev ||
+	    st.st_ino != n->ino || st.st_mtim.tv_sec != n->mtime.tv_sec ||
+	    st.st_mtim.tv_nsec != n->mtime.tv_nsec;
+}
+
+/* One more extent of the member being mapped. */
+static void
+add_ext(struct tarc *t, off_t off, off_t len, off_t at)
+{
+	if (t->next == t->extcap)
+		t->ext = xreallocarray(t->ext, t->extcap = t->extcap ?
+		    2 * t->extcap : 64, sizeof(*t->ext));
+	t->ext[t->next].off = off;
+	t->ext[t->next].len = len;
+	t->ext[t->next++].at = at;
+}
+
+int
+tarc_map(struct tarc *t, uint32_t node, int fd)
+{
+	const struct node *n = &t->fl->v[node];
+	struct tarc_sparse sp = { node, (uint32_t)t->next, 0 };
+	off_t pos, off, len, at = 0;
+	int more;
+
+	if (t->o->sparse == SPARSE_NEVER || n->blocks * 512 >= n->size)
+		return 0;
+	for (pos = 0; (more = extent_next(fd, pos, n->size, &off, &len)) > 0;
+	    pos = off + len, at += len, sp.n++)
+		add_ext(t, off, len, at);
+	if (more == -1 || (sp.n == 1 && t->ext[sp.first].off == 0 &&
+	    t->ext[sp.first].len == n->size)) {
+		t->next = sp.first;	/* no hole after all (or an error) */
+		return more == -1 ? -1 : 0;
+	}
+	if (t->nsp == t->spcap)
+		t->sp = xreallocarray(t->sp, t->spcap = t->spcap ?
+		    2 * t->spcap : 16, sizeof(*t->sp));
+	t->sp[t->nsp++] = sp;
+	return 0;
+}
+
+int
+tarc_ready(struct tarc *t, uint32_t node, const char *src, struct fault *f)
+{
+	int fd;
+
+	if ((fd = tarc_open(t, node, src, f)) == -1)
+		return -1;
+	if (tarc_map(t, node, fd) == -1) {
+		fault_set(f, FAULT_SEEK);
+		(void)close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+const struct tarc_sparse *
+tarc_sparse(const struct tarc *t, uint32_t node)
+{
+	size_t lo = 0, hi = t->nsp, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (t->sp[mid].node == node)
+			return &t->sp[mid];
+		if (t->sp[mid].node < node)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+off_t
+tarc_data_len(const struct tarc *t, uint32_t node)
+{
+	const struct tarc_sparse *sp;
+	const struct tarc_ext *last;
+
+	if (!tarc_has_data(t, node))
+		return 0;
+	if ((sp = tarc_sparse(t, node)) == NULL)
+		return t->fl->v[node].size;
+	if (sp->n == 0)
+		return 0;
+	last = &t->ext[sp->first + sp->n - 1];
+	return last->at + last->len;
 }
 
 /* The struct stat the walk saw, for archive_read_disk. */
@@ -175,22 +325,38 @@ node_stat(const struct node *n, struct stat *st)
 	st->st_nlink = 1;	/* hard links: the walk's groups */
 }
 
-/* Fill t->e for node.  Returns 0, or -1 with *why. */
-static int
-entry(struct tarc *t, uint32_t node, const char *src, const char *member,
-    const char **why)
+/* The sparse map of node, if it has one, into t->e (size set). */
+static void
+entry_map(struct tarc *t, uint32_t node)
+{
+	const struct tarc_sparse *sp = tarc_sparse(t, node);
+	uint32_t i;
+
+	if (sp == NULL)
+		return;
+	for (i = 0; i < sp->n; i++)
+		archive_entry_sparse_add_entry(t->e, t->ext[sp->first + i].off,
+		    t->ext[sp->first + i].len);
+	if (sp->n == 0)		/* all hole: a map that says so */
+		archive_entry_sparse_add_entry(t->e, t->fl->v[node].size, 0);
+}
+
+int
+tarc_entry(struct tarc *t, uint32_t node, const char *src,
+    const char *member, const char **why)
 {
 	const struct node *n = &t->fl->v[node];
 	char first[PATH_MAX];
 	struct stat st;
+	int r;
 
 	node_stat(n, &st);
 	archive_entry_clear(t->e);
 	archive_entry_copy_sourcepath(t->e, src);
 	archive_entry_copy_pathname(t->e, member);
-	if (archive_read_disk_entry_from_file(t->disk, t->e, -1, &st) <
+	if ((r = archive_read_disk_entry_from_file(t->disk, t->e, -1, &st)) <
 	    ARCHIVE_WARN) {
-		*why = archive_error_string(t->disk);
+		*why = tarc_why(t->disk);
 		return -1;
 	}
 	archive_entry_copy_pathname(t->e, member);
@@ -205,423 +371,129 @@ entry(struct tarc *t, uint32_t node, const char *src, const char *member,
 		}
 		archive_entry_copy_hardlink(t->e, first);
 		archive_entry_set_size(t->e, 0);
-	}
-	return 0;
+	} else
+		entry_map(t, node);
+	return r;
 }
 
-/* A small, dense file whose header and data one worker writes at once
- * (--verify keeps the parent's header write: it checks what it wrote). */
-static bool
-together(const struct tarc *t, const struct node *n, off_t chunk)
+int
+tarc_format(struct archive *a)
 {
-	return !t->o->verify && t->o->sparse != SPARSE_ALWAYS &&
-	    n->size <= chunk && n->blocks * 512 >= n->size;
+	/* xattrs only as SCHILY.xattr.*, which GNU tar knows too */
+	if (archive_write_set_format_pax(a) != ARCHIVE_OK ||
+	    archive_write_set_format_option(a, "pax", "xattrheader",
+	    "SCHILY") != ARCHIVE_OK)
+		return ARCHIVE_FATAL;
+	return ARCHIVE_OK;
 }
 
-/* Plan node's data at archive offset data[node] (extents if sparse). */
-static int
-plan_data(struct tarc *t, uint32_t node, const char *src, off_t chunk,
-    const char **why)
+void
+tarc_done(struct tarc *t, uint32_t node)
 {
-	const struct node *n = &t->fl->v[node];
-	off_t pos, off, len;
-	int fd, more = 0;
+	struct node *n = &t->fl->v[node];
 
-	if ((fd = open(src, O_RDONLY | O_CLOEXEC)) == -1) {
-		*why = strerror(errno);	/* as tar: unreadable, left out */
-		return -1;
-	}
-	if (together(t, n, chunk))
-		more = plan_add_whole(&t->plan, node, n->size);
-	else if (t->o->sparse == SPARSE_NEVER || n->blocks * 512 >= n->size)
-		more = plan_add(&t->plan, node, 0, n->size, chunk);
+	n->state = NS_DONE;
+	t->pr.files++;
+	if (n->type == FT_DIR)
+		t->st->dirs++;
 	else
-		for (pos = 0; (more = extent_next(fd, pos, n->size, &off,
-		    &len)) > 0; pos = off + len)
-			if (plan_add(&t->plan, node, off, len, chunk) == -1)
-				break;
-	if (more == -1)
-		*why = strerror(errno);
-	(void)close(fd);
-	return more == -1 ? -1 : 0;
-}
-
-/* Is node the archive being replaced?  Then it is left out, as tar does. */
-static bool
-is_self(const struct tarc *t, const struct node *n)
-{
-	return t->have_self && n->dev == t->self.st_dev &&
-	    n->ino == t->self.st_ino;
-}
-
-/* The header just encoded, for the worker that writes node's data. */
-static void
-keep_header(struct tarc *t, uint32_t node)
-{
-	if (t->alen + t->hlen > ARENA_MAX)
-		return;			/* the worker encodes it again */
-	if (t->alen + t->hlen > t->acap)
-		t->arena = xreallocarray(t->arena, t->acap = t->acap ?
-		    2 * t->acap : (size_t)1 << 20, 1);
-	memcpy(t->arena + t->alen, t->hdr, t->hlen);
-	t->aoff[node] = t->alen;
-	t->alen += t->hlen;
-}
-
-/* One member: header written at *pos, data planned.  Advances *pos. */
-static void
-add_member(struct tarc *t, uint32_t node, off_t chunk, off_t *pos)
-{
-	const struct node *n = &t->fl->v[node];
-	char src[PATH_MAX], member[PATH_MAX];
-	const char *why = NULL;
-	bool data = n->type == FT_REG && n->link == NODE_NONE && n->size > 0;
-	size_t before = t->plan.nranges;
-
-	if (flist_path(t->fl, node, FLIST_SRC, src, sizeof(src)) == -1 ||
-	    flist_path(t->fl, node, FLIST_DST, member, sizeof(member)) == -1) {
-		member_fail(t, node, "path", strerror(ENAMETOOLONG));
-		return;
+		t->st->files++;
+	if (n->type == FT_REG) {
+		t->st->bytes += (uint64_t)n->size;
+		t->st->engines |= 1u << n->engine;
 	}
-	if (is_self(t, n)) {
-		warnx("%s: file is the archive; not dumped", src);
-		t->fl->v[node].state = NS_SKIPPED;
-		return;
-	}
-	if ((data && plan_data(t, node, src, chunk, &why) == -1) ||
-	    entry(t, node, src, member, &why) == -1 || encode(t, &why) == -1) {
-		t->plan.nranges = before;
-		member_fail(t, node, "tar", why);
-		return;
-	}
-	if (data && together(t, n, chunk))
-		keep_header(t, node);
-	else if (pwrite_full(t->afd, t->hdr, t->hlen, *pos) == -1)
-		err(1, "%s", t->tmp);	/* the archive itself: nothing to do */
-	t->hlens[node] = (uint32_t)t->hlen;
-	t->hsums[node] = XXH64(t->hdr, t->hlen, 0);
-	t->data[node] = *pos + (off_t)t->hlen;
-	*pos = t->data[node] + pad(data ? n->size : 0, TAR_BLOCK);
-	t->pr.nfiles++;
 }
 
-/* Every member's header; returns the archive's size, or -1 (signal). */
-static off_t
-headers(struct tarc *t)
-{
-	off_t pos = 0, total = 0, chunk;
-	uint32_t i;
-
-	for (i = 0; i < t->fl->n; i++)
-		if (t->fl->v[i].type == FT_REG)
-			total += t->fl->v[i].size;
-	chunk = plan_chunk(total, t->o->jobs, t->o->chunk);
-	t->st->chunk = chunk;
-	for (i = 0; i < t->fl->n; i++) {
-		if (sig_caught() != 0)
-			return -1;
-		if (t->fl->v[i].parent != NODE_NONE &&
-		    t->fl->v[t->fl->v[i].parent].state == NS_FAILED)
-			t->fl->v[i].state = NS_FAILED;
-		else
-			add_member(t, i, chunk, &pos);
-	}
-	return pad(pos + 2 * TAR_BLOCK, TAR_RECORD);
-}
-
-/* Worker side: node's header, from the arena or encoded again. */
-static const char *
-header(struct tarc *t, uint32_t node, const char *src, struct fault *f)
-{
-	char member[PATH_MAX];
-	const char *why;
-
-	if (t->aoff[node] != NO_ARENA)
-		return t->arena + t->aoff[node];
-	if (flist_path(t->fl, node, FLIST_DST, member, sizeof(member)) == -1 ||
-	    entry(t, node, src, member, &why) == -1 || encode(t, &why) == -1 ||
-	    t->hlen != t->hlens[node]) {
-		fault_setc(f, FAULT_CHANGED, 0);	/* its xattrs, say */
-		return NULL;
-	}
-	return (const char *)t->hdr;
-}
-
-/*
- * Worker side: a small member's header and as much of its data as the
- * buffer holds, in one pwrite; the rest (if any) by the engine.
- */
+/* The metadata reader, the output, and what it must not archive. */
 static int
-member_copy(struct tarc *t, uint32_t node, int sfd, const char *src,
-    const struct engine_buf *eb, struct fault *f)
-{
-	off_t size = t->fl->v[node].size, data = t->data[node], first = 0;
-	size_t hlen = t->hlens[node];
-	const char *hdr;
-	ssize_t n;
-
-	if ((hdr = header(t, node, src, f)) == NULL)
-		return -1;
-	if (hlen < eb->size) {
-		memcpy(eb->buf, hdr, hlen);
-		first = size < (off_t)(eb->size - hlen) ? size :
-		    (off_t)(eb->size - hlen);
-		if ((n = pread(sfd, eb->buf + hlen, (size_t)first, 0)) !=
-		    first) {
-			fault_setc(f, n == -1 ? FAULT_READ : FAULT_SHRANK,
-			    n == -1 ? errno : 0);
-			first = 0;	/* the header still goes in */
-		}
-		hdr = eb->buf;
-	}
-	if (pwrite_full(t->afd, hdr, hlen + (size_t)first, data - (off_t)hlen) ==
-	    -1) {
-		fault_set(f, FAULT_WRITE);
-		return -1;
-	}
-	if (f->op != FAULT_NONE)
-		return -1;
-	if (eb->progress != NULL)
-		__atomic_add_fetch(eb->progress, (uint64_t)first,
-		    __ATOMIC_RELAXED);
-	if (first == size)
-		return ENGINE_PREAD;
-	return engine_copy_fd(sfd, first, t->afd, data + first, size - first,
-	    eb, f);
-}
-
-/* Worker side: a member, or one range of a large member's data. */
-static int
-task(void *arg, uint64_t i, const struct engine_buf *eb, struct fault *f,
-    unsigned char *out)
-{
-	struct tarc *t = arg;
-	const struct range *r = &t->plan.ranges[i];
-	char src[PATH_MAX];
-	int sfd, rv = -1;
-
-	(void)out;
-	if (flist_path(t->fl, r->file, FLIST_SRC, src, sizeof(src)) == -1) {
-		fault_set(f, FAULT_PATH);
-		return -1;
-	}
-	if (r->whole) {
-		if ((sfd = open(src, O_RDONLY | O_CLOEXEC)) == -1) {
-			fault_set(f, FAULT_OPEN_SRC);
-			return -1;
-		}
-		rv = member_copy(t, r->file, sfd, src, eb, f);
-		return engine_close(sfd, -1, rv, f);
-	}
-	if ((sfd = open(src, O_RDONLY | O_CLOEXEC)) == -1)
-		fault_set(f, FAULT_OPEN_SRC);
-	else
-		rv = verify_copy(sfd, r->off, t->afd, t->data[r->file] + r->off,
-		    r->len, eb, f);
-	return engine_close(sfd, -1, rv, f);
-}
-
-static void
-result(void *arg, const struct result *res)
-{
-	struct tarc *t = arg;
-	const struct range *r = &t->plan.ranges[res->task];
-	struct node *n = &t->fl->v[r->file];
-	char why[256];
-
-	if (res->fault.op != FAULT_NONE) {
-		if (res->fault.op != FAULT_INTR)
-			member_fail(t, r->file, fault_format(&res->fault, why,
-			    sizeof(why)), NULL);
-		if (res->fault.op == FAULT_VERIFY)
-			t->status = 3;
-		return;
-	}
-	n->engine = (uint8_t)res->rv;
-}
-
-static void
-tick(void *arg, uint64_t bytes)
-{
-	struct tarc *t = arg;
-
-	progress_update(&t->pr, bytes);
-}
-
-/* Run the data tasks; returns a signal that stopped them, or 0. */
-static int
-copy_data(struct tarc *t)
-{
-	struct pool_job job;
-
-	plan_sort(&t->plan);
-	progress_start(&t->pr, t->o->progress, plan_bytes(&t->plan),
-	    t->pr.nfiles);
-	copy_job(&job, t->o, t, t->st->lane_bytes);
-	job.how.direct = false;		/* the archive is not aligned */
-	job.how.durable = false;	/* --fsync: the archive, at the end */
-	job.ntasks = t->plan.nranges;
-	job.task = task;
-	job.result = result;
-	job.tick = tick;
-	t->st->ranges = t->plan.nranges;
-	return pool_run(&job);
-}
-
-/* Members whose source changed while it was read; and the counts. */
-static void
-account(struct tarc *t)
-{
-	char src[PATH_MAX];
-	struct node *n;
-	struct stat st;
-	uint32_t i;
-
-	for (i = 0; i < t->fl->n; i++) {
-		n = &t->fl->v[i];
-		if (n->state != NS_PENDING)
-			continue;
-		if (n->type == FT_REG && n->link == NODE_NONE &&
-		    (flist_path(t->fl, i, FLIST_SRC, src, sizeof(src)) == -1 ||
-		    lstat(src, &st) == -1 || st.st_size != n->size ||
-		    st.st_mtim.tv_sec != n->mtime.tv_sec ||
-		    st.st_mtim.tv_nsec != n->mtime.tv_nsec)) {
-			member_fail(t, i, "file changed while being copied",
-			    NULL);
-			continue;
-		}
-		n->state = NS_DONE;
-		t->pr.files++;
-		if (n->type == FT_DIR)
-			t->st->dirs++;
-		else
-			t->st->files++;
-		if (n->type == FT_REG) {
-			t->st->bytes += (uint64_t)n->size;
-			t->st->engines |= 1u << n->engine;
-		}
-	}
-}
-
-/* Does node's header read back as it was written?  -1 on a read error. */
-static int
-header_ok(struct tarc *t, uint32_t node)
-{
-	size_t len = t->hlens[node];
-
-	if (len > t->hcap)
-		t->hdr = xreallocarray(t->hdr, t->hcap = len, 1);
-	if (pread(t->afd, t->hdr, len, t->data[node] - (off_t)len) !=
-	    (ssize_t)len)
-		return -1;
-	return XXH64(t->hdr, len, 0) == t->hsums[node];
-}
-
-/*
- * --verify for the headers the parent wrote: read back from storage
- * (after fdatasync and dropping the cache), and a bad one is encoded and
- * written once more, then checked again.  Data ranges were verified by
- * the workers.
- */
-static void
-verify_headers(struct tarc *t)
-{
-	char src[PATH_MAX], member[PATH_MAX];
-	const char *why = NULL;
-	uint32_t i;
-	int ok;
-
-	if (fdatasync(t->afd) == -1)
-		err(1, "%s: fdatasync", t->tmp);
-	(void)posix_fadvise(t->afd, 0, 0, POSIX_FADV_DONTNEED);
-	for (i = 0; i < t->fl->n; i++) {
-		if (t->hlens[i] == 0 || (ok = header_ok(t, i)) == 1)
-			continue;
-		if (ok == 0 && flist_path(t->fl, i, FLIST_SRC, src,
-		    sizeof(src)) != -1 && flist_path(t->fl, i, FLIST_DST,
-		    member, sizeof(member)) != -1 && entry(t, i, src, member,
-		    &why) == 0 && encode(t, &why) == 0 &&
-		    t->hlen == t->hlens[i] && pwrite_full(t->afd, t->hdr,
-		    t->hlen, t->data[i] - (off_t)t->hlen) == 0 &&
-		    fdatasync(t->afd) == 0 && (ok = header_ok(t, i)) == 1)
-			continue;
-		member_fail(t, i, "verification failed: header differs "
-		    "after a retry", NULL);
-		t->status = 3;
-	}
-}
-
-/* --fsync: the directory entry of the renamed archive. */
-static int
-sync_parent(const char *path)
-{
-	char *dir = xpath_dir(path);
-	struct fault f;
-	int rv;
-
-	if ((rv = dest_sync_dir(dir, &f)) == -1)
-		warnc(f.err, "%s: fsync", dir);
-	free(dir);
-	return rv;
-}
-
-/* Size, fill, sync and rename the archive.  Returns a signal, or 0. */
-static int
-build(struct tarc *t)
-{
-	struct fault f;
-	off_t size;
-	int sig;
-
-	if ((size = headers(t)) == -1)
-		return sig_caught();
-	if (ftruncate(t->afd, size) == -1)
-		err(1, "%s", t->tmp);
-	if ((sig = copy_data(t)) != 0)
-		return sig;
-	if (t->o->verify)
-		verify_headers(t);
-	account(t);
-	/* a new file's mode, as tar leaves it (the temp was private) */
-	if (fchmod(t->afd, 0666 & ~t->umask) == -1 ||
-	    (t->o->fsync && fsync(t->afd) == -1))
-		err(1, "%s", t->tmp);
-	if (dest_commit(t->tmp, t->o->tar_path, false, &f) == -1) {
-		warnc(f.err, "%s: rename", t->o->tar_path);
-		t->status = 1;
-	} else if (t->o->fsync && sync_parent(t->o->tar_path) == -1)
-		t->status = 1;
-	return 0;
-}
-
-static void
 setup(struct tarc *t)
 {
 	int flags = ARCHIVE_READDISK_NO_FFLAGS | ARCHIVE_READDISK_NO_SPARSE;
 	struct fault f;
+	struct stat st;
 
 	if (!(t->o->preserve & PRESERVE_XATTR))
 		flags |= ARCHIVE_READDISK_NO_XATTR | ARCHIVE_READDISK_NO_ACL;
 	if ((t->disk = archive_read_disk_new()) == NULL ||
 	    (t->e = archive_entry_new()) == NULL ||
 	    archive_read_disk_set_standard_lookup(t->disk) != ARCHIVE_OK ||
-	    archive_read_disk_set_behavior(t->disk, flags) != ARCHIVE_OK)
-		errx(1, "libarchive: %s", t->disk ?
-		    archive_error_string(t->disk) : strerror(ENOMEM));
-	t->have_self = stat(t->o->tar_path, &t->self) == 0;
+	    archive_read_disk_set_behavior(t->disk, flags) != ARCHIVE_OK) {
+		warnx("libarchive: %s", t->disk ? tarc_why(t->disk) :
+		    strerror(ENOMEM));
+		return -1;
+	}
 	t->umask = umask(0);
 	(void)umask(t->umask);
-	t->data = xcalloc(t->fl->n ? t->fl->n : 1, sizeof(*t->data));
-	t->hlens = xcalloc(t->fl->n ? t->fl->n : 1, sizeof(*t->hlens));
-	t->hsums = xcalloc(t->fl->n ? t->fl->n : 1, sizeof(*t->hsums));
-	t->aoff = xreallocarray(NULL, t->fl->n ? t->fl->n : 1,
-	    sizeof(*t->aoff));
-	memset(t->aoff, 0xff, (t->fl->n ? t->fl->n : 1) * sizeof(*t->aoff));
-	if (dest_tmpname(t->o->tar_path, getpid(), 0, t->tmp,
-	    sizeof(t->tmp)) == -1)
-		errc(1, ENAMETOOLONG, "%s", t->o->tar_path);
-	if ((t->afd = dest_create(t->tmp, -1, &f)) == -1)
-		errc(1, f.err, "%s", t->o->tar_path);
+	/* an archive being replaced is left out of itself, as tar does */
+	t->have_self = stat(t->o->tar_path, &t->self) == 0 &&
+	    S_ISREG(t->self.st_mode);
+	if (tar_out_open(&t->out, t->o->tar_path, &f) == -1) {
+		if (sig_caught() == 0)
+			tarc_fail_out(t, f.op, f.err, NULL);
+		return -1;
+	}
+	if (t->out.stream) {	/* standard output may be a file */
+		t->have_self = false;
+		if (fstat(t->out.fd, &st) == 0 && S_ISREG(st.st_mode)) {
+			t->self = st;
+			t->have_self = true;
+		}
+	}
+	return 0;
+}
+
+/* Hard links share their first name's hash; then FILE is written. */
+static void
+write_manifest(struct tarc *t)
+{
+	uint32_t i;
+
+	for (i = 0; i < t->fl->n; i++)
+		if (t->fl->v[i].link != NODE_NONE &&
+		    t->fl->v[i].state == NS_DONE)
+			manifest_copy(&t->man, i, t->fl->v[i].link);
+	if (manifest_write(&t->man, t->fl, t->o->manifest) != 0 &&
+	    t->status == 0)
+		t->status = 1;
+}
+
+/* Write the archive; then give it its name.  0, or a signal. */
+static int
+run(struct tarc *t)
+{
+	struct fault f;
+	int sig;
+
+	if (t->out.stream || t->o->compress != COMPRESS_NONE)
+		sig = tar_inorder(t);
+	else
+		sig = tar_place(t);
+	if (sig != 0 || t->failed)
+		return sig;
+	if (tar_out_commit(&t->out, 0666 & ~t->umask, t->o->fsync, &f) == -1)
+		tarc_fail_out(t, f.op, f.err, NULL);
+	else if (t->o->manifest != NULL)
+		write_manifest(t);
+	return 0;
+}
+
+static void
+teardown(struct tarc *t)
+{
+	tar_out_close(&t->out);
+	archive_entry_free(t->e);
+	archive_read_free(t->disk);
+	manifest_free(&t->man);
+	plan_free(&t->plan);
+	free(t->sp);
+	free(t->ext);
+	free(t->data);
+	free(t->hlens);
+	free(t->hsums);
+	free(t->aoff);
+	free(t->arena);
+	free(t->hdr);
+	free(t->hashed);
 }
 
 int
@@ -629,38 +501,37 @@ tar_create(const struct opts *o, struct flist *fl, struct copy_stats *st)
 {
 	struct tarc t;
 	uint32_t i;
-	int sig;
+	int sig = 0;
 
 	memset(&t, 0, sizeof(t));
 	memset(st, 0, sizeof(*st));
 	t.o = o;
 	t.fl = fl;
 	t.st = st;
+	t.out.fd = -1;
 	st->lane_bytes = xcalloc(o->jobs, sizeof(*st->lane_bytes));
+	if (o->verify && tar_out_is_stream(o->tar_path)) {
+		warnx("--verify cannot read back a streamed archive");
+		return 2;
+	}
 	for (i = 0; i < fl->n; i++)
 		if (fl->v[i].parent == NODE_NONE && o->paths[0] != NULL &&
 		    flist_name(fl, i)[0] == '/') {
 			warnx("removing leading '/' from member names");
 			break;
 		}
-	setup(&t);
-	sig = build(&t);
-	(void)close(t.afd);
-	if (sig != 0) {
-		(void)unlink(t.tmp);
+	if (o->manifest != NULL)
+		manifest_init(&t.man, fl->n);
+	if (setup(&t) == 0)
+		sig = run(&t);
+	else if ((sig = sig_caught()) == 0 && t.status == 0)
+		t.status = 1;
+	if (sig != 0)
 		progress_clear(&t.pr);
-	} else
+	else
 		progress_end(&t.pr, t.pr.errors == 0);
 	for (i = 0, st->written = 0; i < o->jobs; i++)
 		st->written += st->lane_bytes[i];
-	archive_entry_free(t.e);
-	archive_read_free(t.disk);
-	plan_free(&t.plan);
-	free(t.data);
-	free(t.hlens);
-	free(t.hsums);
-	free(t.aoff);
-	free(t.arena);
-	free(t.hdr);
+	teardown(&t);
 	return sig != 0 ? 128 + sig : t.status;
 }

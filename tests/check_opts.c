@@ -218,6 +218,85 @@ START_TEST(test_opts_tree_usage_errors)
 }
 END_TEST
 
+static const struct {
+	const char		*name;
+	enum tar_compress	 how;
+} names[] = {
+	{ "a.tar.gz", COMPRESS_GZIP }, { "a.tgz", COMPRESS_GZIP },
+	{ "d/a.tar.xz", COMPRESS_XZ }, { "a.txz", COMPRESS_XZ },
+	{ "a.tar.zst", COMPRESS_ZSTD }, { "a.tzst", COMPRESS_ZSTD },
+	{ "a.tar.bz2", COMPRESS_BZIP2 }, { "a.tbz2", COMPRESS_BZIP2 },
+	{ "a.tar", COMPRESS_NONE }, { "-", COMPRESS_NONE },
+	{ ".gz", COMPRESS_NONE }, { "a.tar.GZ", COMPRESS_NONE },
+	{ "a.gz.tar", COMPRESS_NONE }, { "", COMPRESS_NONE },
+};
+
+START_TEST(test_opts_compress_by_suffix_as_tar_a)
+{
+	ck_assert_int_eq(opts_compress_by_name(names[_i].name),
+	    names[_i].how);
+}
+END_TEST
+
+START_TEST(test_opts_compress_resolved_for_to_tar)
+{
+	const char *bysuffix[] = { "parcp", "--to-tar=x.tar.zst", "s", NULL };
+	const char *none[] = { "parcp", "--compress=none", "--to-tar=x.tgz",
+	    "s", NULL };
+	const char *out[] = { "parcp", "--to-tar=-", "--compress=gzip", "s",
+	    NULL };
+	const char *plain[] = { "parcp", "--to-tar=-", "s", NULL };
+	struct opts o;
+
+	ck_assert_int_eq(parse(&o, 3, bysuffix), OPTS_OK);
+	ck_assert_int_eq(o.compress, COMPRESS_ZSTD);
+	ck_assert_int_eq(parse(&o, 4, none), OPTS_OK);
+	ck_assert_int_eq(o.compress, COMPRESS_NONE);
+	ck_assert_int_eq(parse(&o, 4, out), OPTS_OK);
+	ck_assert_int_eq(o.compress, COMPRESS_GZIP);
+	ck_assert_int_eq(parse(&o, 3, plain), OPTS_OK);
+	ck_assert_int_eq(o.compress, COMPRESS_NONE);
+}
+END_TEST
+
+/* Options that do not apply to the tar mode: usage errors. */
+static const char *moot[][5] = {
+	{ "parcp", "-n", "--to-tar=x.tar", "s", NULL },
+	{ "parcp", "-u", "--to-tar=x.tar", "s", NULL },
+	{ "parcp", "--resume", "--to-tar=x.tar", "s", NULL },
+	{ "parcp", "--resume", "--from-tar=x.tar", "d", NULL },
+	{ "parcp", "--compress=gzip", "a", "b", NULL },
+	{ "parcp", "--compress=xz", "--from-tar=x.tar", "d", NULL },
+	{ "parcp", "--compress=lz4", "--to-tar=x.tar", "s", NULL },
+	{ "parcp", "--json", "--to-tar=-", "s", NULL },
+	{ "parcp", "--stats", "--to-tar=-", "s", NULL },
+	{ "parcp", "--verify", "--to-tar=x.tgz", "s", NULL },
+	{ "parcp", "--verify", "--to-tar=-", "s", NULL },
+};
+
+START_TEST(test_opts_moot_tar_options_are_usage_errors)
+{
+	struct opts o;
+
+	ck_assert_int_eq(parse(&o, 4, moot[_i]), OPTS_USAGE);
+}
+END_TEST
+
+START_TEST(test_opts_extract_keeps_its_own_options)
+{
+	const char *n[] = { "parcp", "-n", "-u", "--manifest=M",
+	    "--from-tar=x.tar", "d", NULL };
+	const char *m[] = { "parcp", "--manifest=M", "--verify",
+	    "--to-tar=x.tar", "s", NULL };
+	struct opts o;
+
+	ck_assert_int_eq(parse(&o, 6, n), OPTS_OK);
+	ck_assert(o.noclobber && o.update);
+	ck_assert_int_eq(parse(&o, 5, m), OPTS_OK);
+	ck_assert_str_eq(o.manifest, "M");
+}
+END_TEST
+
 static Suite *
 opts_suite(void)
 {
@@ -240,6 +319,14 @@ opts_suite(void)
 	tcase_add_test(tc, test_opts_archive_and_friends);
 	tcase_add_loop_test(tc, test_opts_tree_usage_errors, 0,
 	    sizeof(bad3) / sizeof(bad3[0]));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("tar");
+	tcase_add_loop_test(tc, test_opts_compress_by_suffix_as_tar_a, 0,
+	    sizeof(names) / sizeof(names[0]));
+	tcase_add_test(tc, test_opts_compress_resolved_for_to_tar);
+	tcase_add_loop_test(tc, test_opts_moot_tar_options_are_usage_errors,
+	    0, sizeof(moot) / sizeof(moot[0]));
+	tcase_add_test(tc, test_opts_extract_keeps_its_own_options);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -18,6 +18,16 @@
  *   PARCP_SHIM_SLOW_US=N       every read first sleeps N microseconds
  *   PARCP_SHIM_TRUNCATE=P:SIZE the first read truncates file P to SIZE
  *                              (smaller: the source shrinks; larger: grows)
+ *   PARCP_SHIM_UNLINK=P        the first read removes file P (it vanishes)
+ *   PARCP_SHIM_READ_FAIL=PAT:N the Nth read (pread, copy_file_range) of a
+ *                              file whose path matches the fnmatch(3)
+ *                              pattern PAT fails with EIO
+ *   PARCP_SHIM_WRITE_FAIL=PAT:N the Nth write (write, pwrite,
+ *                              copy_file_range) to such a file fails with
+ *                              ENOSPC
+ * "First" and "Nth" count in each process (a worker counts its own).  A
+ * file made with O_TMPFILE keeps the path "DIR/#INODE (deleted)" after it
+ * is linked: match such a file by its directory ("DIR/" then "*").
  */
 #define _GNU_SOURCE
 #include <sys/types.h>
@@ -25,6 +35,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -35,6 +46,9 @@
 typedef ssize_t	pread_fn(int, void *, size_t, off_t);
 typedef ssize_t	pwrite_fn(int, const void *, size_t, off_t);
 typedef ssize_t	cfr_fn(int, off_t *, int, off_t *, size_t, unsigned int);
+typedef ssize_t	write_fn(int, const void *, size_t);
+
+static int	reads_seen, writes_seen;	/* on matching files */
 
 static bool
 covers(const char *var, off_t off, size_t len)
@@ -65,6 +79,40 @@ truncate_once(void)
 	(void)truncate(path, strtoll(colon + 1, NULL, 10));
 }
 
+static void
+unlink_once(void)
+{
+	static bool done;
+	const char *v = getenv("PARCP_SHIM_UNLINK");
+
+	if (done || v == NULL)
+		return;
+	done = true;
+	(void)unlink(v);
+}
+
+/* var=PAT:N: is this call on fd the Nth on a file whose path matches? */
+static bool
+nth_on(const char *var, int fd, int *seen)
+{
+	const char *v = getenv(var), *colon;
+	char pat[4096], proc[64], path[4096];
+	ssize_t n;
+
+	if (v == NULL || (colon = strrchr(v, ':')) == NULL ||
+	    (size_t)(colon - v) >= sizeof(pat))
+		return false;
+	memcpy(pat, v, (size_t)(colon - v));
+	pat[colon - v] = '\0';
+	(void)snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if ((n = readlink(proc, path, sizeof(path) - 1)) < 0)
+		return false;
+	path[n] = '\0';
+	if (fnmatch(pat, path, 0) != 0)
+		return false;
+	return ++*seen == atoi(colon + 1);
+}
+
 /* With a marker variable set, only the first caller (it makes PATH). */
 static bool
 first(const char *var)
@@ -82,13 +130,18 @@ first(const char *var)
 
 /* The read side's faults for [off, off + len): 0, or -1 with errno. */
 static int
-read_faults(off_t off, size_t len)
+read_faults(int fd, off_t off, size_t len)
 {
 	const char *slow = getenv("PARCP_SHIM_SLOW_US");
 
 	if (slow != NULL)
 		(void)usleep((useconds_t)atoi(slow));
 	truncate_once();
+	unlink_once();
+	if (nth_on("PARCP_SHIM_READ_FAIL", fd, &reads_seen)) {
+		errno = EIO;
+		return -1;
+	}
 	if (covers("PARCP_SHIM_KILL_AT", off, len) &&
 	    first("PARCP_SHIM_KILL_ONCE"))
 		(void)raise(SIGKILL);
@@ -100,8 +153,12 @@ read_faults(off_t off, size_t len)
 }
 
 static int
-write_faults(off_t off, size_t len)
+write_faults(int fd, off_t off, size_t len)
 {
+	if (nth_on("PARCP_SHIM_WRITE_FAIL", fd, &writes_seen)) {
+		errno = ENOSPC;
+		return -1;
+	}
 	if (covers("PARCP_SHIM_ENOSPC_AT", off, len)) {
 		errno = ENOSPC;
 		return -1;
@@ -114,7 +171,7 @@ shim_pread(const char *sym, int fd, void *buf, size_t len, off_t off)
 {
 	pread_fn *real = (pread_fn *)dlsym(RTLD_NEXT, sym);
 
-	if (read_faults(off, len) == -1)
+	if (read_faults(fd, off, len) == -1)
 		return -1;
 	return real(fd, buf, len, off);
 }
@@ -128,7 +185,7 @@ shim_pwrite(const char *sym, int fd, const void *buf, size_t len, off_t off)
 	char *bad;
 	ssize_t n;
 
-	if (write_faults(off, len) == -1)
+	if (write_faults(fd, off, len) == -1)
 		return -1;
 	if (!covers("PARCP_SHIM_CORRUPT_AT", off, len) ||
 	    !first("PARCP_SHIM_CORRUPT_ONCE") || (bad = malloc(len)) == NULL)
@@ -177,11 +234,26 @@ copy_file_range(int in, off_t *ioff, int out, off_t *ooff, size_t len,
 {
 	cfr_fn *real = (cfr_fn *)dlsym(RTLD_NEXT, "copy_file_range");
 
-	if (ioff != NULL && read_faults(*ioff, len) == -1)
+	if (ioff != NULL && read_faults(in, *ioff, len) == -1)
 		return -1;
-	if (ooff != NULL && write_faults(*ooff, len) == -1)
+	if (ooff != NULL && write_faults(out, *ooff, len) == -1)
 		return -1;
 	return real(in, ioff, out, ooff, len, flags);
+}
+
+ssize_t	write(int, const void *, size_t);
+
+/* Streams (a compressed archive, a pipe): only PARCP_SHIM_WRITE_FAIL. */
+ssize_t
+write(int fd, const void *buf, size_t len)
+{
+	write_fn *real = (write_fn *)dlsym(RTLD_NEXT, "write");
+
+	if (nth_on("PARCP_SHIM_WRITE_FAIL", fd, &writes_seen)) {
+		errno = ENOSPC;
+		return -1;
+	}
+	return real(fd, buf, len);
 }
 
 typedef int	sync_fn(int);
