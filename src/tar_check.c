@@ -73,12 +73,17 @@ tar_clean_name(const char *name, char *buf, size_t len, bool *stripped,
 void
 tarx_refuse(struct tarx *x, struct archive_entry *e, const char *why)
 {
+	const char *name = archive_entry_pathname(e);
+
+	/* NULL: a name the locale cannot hold; its UTF-8 form may exist. */
+	if (name == NULL && (name = archive_entry_pathname_utf8(e)) == NULL)
+		name = "''";
 	x->st->failed++;
 	x->pr.errors++;
 	if (x->status == 0)
 		x->status = 1;
 	progress_clear(&x->pr);
-	warnx("%s: %s", archive_entry_pathname(e), why);
+	warnx("%s: %s", name, why);
 }
 
 /*
@@ -181,6 +186,11 @@ tarx_check(struct tarx *x, struct archive_entry *e)
 	bool stripped, lstripped = false;
 	int self;
 
+	/* libarchive could not convert the name to the locale's charset
+	 * (a zip's UTF-8 name in the C locale): there is none to write. */
+	if (archive_entry_pathname(e) == NULL)
+		return refuse(x, e, "", "name not valid in the locale's "
+		    "character set");
 	if ((self = tar_clean_name(archive_entry_pathname(e), clean,
 	    sizeof(clean), &stripped, &why)) == -1)
 		return refuse(x, e, "", why);

@@ -231,6 +231,17 @@ grep -q "^parcp: big: truncated archive" "$T/err" || fail "truncated: $(cat "$T/
 no_temps tr
 pass
 
+# A zip member whose UTF-8 name the C locale cannot hold has no name at
+# all in libarchive: refused, the others extracted (it crashed).
+python3 -c 'import zipfile
+with zipfile.ZipFile("u.zip", "w") as z:
+    z.writestr("caf\u00e9", "1"); z.writestr("plain", "2")'
+run env LC_ALL=C "$PARCP" --from-tar=u.zip uz
+expect_rc 1 "zip name in C"
+expect_err "^parcp: '': refused: name not valid in the locale's character set$"
+[ "$(ls -A uz)" = plain ] || fail "zip name in C: $(ls -A uz)"
+pass
+
 # --verify: an archive byte corrupted once is caught and rewritten, on
 # create and on extract.
 rm -f v.tar mark
