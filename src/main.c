@@ -12,6 +12,7 @@
 
 #include <sys/resource.h>
 
+#include <langinfo.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,21 @@ dispatch(const struct opts *o, struct flist *fl, struct copy_stats *st)
 	}
 }
 
+/*
+ * Archive names are converted by libarchive through the locale's charset.
+ * In the C locale (ASCII) a member's UTF-8 name (zip, pax) could not be
+ * converted at all, so character handling is UTF-8 there (C.UTF-8), as
+ * the bytes of Linux file names are kept as they are.
+ */
+static void
+utf8_names(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	if (strcmp(cs, "ANSI_X3.4-1968") == 0 || strcmp(cs, "ASCII") == 0)
+		(void)setlocale(LC_CTYPE, "C.UTF-8");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -78,6 +94,7 @@ main(int argc, char **argv)
 	 */
 	(void)setlocale(LC_ALL, "");
 	(void)setlocale(LC_NUMERIC, "C");
+	utf8_names();
 	switch (opts_parse(&o, argc, argv)) {
 	case OPTS_OK:
 		break;

@@ -231,6 +231,18 @@ grep -q "^parcp: cannot extract 'big': truncated archive" "$T/err" || fail "trun
 no_temps tr
 pass
 
+# A zip member whose UTF-8 name the C locale cannot hold has no name in
+# the locale's charset (libarchive's pathname is NULL; it crashed): it is
+# extracted under its UTF-8 bytes, as stored.
+python3 -c 'import zipfile
+with zipfile.ZipFile("u.zip", "w") as z:
+    z.writestr("caf\u00e9", "1"); z.writestr("plain", "2")'
+run env LC_ALL=C "$PARCP" --from-tar=u.zip uz
+expect_rc 0 "zip name in C"
+[ -f "uz/$(printf 'caf\303\251')" ] && [ -f uz/plain ] ||
+    fail "zip name in C: $(ls -A uz)"
+pass
+
 # --verify: an archive byte corrupted once is caught and rewritten, on
 # create and on extract.
 rm -f v.tar mark
