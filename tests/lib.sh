@@ -145,3 +145,31 @@ mksock() {
 	python3 -c 'import socket, sys
 s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$1"
 }
+
+# like_cp ARGS...: cp ARGS and parcp ARGS, each run in a world made by the
+# caller's world() ($T/cp, $T/pc), end alike: the same exit status and the
+# same world (tests/treecmp: types, modes, owners, times, contents); a
+# failing parcp says one line, and with SAME_WORDS=1 the very words cp
+# says (after the program's name).
+like_cp() {
+	local rc_cp rc_pc
+	world "$T/cp"
+	world "$T/pc"
+	set +e
+	(cd "$T/cp" && cp "$@" >/dev/null 2>"$T/cperr")
+	rc_cp=$?
+	(cd "$T/pc" && "$PARCP" "$@" >/dev/null 2>"$T/err")
+	rc_pc=$?
+	set -e
+	[ "$rc_pc" -eq "$rc_cp" ] ||
+	    fail "parcp $*: exit $rc_pc, cp exits $rc_cp ($(cat "$T/cperr"))"
+	if [ "${SAME_WORDS:-0}" = 1 ]; then
+		sed 's/^cp: /parcp: /' "$T/cperr" | cmp -s - "$T/err" ||
+		    fail "parcp $*: says '$(cat "$T/err")', cp '$(cat "$T/cperr")'"
+	elif [ "$rc_pc" -ne 0 ] && [ "$(wc -l <"$T/err")" -ne 1 ]; then
+		fail "parcp $*: expected one error line: $(cat "$T/err")"
+	fi
+	"$TREECMP" -T "$T/cp" "$T/pc" >"$T/diff" ||
+	    fail "parcp $*: differs from cp: $(head -3 "$T/diff")"
+	pass
+}

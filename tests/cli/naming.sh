@@ -19,28 +19,6 @@ world() {
 	${extra:-:} "$1"
 }
 
-# like_cp ARGS...: parcp ARGS does what cp ARGS does.
-like_cp() {
-	local rc_cp rc_pc
-	world "$T/cp"
-	world "$T/pc"
-	set +e
-	(cd "$T/cp" && cp "$@" >/dev/null 2>"$T/cperr")
-	rc_cp=$?
-	(cd "$T/pc" && "$PARCP" "$@" >/dev/null 2>"$T/err")
-	rc_pc=$?
-	set -e
-	[ "$rc_pc" -eq "$rc_cp" ] ||
-	    fail "parcp $*: exit $rc_pc, cp exits $rc_cp ($(cat "$T/cperr"))"
-	"$TREECMP" -T "$T/cp" "$T/pc" >"$T/diff" ||
-	    fail "parcp $*: differs from cp: $(head -3 "$T/diff")"
-	if [ "$rc_pc" -ne 0 ]; then
-		[ "$(wc -l <"$T/err")" -eq 1 ] ||
-		    fail "parcp $*: expected one error line: $(cat "$T/err")"
-	fi
-	pass
-}
-
 like_cp -r src new			# a missing DEST is created
 like_cp -r src other			# into an existing directory
 like_cp -r src/ other			# trailing slash on the source

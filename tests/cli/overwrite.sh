@@ -28,26 +28,9 @@ world() {
 	touch -d 2002-01-01 "$1/src/sub/f" "$1/src/sub" "$1/src"
 }
 
-like_cp() {
-	local rc_cp rc_pc
-	world "$T/cp"
-	world "$T/pc"
-	set +e
-	(cd "$T/cp" && cp "$@" >/dev/null 2>"$T/cperr")
-	rc_cp=$?
-	(cd "$T/pc" && "$PARCP" "$@" >/dev/null 2>"$T/err")
-	rc_pc=$?
-	set -e
-	[ "$rc_pc" -eq "$rc_cp" ] ||
-	    fail "parcp $*: exit $rc_pc, cp exits $rc_cp ($(cat "$T/cperr"))"
-	sed 's/^cp: /parcp: /' "$T/cperr" | cmp -s - "$T/err" ||
-	    fail "parcp $*: says '$(cat "$T/err")', cp '$(cat "$T/cperr")'"
-	"$TREECMP" -T "$T/cp" "$T/pc" >"$T/diff" ||
-	    fail "parcp $*: differs from cp: $(head -3 "$T/diff")"
-	pass
-}
 
 [ "$(id -u)" -eq 0 ] || { echo "overwrite.sh: needs root (mknod)"; exit 77; }
+SAME_WORDS=1
 like_cp -r src/. dst		# dst/sub is a symlink: refused
 like_cp -rT src dd/link		# DEST a symlink to a directory, -T: refused
 like_cp -r src dd/link		# ... without -T: copied into realdir
