@@ -390,9 +390,16 @@ make_links(struct copy *c)
 		n = &c->fl->v[i];
 		if (n->link == NODE_NONE || n->state != NS_PENDING)
 			continue;
-		if (c->fl->v[n->link].state != NS_DONE) {
-			/* the first failed (reported) or was kept (-n) */
-			n->state = c->fl->v[n->link].state;
+		if (c->fl->v[n->link].state == NS_FAILED) {
+			n->state = NS_FAILED;	/* reported with the first */
+			continue;
+		}
+		/* The first was kept (-n, -u, --resume: an existing copy):
+		 * a missing name of its group links to that copy, as cp. */
+		if (c->fl->v[n->link].state == NS_SKIPPED &&
+		    keep_existing(c, i)) {
+			n->state = NS_SKIPPED;
+			c->st->skipped++;
 			continue;
 		}
 		if (flist_path(c->fl, n->link, FLIST_DST, first,

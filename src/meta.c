@@ -100,6 +100,7 @@ xattrs(const struct meta_target *t, const struct meta_src *s,
 {
 	ssize_t len, vlen;
 	char *name;
+	bool acl;
 	int rv;
 
 	if ((len = list(s)) == -1) {
@@ -109,6 +110,11 @@ xattrs(const struct meta_target *t, const struct meta_src *s,
 		return -1;
 	}
 	for (name = names; name < names + len; name += strlen(name) + 1) {
+		/* --preserve=mode keeps the POSIX ACL (it is the mode's
+		 * extension, as cp keeps it); the rest needs xattr. */
+		acl = strncmp(name, "system.posix_acl_", 17) == 0;
+		if (!acl && !(o->preserve & PRESERVE_XATTR))
+			continue;
 		if ((vlen = get(s, name)) == -1) {
 			fault_set(f, FAULT_GETXATTR);
 			return -1;
@@ -116,8 +122,10 @@ xattrs(const struct meta_target *t, const struct meta_src *s,
 		rv = meta_setxattr(t, name, value, (size_t)vlen);
 		if (rv == 0)
 			continue;
-		/* Links take no user.* attributes; -a tolerates the rest. */
-		if (n->type == FT_LNK ||
+		/* Links take no user.* attributes; -a tolerates the rest,
+		 * and a mode's ACL where the file system has none. */
+		if (n->type == FT_LNK || (acl && !(o->preserve &
+		    PRESERVE_XATTR) && unsupported(errno)) ||
 		    (o->xattr_quiet && (unsupported(errno) || errno == EPERM)))
 			continue;
 		fault_set(f, FAULT_SETXATTR);
@@ -179,7 +187,8 @@ meta_apply_with(const struct meta_target *t, const struct node *n,
 
 	if ((o->preserve & PRESERVE_OWNER) && owner(t, n, &kept, f) == -1)
 		return -1;
-	if ((o->preserve & PRESERVE_XATTR) && xa(arg, t, n, o, f) == -1)
+	if ((o->preserve & (PRESERVE_XATTR | PRESERVE_MODE)) &&
+	    xa(arg, t, n, o, f) == -1)
 		return -1;
 	if (mode(t, n, o, umask, kept, f) == -1)
 		return -1;
@@ -212,6 +221,38 @@ meta_apply(int fd, const char *dst, const char *src, const struct node *n,
 	struct meta_src s = { -1, src, false };
 
 	return meta_apply_src(fd, dst, &s, n, o, umask, f);
+}
+
+int
+meta_like_existing(const struct meta_target *t, const char *dst,
+    const struct opts *o, struct fault *f)
+{
+	struct node old;
+	struct stat st;
+	bool kept;
+	ssize_t len;
+
+	if ((o->preserve & PRESERVE_MODE) || lstat(dst, &st) == -1 ||
+	    !S_ISREG(st.st_mode))
+		return 0;
+	memset(&old, 0, sizeof(old));
+	old.uid = st.st_uid;
+	old.gid = st.st_gid;
+	if (!(o->preserve & PRESERVE_OWNER) && owner(t, &old, &kept, f) == -1)
+		return -1;
+	if ((len = lgetxattr(dst, "system.posix_acl_access", value,
+	    sizeof(value))) > 0 && meta_setxattr(t, "system.posix_acl_access",
+	    value, (size_t)len) == -1 && !unsupported(errno)) {
+		fault_set(f, FAULT_SETXATTR);
+		return -1;
+	}
+	/* After the ACL (which set the group bits): the mode it had. */
+	if ((t->fd != -1 ? fchmod(t->fd, st.st_mode & 07777) : fchmodat(t->dir,
+	    t->name, st.st_mode & 07777, AT_SYMLINK_NOFOLLOW)) == -1) {
+		fault_set(f, FAULT_CHMOD);
+		return -1;
+	}
+	return 0;
 }
 
 bool

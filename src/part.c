@@ -229,6 +229,7 @@ seal(struct copy *c, uint32_t node, struct fault *f)
 	int fd = c->held[node].fd;
 	struct meta_src ms = { -1, c->src, walk_follows(c->o, n->parent ==
 	    NODE_NONE) };
+	struct meta_target mt = { fd, AT_FDCWD, c->tmp };
 
 	if (fd == -1) {
 		fault_setc(f, FAULT_OPEN_DST, EBADF);
@@ -239,7 +240,9 @@ seal(struct copy *c, uint32_t node, struct fault *f)
 	if (c->o->manifest != NULL &&
 	    verify_hash_file(fd, n->size, &c->eb, hash, f) == -1)
 		return -1;
-	if (meta_apply_src(fd, c->tmp, &ms, n, c->o, c->wc.umask, f) == -1)
+	if (meta_apply_src(fd, c->tmp, &ms, n, c->o, c->wc.umask, f) == -1 ||
+	    ((n->parent == NODE_NONE || c->fl->v[n->parent].existed) &&
+	    meta_like_existing(&mt, c->dst, c->o, f) == -1))
 		return -1;
 	if (c->o->fsync && fsync(fd) == -1) {
 		fault_set(f, FAULT_SYNC);

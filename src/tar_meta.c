@@ -224,6 +224,8 @@ tarmeta_xattrs(const void *arg, const struct meta_target *t,
 	size_t len;
 
 	(void)f;
+	if (!(o->preserve & PRESERVE_XATTR))
+		return 0;		/* tar restores them with -a only */
 	archive_entry_xattr_reset(e);
 	while (archive_entry_xattr_next(e, &name, &v, &len) == ARCHIVE_OK)
 		if (set(t, name, v, len, o, &mine) == -1 && xa->err == 0)

@@ -236,12 +236,21 @@ out:
 	return engine_close(sfd, dfd, rv, f);
 }
 
+/* Can the destination exist already (an operand's, or in a directory
+ * that was there)? */
+static bool
+may_exist(const struct whole_ctx *c, const struct node *n)
+{
+	return n->parent == NODE_NONE || c->fl->v[n->parent].existed;
+}
+
 int
 whole_copy(const struct whole_ctx *c, uint32_t node,
     const struct engine_buf *eb, struct fault *f, unsigned char *out)
 {
 	const struct node *n = &c->fl->v[node];
 	char src[PATH_MAX], dst[PATH_MAX], tmp[PATH_MAX];
+	struct meta_target t = { -1, AT_FDCWD, tmp };
 	int rv, kept;
 
 	if (flist_path(c->fl, node, FLIST_SRC, src, sizeof(src)) == -1 ||
@@ -254,6 +263,9 @@ whole_copy(const struct whole_ctx *c, uint32_t node,
 		return inplace(c, n, src, dst, eb, f);
 	rv = n->type == FT_REG ? regular(c, n, src, tmp, eb, f, out) :
 	    special(c, n, src, tmp, f);
+	if (rv >= 0 && n->type == FT_REG && may_exist(c, n) &&
+	    meta_like_existing(&t, dst, c->o, f) == -1)
+		rv = -1;
 	if (rv >= 0 && (kept = dest_commit(tmp, dst, c->o->noclobber, f)) >=
 	    0)
 		return kept ? WHOLE_KEPT : rv;	/* kept: no hash to list */

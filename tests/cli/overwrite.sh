@@ -26,10 +26,27 @@ world() {
 	chmod 666 "$1/null"
 	ln -s null "$1/nlink"
 	touch -d 2002-01-01 "$1/src/sub/f" "$1/src/sub" "$1/src"
+	# an existing file of another owner, with its own mode and ACL
+	echo old >"$1/e"
+	chown nobody "$1/e"
+	chmod 4750 "$1/e"
+	setfacl -m u:daemon:r "$1/e" 2>/dev/null || :
+	head -c 3000000 "$1/../big" >"$1/bigsrc"
+	# a hard-link group, of which one name is already copied (-u)
+	# (both names in turn: either may be the first the walk meets)
+	mkdir "$1/hl" "$1/hlcopy" "$1/hlcopy2"
+	echo linked >"$1/hl/a"
+	ln "$1/hl/a" "$1/hl/b"
+	cp -a "$1/hl/a" "$1/hlcopy/a"
+	cp -a "$1/hl/b" "$1/hlcopy2/b"
+	# a source with an ACL (-p keeps it: it is part of the mode)
+	echo acl >"$1/withacl"
+	setfacl -m u:nobody:rw "$1/withacl" 2>/dev/null || :
 }
 
 
 [ "$(id -u)" -eq 0 ] || { echo "overwrite.sh: needs root (mknod)"; exit 77; }
+head -c 3000000 /dev/urandom >"$T/big"
 SAME_WORDS=1
 like_cp -r src/. dst		# dst/sub is a symlink: refused
 like_cp -rT src dd/link		# DEST a symlink to a directory, -T: refused
@@ -39,6 +56,12 @@ like_cp f null			# a character device: written into
 like_cp f nlink			# through a symlink to one
 like_cp -p g null		# -p: its metadata too, through the fd
 like_cp -r f a/1 c		# an ordinary copy still replaces
+like_cp f e			# over an existing file: its owner, mode, ACL
+like_cp bigsrc e		# ... also when split into ranges (3 MB: 1 MiB chunks)
+like_cp -p f e			# -p: the source's
+like_cp -au hl/. hlcopy		# a kept name's hard link is still made
+like_cp -au hl/. hlcopy2
+like_cp -p withacl acl.copy	# -p keeps an ACL (group bits stay its own)
 
 # A FIFO destination: opened and written, not replaced.
 world "$T/pc"
