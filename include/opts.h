@@ -64,6 +64,7 @@ struct opts {
 	bool		 noclobber;	/* -n */
 	bool		 update;	/* -u */
 	bool		 force;		/* -f */
+	bool		 inplace;	/* --inplace: write into existing files */
 	enum sparse	 sparse;
 	int		 engine;	/* enum engine_kind */
 	bool		 direct;

@@ -260,13 +260,43 @@ keep_existing(struct copy *c, uint32_t node)
 	    st.st_mtim.tv_nsec >= n->mtime.tv_nsec);
 }
 
-/*
- * Is the destination of a file an existing device or FIFO (or a symlink
- * to one)?  Then it is written into, by one worker, never replaced.  Only
- * where something can exist: operands, and directories we did not make.
- */
+/* What a file's existing destination asks for. */
+enum existing { EX_REPLACE, EX_INTO, EX_REFUSED };
+
+/* An existing regular destination this user may not replace: said as cp
+ * says it (read-only, without -f), or why not and what would do. */
 static bool
-special_dest(struct copy *c, uint32_t node)
+refused(struct copy *c)
+{
+	char *dir;
+	bool bad = false;
+
+	if (geteuid() == 0)
+		return false;	/* root may replace anything, as cp */
+	if (access(c->dst, W_OK) == -1 && !c->o->force) {
+		warnx("cannot create regular file %s: %s", quote(c->dst),
+		    strerror(EACCES));
+		bad = true;
+	} else if (access(dir = xpath_dir(c->dst), W_OK) == -1) {
+		warnx("cannot replace %s: its directory %s is not writable "
+		    "(--inplace writes into the file, as cp does)",
+		    quote(c->dst), quote(dir));
+		bad = true;
+		free(dir);
+	} else
+		free(dir);
+	return bad;
+}
+
+/*
+ * A file's existing destination: a device or FIFO (or a symlink to one)
+ * is written into, by one worker, never replaced; so is a regular file
+ * with --inplace; a regular file this user may not replace is refused.
+ * Only where something can exist: operands, and directories we did not
+ * make.
+ */
+static enum existing
+existing(struct copy *c, uint32_t node)
 {
 	const struct node *n = &c->fl->v[node];
 	struct stat st;
@@ -275,9 +305,15 @@ special_dest(struct copy *c, uint32_t node)
 	if (n->type != FT_REG || (n->parent != NODE_NONE &&
 	    !c->fl->v[n->parent].existed) || copy_paths(c, node, &f) == -1 ||
 	    stat(c->dst, &st) == -1)
-		return false;
-	return S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ||
-	    S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode);
+		return EX_REPLACE;
+	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ||
+	    S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
+		return EX_INTO;
+	if (!S_ISREG(st.st_mode))
+		return EX_REPLACE;
+	if (c->o->inplace)
+		return EX_INTO;
+	return refused(c) ? EX_REFUSED : EX_REPLACE;
 }
 
 /* Plan every pending non-directory.  Returns a signal that stopped it. */
@@ -306,7 +342,21 @@ plan_all(struct copy *c)
 			continue;
 		}
 		c->pr.nfiles++;
-		if ((n->inplace = special_dest(c, i))) {
+		switch (existing(c, i)) {
+		case EX_REFUSED:
+			n->state = NS_FAILED;
+			c->st->failed++;
+			c->pr.errors++;
+			if (c->status == 0)
+				c->status = 1;
+			continue;
+		case EX_INTO:
+			n->inplace = true;
+			break;
+		case EX_REPLACE:
+			break;
+		}
+		if (n->inplace) {
 			if (plan_add_whole(&c->plan, i, n->size) == -1)
 				err(1, "plan");
 		} else if (n->type == FT_REG && n->size > chunk) {

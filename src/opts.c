@@ -23,7 +23,7 @@ enum {
 	OPT_MODE = 256, OPT_CHUNK, OPT_BUFSZ, OPT_STATS, OPT_VERSION,
 	OPT_PRESERVE, OPT_SPARSE, OPT_ENGINE, OPT_DIRECT, OPT_NOCACHE,
 	OPT_PROGRESS, OPT_VERIFY, OPT_MANIFEST, OPT_RESUME, OPT_FSYNC, OPT_JSON,
-	OPT_TO_TAR, OPT_FROM_TAR, OPT_LIST_TAR, OPT_COMPRESS
+	OPT_TO_TAR, OPT_FROM_TAR, OPT_LIST_TAR, OPT_COMPRESS, OPT_INPLACE
 };
 
 static int	set_jobs(struct opts *, const char *);
@@ -81,7 +81,9 @@ static const struct optdef {
 	{ "update", 'u', NULL, false, NULL, FLAG(update),
 	    "replace only files older than SOURCE" },
 	{ "force", 'f', NULL, false, NULL, FLAG(force),
-	    "replace existing files (always so: by rename)" },
+	    "replace read-only destinations too" },
+	{ "inplace", OPT_INPLACE, NULL, false, NULL, FLAG(inplace),
+	    "write into existing files, as cp (not atomic)" },
 	{ "sparse", OPT_SPARSE, "WHEN", false, set_sparse, NOFLAG,
 	    "auto (default), always or never make holes" },
 	{ "target-directory", 't', "DIR", false, set_target, NOFLAG,
@@ -562,6 +564,8 @@ tar_moot(const struct opts *o)
 		{ TAR_CREATE, FLAG(update), "-u" },
 		{ TAR_CREATE, FLAG(resume), "--resume" },
 		{ TAR_EXTRACT, FLAG(resume), "--resume" },
+		{ TAR_CREATE, FLAG(inplace), "--inplace" },
+		{ TAR_EXTRACT, FLAG(inplace), "--inplace" },
 	};
 	static const char *modes[] = { "", "--to-tar", "--from-tar",
 	    "--list-tar" };

@@ -206,9 +206,10 @@ special(const struct whole_ctx *c, const struct node *n, const char *src,
 }
 
 /*
- * Into an existing device or FIFO destination, as cp writes it: opened
- * (it may block until a FIFO has a reader) and written from the start,
- * in order; never replaced.  Its own mode stays unless -p says otherwise.
+ * Into an existing destination, as cp writes it: a device or FIFO (or,
+ * with --inplace, a regular file, truncated first) is opened (a FIFO may
+ * block until it has a reader) and written from the start, in order;
+ * never replaced.  Its own mode stays unless -p says otherwise.
  */
 static int
 inplace(const struct whole_ctx *c, const struct node *n, const char *src,
@@ -223,7 +224,8 @@ inplace(const struct whole_ctx *c, const struct node *n, const char *src,
 		fault_set(f, FAULT_OPEN_SRC);
 		return -1;
 	}
-	if ((dfd = open(dst, O_WRONLY | O_NOCTTY | O_CLOEXEC)) == -1) {
+	if ((dfd = open(dst, O_WRONLY | O_NOCTTY | O_CLOEXEC |
+	    (c->o->inplace ? O_TRUNC : 0))) == -1) {
 		fault_set(f, FAULT_OPEN_DST);
 		goto out;
 	}

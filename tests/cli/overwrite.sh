@@ -85,4 +85,45 @@ wait "$reader"
 cmp "$T/big" "$T/got" || fail "the FIFO got the file out of order"
 no_temps "$T/pc"
 pass
+# --inplace writes into the existing file: its hard links see the copy.
+world "$T/pc"
+echo old >"$T/pc/old"
+ln "$T/pc/old" "$T/pc/oldlink"
+run "$PARCP" --inplace "$T/pc/bigsrc" "$T/pc/old"
+expect_rc 0 "--inplace"
+cmp "$T/pc/bigsrc" "$T/pc/oldlink" || fail "--inplace: the hard link kept the old data"
+pass
+
+# As a user: a read-only file is refused without -f (cp's words), and
+# replaced with it; a writable file in a directory this user cannot write:
+# the directory named, --inplace suggested, and --inplace does it.
+u=$T/user
+mkdir "$u"
+chmod 777 "$u"
+cp "$PARCP" "$u/parcp"
+chmod 755 "$u/parcp" "$T"
+for who in cp parcp; do
+	prog=$who
+	[ "$who" = parcp ] && prog=$u/parcp
+	rm -rf "$u/w"
+	as_user mkdir "$u/w"
+	as_user sh -c "cd '$u/w' && echo new >f && echo old >ro && chmod 444 ro &&
+	    mkdir d && echo old >d/file && chmod 666 d/file && chmod 555 d"
+	set +e
+	(cd "$u/w" && as_user "$prog" f ro) 2>"$T/$who.1"; echo $? >>"$T/$who.1"
+	(cd "$u/w" && as_user "$prog" -f f ro) 2>>"$T/$who.1"; echo $? >>"$T/$who.1"
+	(cd "$u/w" && as_user "$prog" f d/file) 2>"$T/$who.2"; echo $? >>"$T/$who.2"
+	set -e
+	cat "$u/w/ro" "$u/w/d/file" >"$T/$who.files"
+	chmod 755 "$u/w/d"
+done
+sed 's/^cp: /parcp: /' "$T/cp.1" | cmp -s - "$T/parcp.1" ||
+    fail "read-only destination: '$(cat "$T/parcp.1")', cp: '$(cat "$T/cp.1")'"
+grep -qx "parcp: cannot replace 'd/file': its directory 'd' is not writable (--inplace writes into the file, as cp does)" "$T/parcp.2" ||
+    fail "unwritable directory: $(cat "$T/parcp.2")"
+(cd "$u/w" && chmod 555 d && as_user "$u/parcp" --inplace f d/file) ||
+    fail "--inplace as a user"
+[ "$(cat "$u/w/d/file")" = new ] || fail "--inplace: not written"
+chmod 755 "$u/w/d"
+pass
 echo "$npass passed, 0 failed"
