@@ -417,8 +417,7 @@ def cmd_report(args):
            "Review each: a missing test, or a mutant that cannot change "
            "behaviour (add its key", "and the reason to "
            "tests/mutation/equivalent.txt).", ""]
-    md += ["- `%s` %s -> %s" % (key(r), cell(r["original"]),
-                                cell(r["mutant"]))
+    md += ["- `%s` `%s` -> `%s`" % (key(r), r["original"], r["mutant"])
            for r in rows if r["status"] == "survived"] or ["none"]
     md += ["", "## Excluded as equivalent", ""]
     md += ["- `%s`: %s" % (key(r), r["equivalent"])
