@@ -107,6 +107,24 @@ struct pool {
 	int64_t		 next_tick;	/* CLOCK_MONOTONIC ns */
 };
 
+#ifdef PARCP_COVERAGE
+void	__gcov_dump(void);		/* libgcov: write the counters now */
+#endif
+
+/*
+ * A worker's only way out.  _exit(2) skips atexit handlers, and gcov
+ * writes its counters from one: a coverage build (--enable-coverage)
+ * writes them first, or no line a worker ran would count.
+ */
+static __dead void
+worker_exit(int status)
+{
+#ifdef PARCP_COVERAGE
+	__gcov_dump();
+#endif
+	_exit(status);
+}
+
 /* Hand res to the caller, unless its task already had its result. */
 static void
 deliver(struct pool *p, const struct result *res)
@@ -146,11 +164,14 @@ run_one(struct pool *p, unsigned lane, uint64_t task,
 	res.worker = lane;
 	res.rv = p->job->task(p->job->arg, task, eb, &res.fault, res.out);
 	if (write_full(p->wfd, &res, sizeof(res)) == -1)
-		_exit(WORKER_EXIT_PIPE);
+		worker_exit(WORKER_EXIT_PIPE);
 	__atomic_store_n(&p->sh->lane[lane].cur, 0, __ATOMIC_RELAXED);
 }
 
-/* Leaves only via _exit(2): no atexit handlers, no second stdio flush. */
+/*
+ * Leaves only via worker_exit(): no atexit handlers, no second stdio
+ * flush.
+ */
 static __dead void
 worker(struct pool *p, unsigned lane, uint64_t task)
 {
@@ -160,10 +181,10 @@ worker(struct pool *p, unsigned lane, uint64_t task)
 
 	sig_worker(&p->oldmask);
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid() != p->parent)
-		_exit(WORKER_EXIT_ORPHAN);
+		worker_exit(WORKER_EXIT_ORPHAN);
 	(void)close(p->rfd);
 	if (posix_memalign(&buf, ENGINE_ALIGN, job->bufsz) != 0)
-		_exit(WORKER_EXIT_NOMEM);
+		worker_exit(WORKER_EXIT_NOMEM);
 	eb = job->how;
 	eb.buf = buf;
 	eb.size = job->bufsz;
@@ -174,7 +195,7 @@ worker(struct pool *p, unsigned lane, uint64_t task)
 		while ((task = __atomic_fetch_add(&p->sh->next, 1,
 		    __ATOMIC_RELAXED)) < job->ntasks)
 			run_one(p, lane, task, &eb);
-	_exit(0);
+	worker_exit(0);
 }
 
 static void
