@@ -34,6 +34,8 @@ struct progress {
 struct progress_view {
 	uint64_t	 bytes, total, files, nfiles, errors;
 	double		 rate;		/* bytes/s; <= 0: unknown */
+	double		 elapsed;	/* seconds since the start */
+	bool		 bar;		/* draw a bar where there is room */
 };
 
 void	progress_start(struct progress *, enum progress_when,
@@ -45,10 +47,17 @@ void	progress_clear(struct progress *);
 /* The last bar (at 100% if complete) and the summary line. */
 void	progress_end(struct progress *, bool complete);
 /*
- * Format v into buf as one line of at most width - 1 columns, dropping
- * the least important fields first.  Returns buf.  Pure.
+ * Format v into buf as one line of at most width - 1 columns.  Shown in
+ * this order: percent, bar, bytes of total, rate, elapsed, ETA, files
+ * and errors; when they do not fit, dropped in this order: the bar (it
+ * only takes the room left), elapsed, ETA, files, rate, bytes.  Returns
+ * buf.  Pure.
  */
 char	*progress_format(const struct progress_view *, int width, char *buf,
+	    size_t len);
+/* The summary line, cut to fit width - 1 columns the same way (errors,
+ * files, rate go first).  Returns buf.  Pure. */
+char	*progress_summary(const struct progress_view *, int width, char *buf,
 	    size_t len);
 
 #endif

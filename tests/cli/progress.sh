@@ -25,7 +25,7 @@ slow="env LD_PRELOAD=$FAULTSHIM PARCP_SHIM_SLOW_US=15000"
 on_tty 100 "$slow $PARCP -j 1 --engine=pread --chunk-size=1G --progress \
     '$T/big' '$T/copy' 2>&1 >/dev/null"
 cmp "$T/big" "$T/copy" || fail "progress: bad copy"
-bar='^ *[0-9]+%  [0-9.]+ (B|KiB|MiB) / 48\.00 MiB  [0-9.]+ (B|KiB|MiB|GiB)/s  ETA [0-9:-]+  files [01]/1, errors 0$'
+bar='^ *[0-9]+%  \[[#.]+\]  [0-9.]+ (B|KiB|MiB) / 48\.00 MiB  [0-9.]+ (B|KiB|MiB|GiB)/s  [0-9]+:[0-9]{2} elapsed  ETA [0-9:-]+  files [01]/1, errors 0$'
 grep -Eq "$bar" "$T/tty" || fail "no progress bar: $(head -3 "$T/tty")"
 [ "$(grep -Ec "$bar" "$T/tty")" -ge 3 ] || fail "bar drawn fewer than 3 times"
 # it moved through one file: several distinct percentages below 100
@@ -37,17 +37,28 @@ grep -Eq '^parcp: 48\.00 MiB in [0-9.]+ s \([0-9.]+ [KMG]iB/s\), 1 of 1 files, 0
     "$T/tty" || fail "no summary line"
 pass
 
-# A narrow terminal: every bar fits, the tail fields dropped first.
-rm "$T/copy"
-on_tty 30 "$PARCP -j 2 --progress '$T/big' '$T/copy' 2>&1 >/dev/null"
-cmp "$T/big" "$T/copy" || fail "narrow: bad copy"
-while IFS= read -r line; do
-	case $line in *%*)
-		[ "${#line}" -lt 30 ] || fail "line wider than 29: '$line'" ;;
-	esac
-done < <(grep -v '^parcp: ' "$T/tty")
-grep -Eq '^100%  48\.00 MiB / 48\.00 MiB$' "$T/tty" ||
-    fail "narrow bar: $(cat "$T/tty")"
+# Every width: each line (bars and the summary) fits; what stays is
+# stated (percent and bytes at 30, percent alone at 20).
+for cols in 120 60 30 20; do
+	rm -f "$T/copy"
+	on_tty $cols "$PARCP -j 2 --progress '$T/big' '$T/copy' 2>&1 >/dev/null"
+	cmp "$T/big" "$T/copy" || fail "$cols columns: bad copy"
+	while IFS= read -r line; do
+		[ "${#line}" -lt $cols ] ||
+		    fail "$cols columns: a line of ${#line}: '$line'"
+	done < <(grep . "$T/tty")
+	grep -q 'parcp: \|MiB in ' "$T/tty" || fail "$cols columns: no summary"
+	cp "$T/tty" "$T/tty.$cols"
+done
+grep -Eq '^100%  48\.00 MiB / 48\.00 MiB$' "$T/tty.30" ||
+    fail "30 columns: $(cat "$T/tty.30")"
+grep -Eq '^100%$' "$T/tty.20" || fail "20 columns: $(cat "$T/tty.20")"
+grep -Eq '^100%  \[#+\]  48\.00 MiB / 48\.00 MiB  .*elapsed' "$T/tty.120" ||
+    fail "120 columns: no bar: $(cat "$T/tty.120")"
+# the last bar's rate is the summary's
+rate=$(grep -Eo '\(([0-9.]+ [KMG]iB/s)\)' "$T/tty.120" | tr -d '()')
+grep -E '^100%' "$T/tty.120" | tail -1 | grep -qF "  $rate  " ||
+    fail "the last bar's rate is not the summary's ($rate)"
 pass
 
 # Trees count files; errors are counted and shown.
