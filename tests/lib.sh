@@ -173,3 +173,23 @@ like_cp() {
 	    fail "parcp $*: differs from cp: $(head -3 "$T/diff")"
 	pass
 }
+
+# py_start SCRIPT: one Python helper (SCRIPT serve, as tests/hostile_tar.py
+# has) for the whole test, Python being slow to start; py ARG... runs one
+# of its commands, leaves the output in $T/py and returns its status.
+py_start() {
+	coproc PYHELPER { exec python3 "$1" serve; }
+}
+
+py() {
+	local IFS=$'\t' ln
+	echo "$*" >&"${PYHELPER[1]}"
+	: >"$T/py"
+	while IFS= read -r ln <&"${PYHELPER[0]}"; do
+		case $ln in
+		$'\t'END\ *)	return "${ln#*END }" ;;
+		esac
+		printf '%s\n' "$ln" >>"$T/py"
+	done
+	fail "the Python helper $* died"
+}

@@ -22,32 +22,18 @@ mkdir arch h x
 ln -s dest dl
 nbad=0
 
-# py ARG...: a hostile_tar.py command, run by one helper process for the
-# whole script; its output in h/py, its status returned.
-coproc PY { exec python3 "$H" serve; }
-py() {
-	local IFS=$'\t' ln
-	echo "$*" >&"${PY[1]}"
-	: >h/py
-	while IFS= read -r ln <&"${PY[0]}"; do
-		case $ln in
-		$'\t'END\ *)	return "${ln#*END }" ;;
-		esac
-		printf '%s\n' "$ln" >>h/py
-	done
-	fail "the hostile_tar.py helper died"
-}
+py_start "$H"
 
 # extract HOW ARCH DEST PARCP-OPTION...: one extraction, as run does.
 extract() {
 	local how=$1 arch=$2 dest=$3
 	shift 3
 	case $how in
-	tar)	run timeout 30 "$PARCP" "$@" --from-tar="$arch.tar" "$dest" ;;
-	gz)	run timeout 30 "$PARCP" "$@" --from-tar="$arch.tar.gz" "$dest" ;;
-	pipe)	run timeout 30 bash -c 'cat "$0" | "$@"' "$arch.tar" \
+	tar)	run timeout 20 "$PARCP" "$@" --from-tar="$arch.tar" "$dest" ;;
+	gz)	run timeout 20 "$PARCP" "$@" --from-tar="$arch.tar.gz" "$dest" ;;
+	pipe)	run timeout 20 bash -c 'cat "$0" | "$@"' "$arch.tar" \
 		    "$PARCP" "$@" --from-tar=- "$dest" ;;
-	stdin)	run timeout 30 "$PARCP" "$@" --from-tar=- "$dest" \
+	stdin)	run timeout 20 "$PARCP" "$@" --from-tar=- "$dest" \
 		    <"$arch.tar.gz" ;;
 	esac
 }
@@ -56,14 +42,14 @@ extract() {
 # sets opts and regen.
 build() {
 	py gen "$1" "$T/outside" "arch/$1.$2.tar" "$2" ||
-	    fail "hostile_tar.py gen $1 $2: $(cat h/py)"
+	    fail "hostile_tar.py gen $1 $2: $(cat py)"
 	opts=() regen=
 	while read -r k v; do
 		case $k in
 		opt)	opts+=("$v") ;;
 		regen)	regen=1 ;;
 		esac
-	done <h/py
+	done <py
 }
 
 # one CASE FORMAT HOW A [DEST]: extract (with -a if A is 1) into DEST
@@ -72,14 +58,14 @@ one() {
 	local c=$1 f=$2 how=$3 a=$4 dest=${5:-dest} arch=arch/$1.$2 aflag=
 	[ "$a" = 1 ] && aflag=-a
 	[ -z "$regen" ] || build "$c" "$f"
-	py pre "$arch.tar.json" "$T" dest h/snap || fail "pre: $(cat h/py)"
+	py pre "$arch.tar.json" "$T" dest h/snap || fail "pre: $(cat py)"
 	[ "$dest" != "$T/dl" ] || mkdir -p dest
 	extract "$how" "$arch" "$dest" ${aflag} "${opts[@]}"
 	if py check "$arch.tar.json" "$T" dest h/snap "$rc" "$T/err" "$a"; then
 		pass
 		return
 	fi
-	mv h/py h/problems
+	mv py h/problems
 	nbad=$((nbad + 1))
 	{
 		echo "FAIL: $c ($f, $how${aflag:+, -a}, DEST $dest):"
