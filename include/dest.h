@@ -73,6 +73,13 @@ int	dest_sync_dir(const char *dir, struct fault *f);
  */
 int	dest_create(const char *tmp, off_t size, struct fault *f);
 /*
+ * Rename old (in odir) to new (in ndir) unless new exists (EEXIST).  On a
+ * file system without RENAME_NOREPLACE (EINVAL) a hard link does it, then
+ * old goes.  0, or -1 with errno.
+ */
+int	dest_rename_noreplace(int odir, const char *old, int ndir,
+	    const char *new);
+/*
  * Rename tmp to dst.  With noreplace an existing dst is kept: returns 1
  * and removes tmp.  Returns 0 on success, or -1 with *f set.
  */

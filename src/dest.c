@@ -208,12 +208,25 @@ dest_create(const char *tmp, off_t size, struct fault *f)
 }
 
 int
+dest_rename_noreplace(int odir, const char *old, int ndir, const char *new)
+{
+	if (renameat2(odir, old, ndir, new, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL)
+		return -1;
+	/* No RENAME_NOREPLACE here: link(2) refuses an existing name too. */
+	if (linkat(odir, old, ndir, new, 0) == -1)
+		return -1;
+	(void)unlinkat(odir, old, 0);
+	return 0;
+}
+
+int
 dest_commit(const char *tmp, const char *dst, bool noreplace,
     struct fault *f)
 {
 	if (noreplace) {
-		if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dst, RENAME_NOREPLACE)
-		    == 0)
+		if (dest_rename_noreplace(AT_FDCWD, tmp, AT_FDCWD, dst) == 0)
 			return 0;
 		if (errno == EEXIST) {
 			(void)unlink(tmp);

@@ -125,17 +125,18 @@ static int
 commit(struct tarw *w, int dir, const char *tmp, const char *leaf,
     struct fault *f)
 {
-	unsigned flags = w->o->noclobber ? RENAME_NOREPLACE : 0;
-
-	if (renameat2(dir, tmp, dir, leaf, flags) == 0)
+	if (w->o->noclobber) {
+		if (dest_rename_noreplace(dir, tmp, dir, leaf) == 0)
+			return 0;
+		if (errno == EEXIST) {
+			(void)unlinkat(dir, tmp, 0);
+			return TARW_KEPT;
+		}
+	} else if (renameat(dir, tmp, dir, leaf) == 0)
 		return 0;
-	if (errno == EEXIST && flags != 0) {
-		(void)unlinkat(dir, tmp, 0);
-		return TARW_KEPT;
-	}
-	if ((errno == EISDIR || errno == ENOTEMPTY || errno == EEXIST) &&
+	else if ((errno == EISDIR || errno == ENOTEMPTY || errno == EEXIST) &&
 	    unlinkat(dir, leaf, AT_REMOVEDIR) == 0 &&
-	    renameat2(dir, tmp, dir, leaf, flags) == 0)
+	    renameat(dir, tmp, dir, leaf) == 0)
 		return 0;
 	fault_set(f, FAULT_RENAME);
 	(void)unlinkat(dir, tmp, 0);

@@ -25,11 +25,22 @@
  *   PARCP_SHIM_WRITE_FAIL=PAT:N the Nth write (write, pwrite,
  *                              copy_file_range) to such a file fails with
  *                              ENOSPC
+ *   PARCP_SHIM_SHORT=N         every pread, pwrite, write and
+ *                              copy_file_range on a regular file moves at
+ *                              most N bytes (short transfers, as a signal
+ *                              or a full quota makes them)
+ *   PARCP_SHIM_ZERO_WRITE=PAT  the first pwrite or write to a file matching
+ *                              PAT returns 0 (nothing written, no error)
+ *   PARCP_SHIM_CFR_ERRNO=E     copy_file_range always fails with errno E
+ *                              (a number: 18 EXDEV, 38 ENOSYS, 95 ...)
+ *   PARCP_SHIM_RENAME_EINVAL=1 renameat2 with flags fails with EINVAL, as
+ *                              on a file system without RENAME_NOREPLACE
  * "First" and "Nth" count in each process (a worker counts its own).  A
  * file made with O_TMPFILE keeps the path "DIR/#INODE (deleted)" after it
  * is linked: match such a file by its directory ("DIR/" then "*").
  */
 #define _GNU_SOURCE
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <dlfcn.h>
@@ -49,6 +60,42 @@ typedef ssize_t	cfr_fn(int, off_t *, int, off_t *, size_t, unsigned int);
 typedef ssize_t	write_fn(int, const void *, size_t);
 
 static int	reads_seen, writes_seen;	/* on matching files */
+static bool	zero_done;
+
+/* PARCP_SHIM_SHORT: len cut to N on a regular file (never a pipe: the
+ * workers' result records must stay whole). */
+static size_t
+shorten(int fd, size_t len)
+{
+	const char *v = getenv("PARCP_SHIM_SHORT");
+	struct stat st;
+	size_t n;
+
+	if (v == NULL || (n = (size_t)strtoull(v, NULL, 10)) == 0 ||
+	    len <= n || fstat(fd, &st) == -1 || !S_ISREG(st.st_mode))
+		return len;
+	return n;
+}
+
+/* PARCP_SHIM_ZERO_WRITE: this write to fd returns 0, once. */
+static bool
+zero_write(int fd)
+{
+	const char *pat = getenv("PARCP_SHIM_ZERO_WRITE");
+	char proc[64], path[4096];
+	ssize_t n;
+
+	if (pat == NULL || zero_done)
+		return false;
+	(void)snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if ((n = readlink(proc, path, sizeof(path) - 1)) < 0)
+		return false;
+	path[n] = '\0';
+	if (fnmatch(pat, path, 0) != 0)
+		return false;
+	zero_done = true;
+	return true;
+}
 
 static bool
 covers(const char *var, off_t off, size_t len)
@@ -173,7 +220,7 @@ shim_pread(const char *sym, int fd, void *buf, size_t len, off_t off)
 
 	if (read_faults(fd, off, len) == -1)
 		return -1;
-	return real(fd, buf, len, off);
+	return real(fd, buf, shorten(fd, len), off);
 }
 
 static ssize_t
@@ -187,6 +234,9 @@ shim_pwrite(const char *sym, int fd, const void *buf, size_t len, off_t off)
 
 	if (write_faults(fd, off, len) == -1)
 		return -1;
+	if (zero_write(fd))
+		return 0;
+	len = shorten(fd, len);
 	if (!covers("PARCP_SHIM_CORRUPT_AT", off, len) ||
 	    !first("PARCP_SHIM_CORRUPT_ONCE") || (bad = malloc(len)) == NULL)
 		return real(fd, buf, len, off);
@@ -233,7 +283,13 @@ copy_file_range(int in, off_t *ioff, int out, off_t *ooff, size_t len,
     unsigned int flags)
 {
 	cfr_fn *real = (cfr_fn *)dlsym(RTLD_NEXT, "copy_file_range");
+	const char *e = getenv("PARCP_SHIM_CFR_ERRNO");
 
+	if (e != NULL) {
+		errno = atoi(e);
+		return -1;
+	}
+	len = shorten(out, shorten(in, len));
 	if (ioff != NULL && read_faults(in, *ioff, len) == -1)
 		return -1;
 	if (ooff != NULL && write_faults(out, *ooff, len) == -1)
@@ -253,7 +309,24 @@ write(int fd, const void *buf, size_t len)
 		errno = ENOSPC;
 		return -1;
 	}
-	return real(fd, buf, len);
+	if (zero_write(fd))
+		return 0;
+	return real(fd, buf, shorten(fd, len));
+}
+
+typedef int	renameat2_fn(int, const char *, int, const char *, unsigned);
+int	renameat2(int, const char *, int, const char *, unsigned);
+
+int
+renameat2(int ofd, const char *old, int nfd, const char *new, unsigned flags)
+{
+	renameat2_fn *real = (renameat2_fn *)dlsym(RTLD_NEXT, "renameat2");
+
+	if (flags != 0 && getenv("PARCP_SHIM_RENAME_EINVAL") != NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	return real(ofd, old, nfd, new, flags);
 }
 
 typedef int	sync_fn(int);
