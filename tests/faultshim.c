@@ -25,10 +25,12 @@
  *   PARCP_SHIM_WRITE_FAIL=PAT:N the Nth write (write, pwrite,
  *                              copy_file_range) to such a file fails with
  *                              ENOSPC
- *   PARCP_SHIM_SHORT=N         every pread, pwrite, write and
- *                              copy_file_range on a regular file moves at
- *                              most N bytes (short transfers, as a signal
- *                              or a full quota makes them)
+ *   PARCP_SHIM_SHORT_READ=N    every pread (and copy_file_range) of a
+ *                              regular file moves at most N bytes
+ *   PARCP_SHIM_SHORT_WRITE=N   every pwrite, write (and copy_file_range) to
+ *                              a regular file moves at most N bytes (short
+ *                              transfers, as a signal or a quota makes
+ *                              them)
  *   PARCP_SHIM_ZERO_WRITE=PAT  the first pwrite or write to a file matching
  *                              PAT returns 0 (nothing written, no error)
  *   PARCP_SHIM_CFR_ERRNO=E     copy_file_range always fails with errno E
@@ -62,12 +64,12 @@ typedef ssize_t	write_fn(int, const void *, size_t);
 static int	reads_seen, writes_seen;	/* on matching files */
 static bool	zero_done;
 
-/* PARCP_SHIM_SHORT: len cut to N on a regular file (never a pipe: the
- * workers' result records must stay whole). */
+/* PARCP_SHIM_SHORT_READ/WRITE (var): len cut to N on a regular file
+ * (never a pipe: the workers' result records must stay whole). */
 static size_t
-shorten(int fd, size_t len)
+shorten(const char *var, int fd, size_t len)
 {
-	const char *v = getenv("PARCP_SHIM_SHORT");
+	const char *v = getenv(var);
 	struct stat st;
 	size_t n;
 
@@ -220,7 +222,7 @@ shim_pread(const char *sym, int fd, void *buf, size_t len, off_t off)
 
 	if (read_faults(fd, off, len) == -1)
 		return -1;
-	return real(fd, buf, shorten(fd, len), off);
+	return real(fd, buf, shorten("PARCP_SHIM_SHORT_READ", fd, len), off);
 }
 
 static ssize_t
@@ -236,7 +238,7 @@ shim_pwrite(const char *sym, int fd, const void *buf, size_t len, off_t off)
 		return -1;
 	if (zero_write(fd))
 		return 0;
-	len = shorten(fd, len);
+	len = shorten("PARCP_SHIM_SHORT_WRITE", fd, len);
 	if (!covers("PARCP_SHIM_CORRUPT_AT", off, len) ||
 	    !first("PARCP_SHIM_CORRUPT_ONCE") || (bad = malloc(len)) == NULL)
 		return real(fd, buf, len, off);
@@ -289,7 +291,8 @@ copy_file_range(int in, off_t *ioff, int out, off_t *ooff, size_t len,
 		errno = atoi(e);
 		return -1;
 	}
-	len = shorten(out, shorten(in, len));
+	len = shorten("PARCP_SHIM_SHORT_WRITE", out,
+	    shorten("PARCP_SHIM_SHORT_READ", in, len));
 	if (ioff != NULL && read_faults(in, *ioff, len) == -1)
 		return -1;
 	if (ooff != NULL && write_faults(out, *ooff, len) == -1)
@@ -311,7 +314,7 @@ write(int fd, const void *buf, size_t len)
 	}
 	if (zero_write(fd))
 		return 0;
-	return real(fd, buf, shorten(fd, len));
+	return real(fd, buf, shorten("PARCP_SHIM_SHORT_WRITE", fd, len));
 }
 
 typedef int	renameat2_fn(int, const char *, int, const char *, unsigned);

@@ -13,22 +13,45 @@ mkfile "$T/src" $((5 * 1024 * 1024 + 4321))
 mkdir "$T/tree"
 for i in 1 2 3 4; do mkfile "$T/tree/f$i" $((i * 70000)); done
 
-# Short transfers: right copies, every engine and mode.
+# Short transfers: right copies, every engine and mode; reads and writes
+# cut apart, so a short write is followed by the rest of its buffer.
 for engine in pread copy_file_range reflink auto; do
 	for mode in pool fork; do
 		rm -rf "$T/dst" "$T/tdst"
-		run env LD_PRELOAD="$FAULTSHIM" PARCP_SHIM_SHORT=4097 "$PARCP" \
+		run env LD_PRELOAD="$FAULTSHIM" PARCP_SHIM_SHORT_WRITE=4097 "$PARCP" \
 		    -j 2 --mode=$mode --engine=$engine --chunk-size=1M \
 		    --buffer-size=64K "$T/src" "$T/dst"
 		expect_rc 0 "short transfers, $engine $mode"
 		cmp "$T/src" "$T/dst" || fail "short transfers, $engine $mode: differs"
-		run env LD_PRELOAD="$FAULTSHIM" PARCP_SHIM_SHORT=1000 "$PARCP" \
+		run env LD_PRELOAD="$FAULTSHIM" PARCP_SHIM_SHORT_READ=1000 "$PARCP" \
 		    -a --mode=$mode --engine=$engine "$T/tree" "$T/tdst"
 		expect_rc 0 "short transfers, tree, $engine $mode"
 		"$TREECMP" "$T/tree" "$T/tdst" >/dev/null ||
 		    fail "short transfers, tree, $engine $mode: differs"
 	done
 done
+pass
+
+# Short transfers in the tar modes: a streamed extraction writes each
+# block at its offset; a parallel archive is written at offsets too.
+cp "$T/src" "$T/tree/big"
+tar --format=pax -czf "$T/t.tgz" -C "$T" tree
+for a in t.tgz; do
+	rm -rf "$T/x"
+	run env LD_PRELOAD="$FAULTSHIM" PARCP_SHIM_SHORT_WRITE=3000 "$PARCP" -a \
+	    --from-tar="$T/$a" "$T/x"
+	expect_rc 0 "short transfers, --from-tar=$a"
+	"$TREECMP" "$T/tree" "$T/x/tree" >/dev/null ||
+	    fail "short transfers, --from-tar=$a: differs"
+done
+rm -rf "$T/x"
+run env LD_PRELOAD="$FAULTSHIM" PARCP_SHIM_SHORT_WRITE=3000 "$PARCP" -a -j 2 \
+    --chunk-size=1M --to-tar="$T/t.tar" "$T/tree"
+expect_rc 0 "short transfers, --to-tar"
+mkdir "$T/x"
+tar -xf "$T/t.tar" -C "$T/x"
+cmp "$T/tree/big" "$T/x/${T#/}/tree/big" || fail "short transfers, --to-tar: differs"
+rm "$T/tree/big"
 pass
 
 # A write that returns 0: an error (EIO), not a loop; the old file stays.
