@@ -25,6 +25,14 @@ pass() {
 	npass=$((npass + 1))
 }
 
+# A sanitizer build: LD_PRELOAD'ed shims come before ASan's runtime, and
+# LeakSanitizer cannot run under ptrace (strace): traced CMD... runs
+# strace with leak checks off.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+traced() {
+	ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" strace "$@"
+}
+
 # run CMD...: run it, keeping its status in $rc and output in $T/out, $T/err.
 run() {
 	set +e

@@ -73,7 +73,7 @@ pass
 # part may stay, no journal does, and --resume copies afresh, right.
 if command -v strace >/dev/null; then
 	rm -f "$T/dst"
-	run strace -f -o /dev/null -e trace=rename,renameat,renameat2 \
+	run traced -f -o /dev/null -e trace=rename,renameat,renameat2 \
 	    -e inject=rename,renameat,renameat2:signal=KILL \
 	    "$T/bin/parcp" -j 2 --chunk-size=1M "$T/src" "$T/dst"
 	[ "$rc" -ne 0 ] || fail "strace: not killed"

@@ -68,7 +68,7 @@ pass
 # in its system calls.
 for e in 18 38 95; do
 	rm -f "$T/dst"
-	run strace -f -qq -o "$T/trace" -e trace=copy_file_range,pread64,pwrite64 \
+	run traced -f -qq -o "$T/trace" -e trace=copy_file_range,pread64,pwrite64 \
 	    env LD_PRELOAD="$FAULTSHIM" PARCP_SHIM_CFR_ERRNO=$e "$PARCP" -j 2 \
 	    --engine=copy_file_range --chunk-size=1M "$T/src" "$T/dst"
 	expect_rc 0 "copy_file_range errno $e"
@@ -96,7 +96,7 @@ pass
 # copy_file_range does, reflink asks FICLONERANGE first.
 for engine in pread copy_file_range reflink; do
 	rm -f "$T/dst"
-	run strace -f -qq -o "$T/trace" -e trace=copy_file_range,ioctl,pwrite64 \
+	run traced -f -qq -o "$T/trace" -e trace=copy_file_range,ioctl,pwrite64 \
 	    "$PARCP" -j 2 --engine=$engine --chunk-size=1M "$T/src" "$T/dst"
 	expect_rc 0 "engine $engine"
 	cmp "$T/src" "$T/dst" || fail "engine $engine: differs"

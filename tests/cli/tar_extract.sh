@@ -47,7 +47,7 @@ if command -v strace >/dev/null && setfattr -n user.t -v 1 src/a 2>/dev/null
 then
 	tar --xattrs --xattrs-include='*' -cf x.tar -C src a
 	rm -rf x
-	run strace -f -o /dev/null -e trace=fsetxattr \
+	run traced -f -o /dev/null -e trace=fsetxattr \
 	    -e inject=fsetxattr:error=EIO "$PARCP" -a --from-tar=x.tar x
 	expect_rc 1 "xattr not set"
 	expect_err "^parcp: 'a': cannot set extended attributes or ACL: Input/output error$"
