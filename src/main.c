@@ -120,7 +120,9 @@ main(int argc, char **argv)
 	run.cpu = children_cpu();
 	run.status = rv != 0 ? rv : bad > 0;
 	if (o.stats && rv < 128)
-		report_stats(stdout, &o, &st, run.seconds, run.cpu);
+		/* with --json, stdout is the JSON object alone */
+		report_stats(o.json ? stderr : stdout, &o, &st, run.seconds,
+		    run.cpu);
 	if (o.json)
 		report_json(stdout, &o, &st, &run);
 	copy_stats_free(&st);

@@ -53,6 +53,14 @@ jcheck "j['exit_status'] == 1" "j['files_failed'] == 1" "j['verified']" \
     "j['errors'] == [{'path': '$T/src/sub/b', 'operation': 'open', 'error': 'Permission denied'}]"
 pass
 
+# --json with --stats and -v: stdout is the JSON object alone, the human
+# lines go to stderr.
+rm -rf "$T/js"
+run "$PARCP" --json --stats -v -r "$T/src" "$T/js"
+python3 -m json.tool "$T/out" >/dev/null || fail "--json --stats: stdout is not JSON: $(head -3 "$T/out")"
+grep -q '^copied ' "$T/err" || fail "--json --stats: no stats on stderr"
+pass
+
 # Without --json, stdout has no JSON; usage errors print none either.
 run "$PARCP" -r "$T/src" "$T/plain"
 [ ! -s "$T/out" ] || fail "output without --json: $(cat "$T/out")"
