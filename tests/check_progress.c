@@ -89,8 +89,10 @@ START_TEST(test_progress_edges)
 	struct progress_view over = { 20, 10, 1, 1, 0, 5.0, 0, false };
 	struct progress_view none = { 0, 0, 0, 0, 0, 0.0, 0, false };
 	struct progress_view start = { 0, 100, 0, 1, 0, 0.0, 0, false };
-	struct progress_view slow = { 0, (uint64_t)1 << 40, 0, 1, 0, 1000.0, 0, false };
-	struct progress_view hours = { 0, 3725 * MIB, 0, 1, 0, 1.0 * MIB, 0, false };
+	struct progress_view slow = { 0, (uint64_t)1 << 40, 0, 1, 0, 1000.0,
+	    0, false };
+	struct progress_view hours = { 0, 3725 * MIB, 0, 1, 0, 1.0 * MIB, 0,
+	    false };
 	char buf[256];
 
 	ck_assert(strncmp(progress_format(&done, 200, buf, sizeof(buf)),
