@@ -149,6 +149,8 @@ mode(const struct meta_target *t, const struct node *n, const struct opts *o,
 			m &= ~(mode_t)(S_ISUID | S_ISGID);
 	} else if (n->existed)
 		return 0;
+	else if (o->default_mode)	/* --no-preserve=mode, as cp */
+		m = (n->type == FT_DIR ? 0777 : 0666) & ~umask;
 	else
 		m = n->mode & 0777 & ~umask;
 	/* glibc does AT_SYMLINK_NOFOLLOW through an O_PATH descriptor */

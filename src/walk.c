@@ -385,9 +385,11 @@ add_operand(struct walk *w, const char *src, const char *dest, bool into)
 		return flist_type(st.st_mode) == -1 && w->o->recursive ? 0 : -1;
 	/*
 	 * Without -r, cp copies what a FIFO, a pipe or a device holds: a
-	 * regular file read to its end (size 0: unknown, never split).
+	 * regular file read to its end (size 0: unknown, never split).  A
+	 * symlink reached here (-P, -d) is copied as a symlink.
 	 */
-	if (!w->o->recursive && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+	if (!w->o->recursive && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) &&
+	    !S_ISLNK(st.st_mode)) {
 		st.st_mode = S_IFREG | (st.st_mode & 07777);
 		st.st_size = 0;
 		st.st_blocks = 0;

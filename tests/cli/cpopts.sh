@@ -1,0 +1,55 @@
+#!/bin/bash
+# GNU cp's options, each case run with cp and with parcp in two identical
+# worlds (like_cp): the same exit status, the same resulting world and,
+# where SAME_WORDS=1, the same words on stderr.
+. "$TESTLIB"
+: "${TREECMP:?TREECMP must name tests/treecmp}"
+
+world() {
+	rm -rf "$1"
+	mkdir -p "$1/src/sub" "$1/dst"
+	echo a >"$1/src/a"
+	echo b >"$1/src/sub/b"
+	ln "$1/src/a" "$1/src/hard"
+	ln -s a "$1/src/sym"
+	chmod 700 "$1/src/sub/b" "$1/src/sub"
+	mkfifo -m 600 "$1/src/fifo"
+	touch -d 2001-02-03 "$1/src/a" "$1/src/sub/b"
+	echo old >"$1/dst/a"
+	chmod 600 "$1/dst/a"
+	${extra:-:} "$1"
+}
+
+# same_stat FMT PATH: stat FMT of PATH agrees in both worlds.
+same_stat() {
+	[ "$(stat -c "$1" "$T/cp/$2")" = "$(stat -c "$1" "$T/pc/$2")" ] ||
+	    fail "$2: stat $1: cp $(stat -c "$1" "$T/cp/$2"), parcp $(stat -c "$1" "$T/pc/$2")"
+}
+
+umask 022
+
+# 1. --preserve words as cp takes them, --no-preserve, -d.
+like_cp -r --preserve=link src new		# abbreviated: links
+same_stat %h new/a
+like_cp -r --preserve=time src new		# timestamps
+same_stat %Y new/sub/b
+like_cp -r --preserve=mode,own src new
+like_cp -r --preserve=x,l src new
+like_cp -a --no-preserve=mode src new		# the default mode, as cp
+like_cp -r --no-preserve=mode src new
+like_cp --no-preserve=mode src/sub/b dst/a	# an existing file keeps its own
+like_cp -p --no-preserve=timestamps src/a new
+like_cp --no-preserve=mode --preserve=mode src/sub/b new
+like_cp -a --no-preserve=links src new
+same_stat %h new/a
+like_cp -rd src new				# -d: links kept, symlinks copied
+same_stat %h new/a
+like_cp -d src/sym new
+SAME_WORDS=1
+like_cp --preserve=context src/a new		# no SELinux: refused, as cp
+like_cp -a --preserve=cont src new
+like_cp --preserve=context --no-preserve=context src/a new
+like_cp --preserve=context src/a		# said before the operands
+SAME_WORDS=0
+
+done_tests
