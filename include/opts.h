@@ -68,6 +68,10 @@ struct opts {
 	bool		 update;	/* -u */
 	bool		 force;		/* -f */
 	bool		 inplace;	/* --inplace: write into existing files */
+	bool		 remove_dest;	/* --remove-destination */
+	bool		 keep_dir_links; /* --keep-directory-symlink */
+	bool		 one_fs;	/* -x: stay on the operands' file systems */
+	bool		 strip_slashes;	/* --strip-trailing-slashes */
 	enum sparse	 sparse;
 	int		 engine;	/* enum engine_kind */
 	bool		 direct;

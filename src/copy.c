@@ -154,7 +154,9 @@ make_dir(struct copy *c, uint32_t node)
 		return;
 	}
 	err = errno;
-	if (err == EEXIST && lstat(c->dst, &st) == 0 && S_ISDIR(st.st_mode)) {
+	/* --keep-directory-symlink: a symlink to a directory is followed. */
+	if (err == EEXIST && (c->o->keep_dir_links ? stat(c->dst, &st) :
+	    lstat(c->dst, &st)) == 0 && S_ISDIR(st.st_mode)) {
 		n->existed = true;
 		(void)dest_sweep(c->dst, c->o->resume);
 		return;
@@ -291,7 +293,8 @@ refused(struct copy *c)
 /*
  * A file's existing destination: a device or FIFO (or a symlink to one)
  * is written into, by one worker, never replaced; so is a regular file
- * with --inplace; a regular file this user may not replace is refused.
+ * with --inplace; a regular file this user may not replace is refused;
+ * with --remove-destination all are replaced.
  * Only where something can exist: operands, and directories we did not
  * make.
  */
@@ -305,6 +308,13 @@ existing(struct copy *c, uint32_t node)
 	if (n->type != FT_REG || (n->parent != NODE_NONE &&
 	    !c->fl->v[n->parent].existed) || copy_paths(c, node, &f) == -1 ||
 	    stat(c->dst, &st) == -1)
+		return EX_REPLACE;
+	/*
+	 * --remove-destination: cp unlinks it and makes a new file; the
+	 * rename over it has the same result, and the old file stays until
+	 * the copy is complete.
+	 */
+	if (c->o->remove_dest)
 		return EX_REPLACE;
 	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ||
 	    S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))

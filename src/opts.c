@@ -25,7 +25,7 @@ enum {
 	OPT_PRESERVE, OPT_SPARSE, OPT_ENGINE, OPT_DIRECT, OPT_NOCACHE,
 	OPT_PROGRESS, OPT_VERIFY, OPT_MANIFEST, OPT_RESUME, OPT_FSYNC, OPT_JSON,
 	OPT_TO_TAR, OPT_FROM_TAR, OPT_LIST_TAR, OPT_COMPRESS, OPT_INPLACE,
-	OPT_NO_PRESERVE
+	OPT_NO_PRESERVE, OPT_STRIP, OPT_REMOVE_DEST, OPT_KEEP_DIR_LINKS
 };
 
 static int	set_jobs(struct opts *, const char *);
@@ -92,6 +92,14 @@ static const struct optdef {
 	    "replace read-only destinations too" },
 	{ "inplace", OPT_INPLACE, NULL, false, NULL, FLAG(inplace),
 	    "write into existing files, as cp (not atomic)" },
+	{ "remove-destination", OPT_REMOVE_DEST, NULL, false, NULL,
+	    FLAG(remove_dest), "remove each existing destination first" },
+	{ "keep-directory-symlink", OPT_KEEP_DIR_LINKS, NULL, false, NULL,
+	    FLAG(keep_dir_links), "follow symlinks to directories in DEST" },
+	{ "one-file-system", 'x', NULL, false, NULL, FLAG(one_fs),
+	    "stay on the file system of each SOURCE" },
+	{ "strip-trailing-slashes", OPT_STRIP, NULL, false, NULL,
+	    FLAG(strip_slashes), "remove trailing slashes from each SOURCE" },
 	{ "sparse", OPT_SPARSE, "WHEN", false, set_sparse, NOFLAG,
 	    "auto (default), always or never make holes" },
 	{ "target-directory", 't', "DIR", false, set_target, NOFLAG,

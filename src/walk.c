@@ -197,7 +197,9 @@ walk_dir(struct walk *w, uint32_t dir, int dfd)
 		}
 		child = flist_add(w->fl, dir, de->d_name, &st);
 		note_link(w, child, &st);
-		if (S_ISDIR(st.st_mode))
+		/* -x: a mount point is made, empty, as cp makes it */
+		if (S_ISDIR(st.st_mode) && (!w->o->one_fs ||
+		    st.st_dev == w->stack[w->depth - 1].st_dev))
 			descend(w, dfd, child);
 	}
 	if (errno != 0) {
@@ -239,13 +241,16 @@ inside(const char *src, const char *dst)
  * (dst, or a symlink's target), or NULL after reporting why not.
  */
 static char *
-check_file_dst(const char *src, const struct stat *st, char *dst)
+check_file_dst(const struct opts *o, const char *src, const struct stat *st,
+    char *dst)
 {
 	struct stat dl, ds;
 	char *real;
 
 	if (lstat(dst, &dl) == -1)
 		return dst;	/* absent, or creating it will say why */
+	if (o->remove_dest && S_ISLNK(dl.st_mode))
+		return dst;	/* the link itself is removed, as cp does */
 	if (stat(dst, &ds) == -1) {
 		if (S_ISLNK(dl.st_mode) && errno == ENOENT &&
 		    S_ISREG(st->st_mode))
@@ -346,7 +351,7 @@ operand_dst(const struct opts *o, const char *src, const struct stat *st,
 		free(dst);
 		return NULL;
 	}
-	return check_file_dst(src, st, dst);
+	return check_file_dst(o, src, st, dst);
 }
 
 /* An operand's node (destination dst), and its tree below. */
@@ -371,7 +376,7 @@ add_top(struct walk *w, const char *src, const struct stat *st,
 }
 
 static int
-add_operand(struct walk *w, const char *src, const char *dest, bool into)
+add_one(struct walk *w, const char *src, const char *dest, bool into)
 {
 	struct stat st;
 	char *dst;
@@ -403,6 +408,28 @@ add_operand(struct walk *w, const char *src, const char *dest, bool into)
 	}
 	rv = add_top(w, src, &st, dst);
 	free(dst);
+	return rv;
+}
+
+/*
+ * --strip-trailing-slashes: "link/" copied into a directory is the link,
+ * not the directory it names.  cp strips only operands copied into a
+ * directory, and leaves "/" alone.
+ */
+static int
+add_operand(struct walk *w, const char *src, const char *dest, bool into)
+{
+	char *own;
+	size_t n;
+	int rv;
+
+	if (!w->o->strip_slashes || !into)
+		return add_one(w, src, dest, into);
+	own = xstrdup(src);
+	for (n = strlen(own); n > 1 && own[n - 1] == '/'; n--)
+		own[n - 1] = '\0';
+	rv = add_one(w, own, dest, into);
+	free(own);
 	return rv;
 }
 

@@ -17,6 +17,13 @@ world() {
 	touch -d 2001-02-03 "$1/src/a" "$1/src/sub/b"
 	echo old >"$1/dst/a"
 	chmod 600 "$1/dst/a"
+	chown nobody "$1/dst/a"
+	ln -s src/sub "$1/dirlink"
+	mkdir "$1/elsewhere"
+	ln -s ../elsewhere "$1/dst/sub"
+	mknod "$1/dst/null" c 1 3
+	mkfifo "$1/dst/fifo"
+	ln -s a "$1/dst/alink"
 	${extra:-:} "$1"
 }
 
@@ -26,6 +33,7 @@ same_stat() {
 	    fail "$2: stat $1: cp $(stat -c "$1" "$T/cp/$2"), parcp $(stat -c "$1" "$T/pc/$2")"
 }
 
+[ "$(id -u)" -eq 0 ] || { echo "cpopts.sh: needs root (mknod, mount)"; exit 77; }
 umask 022
 
 # 1. --preserve words as cp takes them, --no-preserve, -d.
@@ -51,5 +59,48 @@ like_cp -a --preserve=cont src new
 like_cp --preserve=context --no-preserve=context src/a new
 like_cp --preserve=context src/a		# said before the operands
 SAME_WORDS=0
+
+# 2. --strip-trailing-slashes, -x, --remove-destination,
+# --keep-directory-symlink.
+like_cp -r --strip-trailing-slashes dirlink/ dst	# into DEST: the link
+like_cp -r --strip-trailing-slashes dirlink/ new	# as DEST: not stripped
+like_cp -r --strip-trailing-slashes src/// dst
+mounted() {
+	mkdir "$1/src/m"
+	mount -t tmpfs parcp "$1/src/m"
+	mkdir "$1/src/m/in"
+	echo m >"$1/src/m/in/f"
+}
+unmount() {
+	for w in cp pc; do
+		umount "$T/$w/src/m" 2>/dev/null || :
+	done
+}
+trap 'unmount; cleanup' EXIT
+extra=mounted
+unmount
+like_cp -rx src new			# the mount point made, empty
+unmount
+like_cp -a --one-file-system src new
+unmount
+like_cp -ax src/m new			# an operand's own file system: copied
+unmount
+like_cp -rx src/m/. new
+unmount
+extra=
+SAME_WORDS=1
+like_cp --remove-destination src/a dst/a	# a new file: not the old owner, mode
+like_cp --remove-destination src/a dst/null	# a device replaced by a file
+like_cp --remove-destination src/a dst/fifo	# a FIFO too (no reader needed)
+like_cp --remove-destination src/sub/b dst/alink	# the link, not its target
+like_cp -r --remove-destination src/a src/fifo dst	# -r: a FIFO for a FIFO
+SAME_WORDS=0
+# --keep-directory-symlink (later coreutils; not in cp 9.1): followed.
+world "$T/pc"
+run "$PARCP" -r --keep-directory-symlink "$T/pc/src/." "$T/pc/dst"
+expect_rc 0 "--keep-directory-symlink"
+[ -L "$T/pc/dst/sub" ] && cmp -s "$T/pc/src/sub/b" "$T/pc/elsewhere/b" ||
+    fail "--keep-directory-symlink: not copied through the link"
+pass
 
 done_tests
