@@ -32,6 +32,10 @@ enum deref {
 	DEREF_ALWAYS		/* -L */
 };
 
+/* -l, -s: links to the sources instead of copies. */
+#define LINK_HARD	0x1
+#define LINK_SYMBOLIC	0x2
+
 enum sparse { SPARSE_AUTO, SPARSE_ALWAYS, SPARSE_NEVER };
 
 /* --progress: when stderr is a terminal (auto), always (plain lines), or
@@ -72,6 +76,8 @@ struct opts {
 	bool		 keep_dir_links; /* --keep-directory-symlink */
 	bool		 one_fs;	/* -x: stay on the operands' file systems */
 	bool		 strip_slashes;	/* --strip-trailing-slashes */
+	unsigned	 link_instead;	/* -l, -s: LINK_*, 0 for copies */
+	bool		 parents;	/* --parents: SOURCE's path under DEST */
 	enum sparse	 sparse;
 	int		 engine;	/* enum engine_kind */
 	bool		 direct;

@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
@@ -25,7 +27,8 @@ enum {
 	OPT_PRESERVE, OPT_SPARSE, OPT_ENGINE, OPT_DIRECT, OPT_NOCACHE,
 	OPT_PROGRESS, OPT_VERIFY, OPT_MANIFEST, OPT_RESUME, OPT_FSYNC, OPT_JSON,
 	OPT_TO_TAR, OPT_FROM_TAR, OPT_LIST_TAR, OPT_COMPRESS, OPT_INPLACE,
-	OPT_NO_PRESERVE, OPT_STRIP, OPT_REMOVE_DEST, OPT_KEEP_DIR_LINKS
+	OPT_NO_PRESERVE, OPT_STRIP, OPT_REMOVE_DEST, OPT_KEEP_DIR_LINKS,
+	OPT_PARENTS
 };
 
 static int	set_jobs(struct opts *, const char *);
@@ -38,6 +41,8 @@ static int	set_p(struct opts *, const char *);
 static int	set_preserve(struct opts *, const char *);
 static int	set_no_preserve(struct opts *, const char *);
 static int	set_d(struct opts *, const char *);
+static int	set_link(struct opts *, const char *);
+static int	set_symlink(struct opts *, const char *);
 static int	set_deref_never(struct opts *, const char *);
 static int	set_deref_always(struct opts *, const char *);
 static int	set_deref_args(struct opts *, const char *);
@@ -100,6 +105,12 @@ static const struct optdef {
 	    "stay on the file system of each SOURCE" },
 	{ "strip-trailing-slashes", OPT_STRIP, NULL, false, NULL,
 	    FLAG(strip_slashes), "remove trailing slashes from each SOURCE" },
+	{ "link", 'l', NULL, false, set_link, NOFLAG,
+	    "hard link files instead of copying them" },
+	{ "symbolic-link", 's', NULL, false, set_symlink, NOFLAG,
+	    "make symbolic links instead of copies" },
+	{ "parents", OPT_PARENTS, NULL, false, NULL, FLAG(parents),
+	    "use SOURCE's whole name under DIRECTORY" },
 	{ "sparse", OPT_SPARSE, "WHEN", false, set_sparse, NOFLAG,
 	    "auto (default), always or never make holes" },
 	{ "target-directory", 't', "DIR", false, set_target, NOFLAG,
@@ -392,6 +403,23 @@ set_d(struct opts *o, const char *arg)
 	return 0;
 }
 
+/* -l and -s: both is a usage error, said once the options are read. */
+static int
+set_link(struct opts *o, const char *arg)
+{
+	(void)arg;
+	o->link_instead |= LINK_HARD;
+	return 0;
+}
+
+static int
+set_symlink(struct opts *o, const char *arg)
+{
+	(void)arg;
+	o->link_instead |= LINK_SYMBOLIC;
+	return 0;
+}
+
 static int
 set_deref_never(struct opts *o, const char *arg)
 {
@@ -679,6 +707,22 @@ tar_operands(struct opts *o, int argc, char **argv)
 	return OPTS_OK;
 }
 
+/* --parents needs a directory to put the sources' paths under. */
+static enum opts_status
+parents_dest(const struct opts *o, int argc, char **argv)
+{
+	struct stat st;
+	const char *dest = o->target ? o->target : argv[argc - 1];
+
+	if (!o->parents)
+		return OPTS_OK;
+	if (o->no_target || stat(dest, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		warnx("with --parents, the destination must be a directory");
+		return OPTS_USAGE;
+	}
+	return OPTS_OK;
+}
+
 static enum opts_status
 operands(struct opts *o, int argc, char **argv)
 {
@@ -707,7 +751,7 @@ operands(struct opts *o, int argc, char **argv)
 		warnx("extra operand '%s'", argv[2]);
 		return OPTS_USAGE;
 	}
-	return OPTS_OK;
+	return parents_dest(o, argc, argv);
 }
 
 enum opts_status
@@ -739,6 +783,13 @@ opts_parse(struct opts *o, int argc, char **argv)
 		else if (optdefs[i].set(o, optarg) == -1)
 			return OPTS_USAGE;
 	}
+	if (o->link_instead == (LINK_HARD | LINK_SYMBOLIC)) {
+		warnx("cannot make both hard and symbolic links");
+		return OPTS_USAGE;
+	}
+	/* cp -l follows symlinks unless told otherwise, -r or not. */
+	if (o->link_instead == LINK_HARD && o->deref == DEREF_DEFAULT)
+		o->deref = DEREF_ALWAYS;
 	/* As cp built without SELinux: before the operands are looked at. */
 	if (o->preserve & PRESERVE_CONTEXT) {
 		warnx("cannot preserve security context without an "

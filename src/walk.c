@@ -87,7 +87,7 @@ note_link(struct walk *w, uint32_t node, const struct stat *st)
 	size_t i;
 
 	if (!(w->o->preserve & PRESERVE_LINKS) || S_ISDIR(st->st_mode) ||
-	    st->st_nlink < 2)
+	    st->st_nlink < 2 || w->o->link_instead != 0)
 		return;
 	if (2 * (w->nlinks + 1) > w->lcap)
 		links_grow(w);
@@ -339,7 +339,9 @@ operand_dst(const struct opts *o, const char *src, const struct stat *st,
 		warnc(ENOTDIR, "%s: cannot create regular file", dest);
 		return NULL;
 	}
-	if (into) {
+	if (o->parents)
+		dst = xpath_join(dest, src + strspn(src, "/"));
+	else if (into) {
 		base = xpath_base(src);
 		dst = xpath_join(dest, base);
 		free(base);
@@ -412,6 +414,44 @@ add_one(struct walk *w, const char *src, const char *dest, bool into)
 }
 
 /*
+ * --parents: the directories on the way to src ("a" and "a/b" of
+ * "a/b/c") as nodes of their own under dest, each once, so that they are
+ * made first and, after their contents, get their attributes (-p) as cp
+ * gives them.
+ */
+static int
+add_path_dirs(struct walk *w, const char *src, const char *dest)
+{
+	const char *slash = src + strspn(src, "/");
+	struct stat st;
+	uint32_t node;
+	char *dir, *dst;
+	size_t len;
+	int rv = 0;
+
+	while (rv == 0 && (slash = strchr(slash, '/')) != NULL) {
+		len = (size_t)(slash - src);
+		dir = xmalloc(len + 1);
+		memcpy(dir, src, len);
+		dir[len] = '\0';
+		slash += strspn(slash, "/");
+		dst = xpath_join(dest, dir + strspn(dir, "/"));
+		if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
+			warnc(errno ? errno : ENOTDIR, "%s", dir);
+			rv = -1;
+		} else if (nameset_add(&w->tops, dst)) {
+			node = flist_add(w->fl, NODE_NONE, dir, &st);
+			flist_set_dst(w->fl, node, dst);
+			w->fl->v[node].path_dir = true;
+		}
+		free(dir);
+		free(dst);
+		errno = 0;
+	}
+	return rv;
+}
+
+/*
  * --strip-trailing-slashes: "link/" copied into a directory is the link,
  * not the directory it names.  cp strips only operands copied into a
  * directory, and leaves "/" alone.
@@ -423,6 +463,8 @@ add_operand(struct walk *w, const char *src, const char *dest, bool into)
 	size_t n;
 	int rv;
 
+	if (w->o->parents && add_path_dirs(w, src, dest) == -1)
+		return -1;
 	if (!w->o->strip_slashes || !into)
 		return add_one(w, src, dest, into);
 	own = xstrdup(src);

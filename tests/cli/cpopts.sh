@@ -103,4 +103,31 @@ expect_rc 0 "--keep-directory-symlink"
     fail "--keep-directory-symlink: not copied through the link"
 pass
 
+# 3. -l, -s, --parents.
+mkdir -p "$T/shared/d"
+echo s >"$T/shared/d/f"
+ln -s f "$T/shared/d/l"
+like_cp -l src/a new			# a hard link (treecmp: one group)
+like_cp -rl src new			# symlinks followed (cp -l's default)
+like_cp -rlP src new			# ... or linked themselves
+like_cp -lf src/a dst/a			# -f: replaced
+like_cp -l --remove-destination src/a dst/null
+like_cp -s src/a new			# relative, in the current directory
+like_cp -s /etc/hostname dst/h		# absolute: anywhere
+like_cp -rs "$T/shared" new		# directories made, files linked
+like_cp -sf "$T/shared/d/f" dst/a
+SAME_WORDS=1
+like_cp -l src/a dst/a			# File exists, as cp
+like_cp -s src/a dst/s			# relative, elsewhere: refused
+like_cp -s "$T/shared/d/f" dst/a
+SAME_WORDS=sorted
+like_cp -rs src new			# each file refused, directories made
+SAME_WORDS=0
+like_cp --parents src/sub/b dst
+same_stat %a dst/src/sub
+like_cp -p --parents src/sub/b src/a dst
+same_stat %Y dst/src/sub
+like_cp -r --parents src/sub dst
+like_cp --parents -t dst src/sub/b src/a
+
 done_tests
