@@ -41,6 +41,8 @@ struct node {
 	bool		 existed;	/* directory that was already there */
 	bool		 inplace;	/* destination is a device or FIFO:
 					   written into, never replaced */
+	bool		 path_dir;	/* --parents: a directory on the
+					   way to an operand */
 	uint8_t		 engine;	/* files: the engine that copied it */
 	mode_t		 mode;
 	uid_t		 uid;

@@ -68,7 +68,8 @@ int	meta_setxattr(const struct meta_target *t, const char *name,
  * cp's result over an existing regular file dst, which cp writes into:
  * unless --preserve says otherwise, the new copy at t takes dst's owner
  * and group (where this user may set them), POSIX ACL and mode.  0 when
- * dst is not there (or not a regular file), or -1 with *f.
+ * dst is not there (or not a regular file; or --remove-destination: cp
+ * made a new file), or -1 with *f.
  */
 int	meta_like_existing(const struct meta_target *t, const char *dst,
 	    const struct opts *o, struct fault *f);

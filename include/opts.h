@@ -22,7 +22,8 @@
 #define PRESERVE_TIMES	0x04
 #define PRESERVE_LINKS	0x08
 #define PRESERVE_XATTR	0x10
-#define PRESERVE_ALL	0x1f
+#define PRESERVE_ALL	0x1f	/* all but context, which needs SELinux */
+#define PRESERVE_CONTEXT 0x20	/* asked for: refused (no SELinux here) */
 
 enum deref {
 	DEREF_DEFAULT,		/* -L without -r, -P with it (as cp) */
@@ -30,6 +31,10 @@ enum deref {
 	DEREF_ARGS,		/* -H: operands only */
 	DEREF_ALWAYS		/* -L */
 };
+
+/* -l, -s: links to the sources instead of copies. */
+#define LINK_HARD	0x1
+#define LINK_SYMBOLIC	0x2
 
 enum sparse { SPARSE_AUTO, SPARSE_ALWAYS, SPARSE_NEVER };
 
@@ -60,11 +65,19 @@ struct opts {
 	bool		 recursive;
 	unsigned	 preserve;	/* PRESERVE_* */
 	bool		 xattr_quiet;	/* -a: unsupported xattrs not an error */
+	bool		 default_mode;	/* --no-preserve=mode: new files get
+					   0666 (directories 0777) - umask */
 	enum deref	 deref;
 	bool		 noclobber;	/* -n */
 	bool		 update;	/* -u */
 	bool		 force;		/* -f */
 	bool		 inplace;	/* --inplace: write into existing files */
+	bool		 remove_dest;	/* --remove-destination */
+	bool		 keep_dir_links; /* --keep-directory-symlink */
+	bool		 one_fs;	/* -x: stay on the operands' file systems */
+	bool		 strip_slashes;	/* --strip-trailing-slashes */
+	unsigned	 link_instead;	/* -l, -s: LINK_*, 0 for copies */
+	bool		 parents;	/* --parents: SOURCE's path under DEST */
 	enum sparse	 sparse;
 	int		 engine;	/* enum engine_kind */
 	bool		 direct;
@@ -87,7 +100,8 @@ struct opts {
 enum opts_status {
 	OPTS_OK,
 	OPTS_DONE,	/* --help or --version printed: exit 0 */
-	OPTS_USAGE	/* error printed: exit 2 */
+	OPTS_USAGE,	/* error printed: exit 2, with the --help hint */
+	OPTS_FAIL	/* error printed: exit 1, nothing copied */
 };
 
 /* Fill *o from argv.  Prints its own errors.  Parent only. */
@@ -100,8 +114,9 @@ enum opts_status	opts_parse(struct opts *o, int argc, char **argv);
 int			opts_parse_size(const char *s, off_t min, off_t max,
 			    off_t *out);
 /*
- * Parse a --preserve list ("mode,timestamps", "all").  Returns 0 with the
- * PRESERVE_* bits in *out, or -1 with errno EINVAL.  Pure.
+ * Parse a --preserve list ("mode,timestamps", "all", "link,time": words
+ * as cp abbreviates them).  Returns 0 with the PRESERVE_* bits in *out,
+ * or OPTS_WORD_INVALID or OPTS_WORD_AMBIGUOUS.  Pure.
  */
 int			opts_parse_preserve(const char *s, unsigned *out);
 /*

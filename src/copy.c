@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +136,34 @@ copy_done(struct copy *c, uint32_t node, int kept)
 		fprintf(c->out, "'%s' -> '%s'\n", c->src, c->dst);
 }
 
+/*
+ * node failed in the parent (-l, -s), said in cp's words; err is its
+ * errno, or 0.
+ */
+static void __attribute__((format(printf, 4, 5)))
+link_fail(struct copy *c, uint32_t node, int err, const char *fmt, ...)
+{
+	char msg[3 * PATH_MAX];
+	struct fault f;
+	va_list ap;
+
+	c->fl->v[node].state = NS_FAILED;
+	c->st->failed++;
+	c->pr.errors++;
+	if (c->status == 0)
+		c->status = 1;
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	progress_clear(&c->pr);
+	if (err != 0)
+		warnx("%s: %s", msg, strerror(err));
+	else
+		warnx("%s", msg);
+	fault_setc(&f, FAULT_LINK, err);
+	note_error(c, c->dst, &f);
+}
+
 static void
 make_dir(struct copy *c, uint32_t node)
 {
@@ -149,12 +178,15 @@ make_dir(struct copy *c, uint32_t node)
 	}
 	if (mkdir(c->dst, S_IRWXU) == 0) {
 		c->st->dirs++;
-		if (c->o->verbose > 0)
-			fprintf(c->out, "'%s' -> '%s'\n", c->src, c->dst);
+		if (c->o->verbose > 0)	/* cp's --parents lines are bare */
+			fprintf(c->out, n->path_dir ? "%s -> %s\n" :
+			    "'%s' -> '%s'\n", c->src, c->dst);
 		return;
 	}
 	err = errno;
-	if (err == EEXIST && lstat(c->dst, &st) == 0 && S_ISDIR(st.st_mode)) {
+	/* --keep-directory-symlink: a symlink to a directory is followed. */
+	if (err == EEXIST && (c->o->keep_dir_links ? stat(c->dst, &st) :
+	    lstat(c->dst, &st)) == 0 && S_ISDIR(st.st_mode)) {
 		n->existed = true;
 		(void)dest_sweep(c->dst, c->o->resume);
 		return;
@@ -291,7 +323,8 @@ refused(struct copy *c)
 /*
  * A file's existing destination: a device or FIFO (or a symlink to one)
  * is written into, by one worker, never replaced; so is a regular file
- * with --inplace; a regular file this user may not replace is refused.
+ * with --inplace; a regular file this user may not replace is refused;
+ * with --remove-destination all are replaced.
  * Only where something can exist: operands, and directories we did not
  * make.
  */
@@ -306,6 +339,13 @@ existing(struct copy *c, uint32_t node)
 	    !c->fl->v[n->parent].existed) || copy_paths(c, node, &f) == -1 ||
 	    stat(c->dst, &st) == -1)
 		return EX_REPLACE;
+	/*
+	 * --remove-destination: cp unlinks it and makes a new file; the
+	 * rename over it has the same result, and the old file stays until
+	 * the copy is complete.
+	 */
+	if (c->o->remove_dest)
+		return EX_REPLACE;
 	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ||
 	    S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
 		return EX_INTO;
@@ -314,6 +354,67 @@ existing(struct copy *c, uint32_t node)
 	if (c->o->inplace)
 		return EX_INTO;
 	return refused(c) ? EX_REFUSED : EX_REPLACE;
+}
+
+/*
+ * May -s make a symlink to src at dst?  As cp: a relative src names the
+ * right file only from dst's directory when that is the current one.
+ */
+static bool
+symlink_ok(const char *src, const char *dst)
+{
+	struct stat here, there;
+	char *dir;
+	bool ok;
+
+	if (src[0] == '/')
+		return true;
+	dir = xpath_dir(dst);
+	ok = strcmp(dir, ".") == 0 || (stat(".", &here) == 0 &&
+	    stat(dir, &there) == 0 && here.st_dev == there.st_dev &&
+	    here.st_ino == there.st_ino);
+	free(dir);
+	return ok;
+}
+
+/*
+ * -l, -s: the parent makes the link itself (one system call, no data),
+ * beside the final name and renamed over it: an existing destination is
+ * refused as cp refuses it (File exists), or replaced with -f or
+ * --remove-destination.  -l links to what a followed symlink names.
+ */
+static void
+link_entry(struct copy *c, uint32_t node)
+{
+	bool hard = c->o->link_instead == LINK_HARD;
+	bool replace = c->o->force || c->o->remove_dest;
+	const struct node *n = &c->fl->v[node];
+	struct fault f;
+	int rv;
+
+	if (copy_paths(c, node, &f) == -1) {
+		copy_fail(c, node, &f);
+		return;
+	}
+	if (!hard && !symlink_ok(c->src, c->dst)) {
+		link_fail(c, node, 0, "%s: can make relative symbolic links "
+		    "only in current directory", c->dst);
+		return;
+	}
+	(void)unlink(c->tmp);
+	rv = hard ? linkat(AT_FDCWD, c->src, AT_FDCWD, c->tmp,
+	    walk_follows(c->o, n->parent == NODE_NONE) ? AT_SYMLINK_FOLLOW :
+	    0) : symlink(c->src, c->tmp);
+	if (rv == 0 && (replace ? rename(c->tmp, c->dst) :
+	    renameat2(AT_FDCWD, c->tmp, AT_FDCWD, c->dst, RENAME_NOREPLACE)) ==
+	    0) {
+		copy_done(c, node, 0);
+		return;
+	}
+	rv = errno;
+	(void)unlink(c->tmp);
+	link_fail(c, node, rv, "cannot create %s link %s to %s", hard ?
+	    "hard" : "symbolic", quote(c->dst), quote(c->src));
 }
 
 /* Plan every pending non-directory.  Returns a signal that stopped it. */
@@ -342,6 +443,10 @@ plan_all(struct copy *c)
 			continue;
 		}
 		c->pr.nfiles++;
+		if (c->o->link_instead) {
+			link_entry(c, i);
+			continue;
+		}
 		switch (existing(c, i)) {
 		case EX_REFUSED:
 			n->state = NS_FAILED;

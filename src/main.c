@@ -94,7 +94,7 @@ main(int argc, char **argv)
 	 */
 	(void)setlocale(LC_ALL, "");
 	(void)setlocale(LC_NUMERIC, "C");
-	utf8_names();
+	/* Options first: their messages quote in the user's own locale. */
 	switch (opts_parse(&o, argc, argv)) {
 	case OPTS_OK:
 		break;
@@ -103,7 +103,10 @@ main(int argc, char **argv)
 	case OPTS_USAGE:
 		fprintf(stderr, "Try 'parcp --help' for more information.\n");
 		return 2;
+	case OPTS_FAIL:
+		return 1;
 	}
+	utf8_names();
 	if (o.tar == TAR_LIST)
 		return tar_list(&o) | (fflush(stdout) == EOF);
 	sig_init();

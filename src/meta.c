@@ -149,8 +149,10 @@ mode(const struct meta_target *t, const struct node *n, const struct opts *o,
 			m &= ~(mode_t)(S_ISUID | S_ISGID);
 	} else if (n->existed)
 		return 0;
-	else
-		m = n->mode & 0777 & ~umask;
+	else if (o->default_mode)	/* --no-preserve=mode, as cp */
+		m = (n->type == FT_DIR ? 0777 : 0666) & ~umask;
+	else		/* as cp's mkdir: a directory keeps its sticky bit */
+		m = n->mode & (n->type == FT_DIR ? 01777 : 0777) & ~umask;
 	/* glibc does AT_SYMLINK_NOFOLLOW through an O_PATH descriptor */
 	rv = t->fd != -1 ? fchmod(t->fd, m) : fchmodat(t->dir, t->name, m,
 	    AT_SYMLINK_NOFOLLOW);
@@ -232,8 +234,8 @@ meta_like_existing(const struct meta_target *t, const char *dst,
 	bool kept;
 	ssize_t len;
 
-	if ((o->preserve & PRESERVE_MODE) || lstat(dst, &st) == -1 ||
-	    !S_ISREG(st.st_mode))
+	if ((o->preserve & PRESERVE_MODE) || o->remove_dest ||
+	    lstat(dst, &st) == -1 || !S_ISREG(st.st_mode))
 		return 0;
 	memset(&old, 0, sizeof(old));
 	old.uid = st.st_uid;

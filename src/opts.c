@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
@@ -18,12 +20,15 @@
 
 #include "compat.h"
 #include "opts.h"
+#include "opts_words.h"
 
 enum {
 	OPT_MODE = 256, OPT_CHUNK, OPT_BUFSZ, OPT_STATS, OPT_VERSION,
 	OPT_PRESERVE, OPT_SPARSE, OPT_ENGINE, OPT_DIRECT, OPT_NOCACHE,
 	OPT_PROGRESS, OPT_VERIFY, OPT_MANIFEST, OPT_RESUME, OPT_FSYNC, OPT_JSON,
-	OPT_TO_TAR, OPT_FROM_TAR, OPT_LIST_TAR, OPT_COMPRESS, OPT_INPLACE
+	OPT_TO_TAR, OPT_FROM_TAR, OPT_LIST_TAR, OPT_COMPRESS, OPT_INPLACE,
+	OPT_NO_PRESERVE, OPT_STRIP, OPT_REMOVE_DEST, OPT_KEEP_DIR_LINKS,
+	OPT_PARENTS
 };
 
 static int	set_jobs(struct opts *, const char *);
@@ -34,6 +39,10 @@ static int	set_verbose(struct opts *, const char *);
 static int	set_archive(struct opts *, const char *);
 static int	set_p(struct opts *, const char *);
 static int	set_preserve(struct opts *, const char *);
+static int	set_no_preserve(struct opts *, const char *);
+static int	set_d(struct opts *, const char *);
+static int	set_link(struct opts *, const char *);
+static int	set_symlink(struct opts *, const char *);
 static int	set_deref_never(struct opts *, const char *);
 static int	set_deref_always(struct opts *, const char *);
 static int	set_deref_args(struct opts *, const char *);
@@ -67,9 +76,13 @@ static const struct optdef {
 	{ "archive", 'a', NULL, false, set_archive, NOFLAG,
 	    "same as -r -P --preserve=all" },
 	{ "preserve", OPT_PRESERVE, "LIST", true, set_preserve, NOFLAG,
-	    "keep mode,ownership,timestamps,links,xattr,all" },
+	    "keep mode,ownership,timestamps,links,context,xattr,all" },
+	{ "no-preserve", OPT_NO_PRESERVE, "LIST", false, set_no_preserve,
+	    NOFLAG, "do not keep these (mode: the default mode)" },
 	{ NULL, 'p', NULL, false, set_p, NOFLAG,
 	    "same as --preserve=mode,ownership,timestamps" },
+	{ NULL, 'd', NULL, false, set_d, NOFLAG,
+	    "same as --no-dereference --preserve=links" },
 	{ "no-dereference", 'P', NULL, false, set_deref_never, NOFLAG,
 	    "copy symlinks as symlinks (default with -r)" },
 	{ "dereference", 'L', NULL, false, set_deref_always, NOFLAG,
@@ -84,6 +97,20 @@ static const struct optdef {
 	    "replace read-only destinations too" },
 	{ "inplace", OPT_INPLACE, NULL, false, NULL, FLAG(inplace),
 	    "write into existing files, as cp (not atomic)" },
+	{ "remove-destination", OPT_REMOVE_DEST, NULL, false, NULL,
+	    FLAG(remove_dest), "remove each existing destination first" },
+	{ "keep-directory-symlink", OPT_KEEP_DIR_LINKS, NULL, false, NULL,
+	    FLAG(keep_dir_links), "follow symlinks to directories in DEST" },
+	{ "one-file-system", 'x', NULL, false, NULL, FLAG(one_fs),
+	    "stay on the file system of each SOURCE" },
+	{ "strip-trailing-slashes", OPT_STRIP, NULL, false, NULL,
+	    FLAG(strip_slashes), "remove trailing slashes from each SOURCE" },
+	{ "link", 'l', NULL, false, set_link, NOFLAG,
+	    "hard link files instead of copying them" },
+	{ "symbolic-link", 's', NULL, false, set_symlink, NOFLAG,
+	    "make symbolic links instead of copies" },
+	{ "parents", OPT_PARENTS, NULL, false, NULL, FLAG(parents),
+	    "use SOURCE's whole name under DIRECTORY" },
 	{ "sparse", OPT_SPARSE, "WHEN", false, set_sparse, NOFLAG,
 	    "auto (default), always or never make holes" },
 	{ "target-directory", 't', "DIR", false, set_target, NOFLAG,
@@ -283,7 +310,8 @@ set_archive(struct opts *o, const char *arg)
 	(void)arg;
 	o->recursive = true;
 	o->deref = DEREF_NEVER;
-	o->preserve = PRESERVE_ALL;
+	o->preserve |= PRESERVE_ALL;	/* an earlier context stays asked */
+	o->default_mode = false;
 	o->xattr_quiet = true;
 	return 0;
 }
@@ -293,40 +321,42 @@ set_p(struct opts *o, const char *arg)
 {
 	(void)arg;
 	o->preserve |= PRESERVE_MODE | PRESERVE_OWNER | PRESERVE_TIMES;
+	o->default_mode = false;
 	return 0;
 }
+
+/* --preserve and --no-preserve words, in cp's order. */
+static const struct opts_word preserve_words[] = {
+	{ "mode", PRESERVE_MODE }, { "timestamps", PRESERVE_TIMES },
+	{ "ownership", PRESERVE_OWNER }, { "links", PRESERVE_LINKS },
+	{ "context", PRESERVE_CONTEXT }, { "xattr", PRESERVE_XATTR },
+	{ "all", PRESERVE_ALL },
+};
+#define NPRESERVE_WORDS	(sizeof(preserve_words) / sizeof(preserve_words[0]))
 
 int
 opts_parse_preserve(const char *s, unsigned *out)
 {
-	static const struct {
-		const char	*name;
-		unsigned	 bits;
-	} words[] = {
-		{ "mode", PRESERVE_MODE }, { "ownership", PRESERVE_OWNER },
-		{ "timestamps", PRESERVE_TIMES }, { "links", PRESERVE_LINKS },
-		{ "xattr", PRESERVE_XATTR }, { "all", PRESERVE_ALL },
-	};
-	const char *end;
-	size_t i, len;
+	const char *bad;
+	size_t len;
 
-	*out = 0;
-	for (;;) {
-		end = strchr(s, ',');
-		len = end ? (size_t)(end - s) : strlen(s);
-		for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-			if (strlen(words[i].name) == len &&
-			    strncmp(words[i].name, s, len) == 0)
-				break;
-		if (i == sizeof(words) / sizeof(words[0])) {
-			errno = EINVAL;
-			return -1;
-		}
-		*out |= words[i].bits;
-		if (end == NULL)
-			return 0;
-		s = end + 1;
-	}
+	return opts_word_list(preserve_words, NPRESERVE_WORDS, s, out, &bad,
+	    &len);
+}
+
+/* The bits of a --preserve or --no-preserve list; -1 after saying why. */
+static int
+preserve_list(const char *opt, const char *arg, unsigned *bits)
+{
+	const char *bad;
+	size_t len;
+	int rv;
+
+	if ((rv = opts_word_list(preserve_words, NPRESERVE_WORDS, arg, bits,
+	    &bad, &len)) == 0)
+		return 0;
+	opts_word_bad(preserve_words, NPRESERVE_WORDS, rv, opt, bad, len);
+	return -1;
 }
 
 static int
@@ -336,14 +366,57 @@ set_preserve(struct opts *o, const char *arg)
 
 	if (arg == NULL)
 		arg = "mode,ownership,timestamps";
-	if (opts_parse_preserve(arg, &bits) == -1) {
-		warnx("invalid --preserve list '%s': expected mode, ownership, "
-		    "timestamps, links, xattr or all", arg);
+	if (preserve_list("--preserve", arg, &bits) == -1)
 		return -1;
-	}
 	o->preserve |= bits;
+	if (bits & PRESERVE_MODE)
+		o->default_mode = false;
 	if (bits & PRESERVE_XATTR)
 		o->xattr_quiet = false;	/* asked for by name: must work */
+	return 0;
+}
+
+/*
+ * --no-preserve=LIST clears what it names; "mode" also gives new files
+ * the default mode rather than the source's bits (cp's rule), and
+ * "context" takes back an earlier --preserve=context.
+ */
+static int
+set_no_preserve(struct opts *o, const char *arg)
+{
+	unsigned bits;
+
+	if (preserve_list("--no-preserve", arg, &bits) == -1)
+		return -1;
+	o->preserve &= ~bits;
+	if (bits & PRESERVE_MODE)
+		o->default_mode = true;
+	return 0;
+}
+
+static int
+set_d(struct opts *o, const char *arg)
+{
+	(void)arg;
+	o->deref = DEREF_NEVER;
+	o->preserve |= PRESERVE_LINKS;
+	return 0;
+}
+
+/* -l and -s: both is a usage error, said once the options are read. */
+static int
+set_link(struct opts *o, const char *arg)
+{
+	(void)arg;
+	o->link_instead |= LINK_HARD;
+	return 0;
+}
+
+static int
+set_symlink(struct opts *o, const char *arg)
+{
+	(void)arg;
+	o->link_instead |= LINK_SYMBOLIC;
 	return 0;
 }
 
@@ -634,6 +707,22 @@ tar_operands(struct opts *o, int argc, char **argv)
 	return OPTS_OK;
 }
 
+/* --parents needs a directory to put the sources' paths under. */
+static enum opts_status
+parents_dest(const struct opts *o, int argc, char **argv)
+{
+	struct stat st;
+	const char *dest = o->target ? o->target : argv[argc - 1];
+
+	if (!o->parents)
+		return OPTS_OK;
+	if (o->no_target || stat(dest, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		warnx("with --parents, the destination must be a directory");
+		return OPTS_USAGE;
+	}
+	return OPTS_OK;
+}
+
 static enum opts_status
 operands(struct opts *o, int argc, char **argv)
 {
@@ -662,7 +751,7 @@ operands(struct opts *o, int argc, char **argv)
 		warnx("extra operand '%s'", argv[2]);
 		return OPTS_USAGE;
 	}
-	return OPTS_OK;
+	return parents_dest(o, argc, argv);
 }
 
 enum opts_status
@@ -693,6 +782,19 @@ opts_parse(struct opts *o, int argc, char **argv)
 			*(bool *)((char *)o + optdefs[i].flag) = true;
 		else if (optdefs[i].set(o, optarg) == -1)
 			return OPTS_USAGE;
+	}
+	if (o->link_instead == (LINK_HARD | LINK_SYMBOLIC)) {
+		warnx("cannot make both hard and symbolic links");
+		return OPTS_USAGE;
+	}
+	/* cp -l follows symlinks unless told otherwise, -r or not. */
+	if (o->link_instead == LINK_HARD && o->deref == DEREF_DEFAULT)
+		o->deref = DEREF_ALWAYS;
+	/* As cp built without SELinux: before the operands are looked at. */
+	if (o->preserve & PRESERVE_CONTEXT) {
+		warnx("cannot preserve security context without an "
+		    "SELinux-enabled kernel");
+		return OPTS_FAIL;
 	}
 	return operands(o, argc - optind, argv + optind);
 }

@@ -87,7 +87,7 @@ note_link(struct walk *w, uint32_t node, const struct stat *st)
 	size_t i;
 
 	if (!(w->o->preserve & PRESERVE_LINKS) || S_ISDIR(st->st_mode) ||
-	    st->st_nlink < 2)
+	    st->st_nlink < 2 || w->o->link_instead != 0)
 		return;
 	if (2 * (w->nlinks + 1) > w->lcap)
 		links_grow(w);
@@ -197,7 +197,9 @@ walk_dir(struct walk *w, uint32_t dir, int dfd)
 		}
 		child = flist_add(w->fl, dir, de->d_name, &st);
 		note_link(w, child, &st);
-		if (S_ISDIR(st.st_mode))
+		/* -x: a mount point is made, empty, as cp makes it */
+		if (S_ISDIR(st.st_mode) && (!w->o->one_fs ||
+		    st.st_dev == w->stack[w->depth - 1].st_dev))
 			descend(w, dfd, child);
 	}
 	if (errno != 0) {
@@ -239,13 +241,16 @@ inside(const char *src, const char *dst)
  * (dst, or a symlink's target), or NULL after reporting why not.
  */
 static char *
-check_file_dst(const char *src, const struct stat *st, char *dst)
+check_file_dst(const struct opts *o, const char *src, const struct stat *st,
+    char *dst)
 {
 	struct stat dl, ds;
 	char *real;
 
 	if (lstat(dst, &dl) == -1)
 		return dst;	/* absent, or creating it will say why */
+	if (o->remove_dest && S_ISLNK(dl.st_mode))
+		return dst;	/* the link itself is removed, as cp does */
 	if (stat(dst, &ds) == -1) {
 		if (S_ISLNK(dl.st_mode) && errno == ENOENT &&
 		    S_ISREG(st->st_mode))
@@ -334,7 +339,9 @@ operand_dst(const struct opts *o, const char *src, const struct stat *st,
 		warnc(ENOTDIR, "%s: cannot create regular file", dest);
 		return NULL;
 	}
-	if (into) {
+	if (o->parents)
+		dst = xpath_join(dest, src + strspn(src, "/"));
+	else if (into) {
 		base = xpath_base(src);
 		dst = xpath_join(dest, base);
 		free(base);
@@ -346,7 +353,7 @@ operand_dst(const struct opts *o, const char *src, const struct stat *st,
 		free(dst);
 		return NULL;
 	}
-	return check_file_dst(src, st, dst);
+	return check_file_dst(o, src, st, dst);
 }
 
 /* An operand's node (destination dst), and its tree below. */
@@ -371,7 +378,7 @@ add_top(struct walk *w, const char *src, const struct stat *st,
 }
 
 static int
-add_operand(struct walk *w, const char *src, const char *dest, bool into)
+add_one(struct walk *w, const char *src, const char *dest, bool into)
 {
 	struct stat st;
 	char *dst;
@@ -385,9 +392,11 @@ add_operand(struct walk *w, const char *src, const char *dest, bool into)
 		return flist_type(st.st_mode) == -1 && w->o->recursive ? 0 : -1;
 	/*
 	 * Without -r, cp copies what a FIFO, a pipe or a device holds: a
-	 * regular file read to its end (size 0: unknown, never split).
+	 * regular file read to its end (size 0: unknown, never split).  A
+	 * symlink reached here (-P, -d) is copied as a symlink.
 	 */
-	if (!w->o->recursive && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+	if (!w->o->recursive && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) &&
+	    !S_ISLNK(st.st_mode)) {
 		st.st_mode = S_IFREG | (st.st_mode & 07777);
 		st.st_size = 0;
 		st.st_blocks = 0;
@@ -401,6 +410,68 @@ add_operand(struct walk *w, const char *src, const char *dest, bool into)
 	}
 	rv = add_top(w, src, &st, dst);
 	free(dst);
+	return rv;
+}
+
+/*
+ * --parents: the directories on the way to src ("a" and "a/b" of
+ * "a/b/c") as nodes of their own under dest, each once, so that they are
+ * made first and, after their contents, get their attributes (-p) as cp
+ * gives them.
+ */
+static int
+add_path_dirs(struct walk *w, const char *src, const char *dest)
+{
+	const char *slash = src + strspn(src, "/");
+	struct stat st;
+	uint32_t node;
+	char *dir, *dst;
+	size_t len;
+	int rv = 0;
+
+	while (rv == 0 && (slash = strchr(slash, '/')) != NULL) {
+		len = (size_t)(slash - src);
+		dir = xmalloc(len + 1);
+		memcpy(dir, src, len);
+		dir[len] = '\0';
+		slash += strspn(slash, "/");
+		dst = xpath_join(dest, dir + strspn(dir, "/"));
+		if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
+			warnc(errno ? errno : ENOTDIR, "%s", dir);
+			rv = -1;
+		} else if (nameset_add(&w->tops, dst)) {
+			node = flist_add(w->fl, NODE_NONE, dir, &st);
+			flist_set_dst(w->fl, node, dst);
+			w->fl->v[node].path_dir = true;
+		}
+		free(dir);
+		free(dst);
+		errno = 0;
+	}
+	return rv;
+}
+
+/*
+ * --strip-trailing-slashes: "link/" copied into a directory is the link,
+ * not the directory it names.  cp strips only operands copied into a
+ * directory, and leaves "/" alone.
+ */
+static int
+add_operand(struct walk *w, const char *src, const char *dest, bool into)
+{
+	char *own;
+	size_t n;
+	int rv;
+
+	if (w->o->parents && add_path_dirs(w, src, dest) == -1)
+		return -1;
+	if (!w->o->strip_slashes || !into)
+		return add_one(w, src, dest, into);
+	own = xstrdup(src);
+	for (n = strlen(own); n > 1 && own[n - 1] == '/'; n--)
+		own[n - 1] = '\0';
+	rv = add_one(w, own, dest, into);
+	free(own);
 	return rv;
 }
 

@@ -8,6 +8,7 @@
 #include <check.h>
 
 #include "opts.h"
+#include "opts_words.h"
 #include "testutil.h"
 
 static const struct {
@@ -169,9 +170,56 @@ START_TEST(test_opts_preserve_lists)
 	    PRESERVE_XATTR);
 	ck_assert_int_eq(opts_parse_preserve("all", &bits), 0);
 	ck_assert_uint_eq(bits, PRESERVE_ALL);
-	ck_assert_int_eq(opts_parse_preserve("mode,", &bits), -1);
-	ck_assert_int_eq(opts_parse_preserve("mod", &bits), -1);
-	ck_assert_int_eq(opts_parse_preserve("", &bits), -1);
+	ck_assert_int_eq(opts_parse_preserve("mode,", &bits),
+	    OPTS_WORD_AMBIGUOUS);
+	ck_assert_int_eq(opts_parse_preserve("", &bits), OPTS_WORD_AMBIGUOUS);
+	ck_assert_int_eq(opts_parse_preserve("bogus", &bits),
+	    OPTS_WORD_INVALID);
+	ck_assert_int_eq(opts_parse_preserve("modes", &bits),
+	    OPTS_WORD_INVALID);
+}
+END_TEST
+
+/* cp's abbreviations: any prefix that names one word. */
+START_TEST(test_opts_preserve_words_abbreviate)
+{
+	unsigned bits;
+
+	ck_assert_int_eq(opts_parse_preserve("mod", &bits), 0);
+	ck_assert_uint_eq(bits, PRESERVE_MODE);
+	ck_assert_int_eq(opts_parse_preserve("link,time,own,x", &bits), 0);
+	ck_assert_uint_eq(bits, PRESERVE_LINKS | PRESERVE_TIMES |
+	    PRESERVE_OWNER | PRESERVE_XATTR);
+	ck_assert_int_eq(opts_parse_preserve("co", &bits), 0);
+	ck_assert_uint_eq(bits, PRESERVE_CONTEXT);
+	ck_assert_int_eq(opts_parse_preserve("a", &bits), 0);
+	ck_assert_uint_eq(bits, PRESERVE_ALL);
+}
+END_TEST
+
+START_TEST(test_opts_no_preserve_clears)
+{
+	const char *a[] = { "parcp", "-a", "--no-preserve=mode,time", "s",
+	    "d", NULL };
+	const char *back[] = { "parcp", "--no-preserve=mode", "-p", "s", "d",
+	    NULL };
+	const char *d[] = { "parcp", "-d", "s", "d", NULL };
+	const char *ctx[] = { "parcp", "--preserve=context", "s", "d", NULL };
+	const char *unctx[] = { "parcp", "--preserve=context",
+	    "--no-preserve=context", "s", "d", NULL };
+	struct opts o;
+
+	ck_assert_int_eq(parse(&o, 5, a), OPTS_OK);
+	ck_assert_uint_eq(o.preserve, PRESERVE_OWNER | PRESERVE_LINKS |
+	    PRESERVE_XATTR);
+	ck_assert(o.default_mode);
+	ck_assert_int_eq(parse(&o, 5, back), OPTS_OK);
+	ck_assert(!o.default_mode);
+	ck_assert_int_eq(parse(&o, 4, d), OPTS_OK);
+	ck_assert_uint_eq(o.preserve, PRESERVE_LINKS);
+	ck_assert_int_eq(o.deref, DEREF_NEVER);
+	ck_assert_int_eq(parse(&o, 4, ctx), OPTS_FAIL);
+	ck_assert_int_eq(parse(&o, 5, unctx), OPTS_OK);
 }
 END_TEST
 
@@ -316,6 +364,8 @@ opts_suite(void)
 	tcase_add_test(tc, test_opts_missing_operands);
 	tcase_add_test(tc, test_opts_help_and_version_end_the_run);
 	tcase_add_test(tc, test_opts_preserve_lists);
+	tcase_add_test(tc, test_opts_preserve_words_abbreviate);
+	tcase_add_test(tc, test_opts_no_preserve_clears);
 	tcase_add_test(tc, test_opts_archive_and_friends);
 	tcase_add_loop_test(tc, test_opts_tree_usage_errors, 0,
 	    sizeof(bad3) / sizeof(bad3[0]));

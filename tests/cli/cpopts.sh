@@ -1,0 +1,133 @@
+#!/bin/bash
+# GNU cp's options, each case run with cp and with parcp in two identical
+# worlds (like_cp): the same exit status, the same resulting world and,
+# where SAME_WORDS=1, the same words on stderr.
+. "$TESTLIB"
+: "${TREECMP:?TREECMP must name tests/treecmp}"
+
+world() {
+	rm -rf "$1"
+	mkdir -p "$1/src/sub" "$1/dst"
+	echo a >"$1/src/a"
+	echo b >"$1/src/sub/b"
+	ln "$1/src/a" "$1/src/hard"
+	ln -s a "$1/src/sym"
+	chmod 700 "$1/src/sub/b" "$1/src/sub"
+	mkfifo -m 600 "$1/src/fifo"
+	touch -d 2001-02-03 "$1/src/a" "$1/src/sub/b"
+	echo old >"$1/dst/a"
+	chmod 600 "$1/dst/a"
+	chown nobody "$1/dst/a"
+	ln -s src/sub "$1/dirlink"
+	mkdir "$1/elsewhere"
+	ln -s ../elsewhere "$1/dst/sub"
+	mknod "$1/dst/null" c 1 3
+	mkfifo "$1/dst/fifo"
+	ln -s a "$1/dst/alink"
+	${extra:-:} "$1"
+}
+
+# same_stat FMT PATH: stat FMT of PATH agrees in both worlds.
+same_stat() {
+	[ "$(stat -c "$1" "$T/cp/$2")" = "$(stat -c "$1" "$T/pc/$2")" ] ||
+	    fail "$2: stat $1: cp $(stat -c "$1" "$T/cp/$2"), parcp $(stat -c "$1" "$T/pc/$2")"
+}
+
+[ "$(id -u)" -eq 0 ] || { echo "cpopts.sh: needs root (mknod, mount)"; exit 77; }
+umask 022
+
+# 1. --preserve words as cp takes them, --no-preserve, -d.
+like_cp -r --preserve=link src new		# abbreviated: links
+same_stat %h new/a
+like_cp -r --preserve=time src new		# timestamps
+same_stat %Y new/sub/b
+like_cp -r --preserve=mode,own src new
+like_cp -r --preserve=x,l src new
+like_cp -a --no-preserve=mode src new		# the default mode, as cp
+like_cp -r --no-preserve=mode src new
+like_cp --no-preserve=mode src/sub/b dst/a	# an existing file keeps its own
+like_cp -p --no-preserve=timestamps src/a new
+like_cp --no-preserve=mode --preserve=mode src/sub/b new
+like_cp -a --no-preserve=links src new
+same_stat %h new/a
+like_cp -rd src new				# -d: links kept, symlinks copied
+same_stat %h new/a
+like_cp -d src/sym new
+SAME_WORDS=1
+like_cp --preserve=context src/a new		# no SELinux: refused, as cp
+like_cp -a --preserve=cont src new
+like_cp --preserve=context --no-preserve=context src/a new
+like_cp --preserve=context src/a		# said before the operands
+SAME_WORDS=0
+
+# 2. --strip-trailing-slashes, -x, --remove-destination,
+# --keep-directory-symlink.
+like_cp -r --strip-trailing-slashes dirlink/ dst	# into DEST: the link
+like_cp -r --strip-trailing-slashes dirlink/ new	# as DEST: not stripped
+like_cp -r --strip-trailing-slashes src/// dst
+mounted() {
+	mkdir "$1/src/m"
+	mount -t tmpfs parcp "$1/src/m"
+	mkdir "$1/src/m/in"
+	echo m >"$1/src/m/in/f"
+}
+unmount() {
+	for w in cp pc; do
+		umount "$T/$w/src/m" 2>/dev/null || :
+	done
+}
+trap 'unmount; cleanup' EXIT
+extra=mounted
+unmount
+like_cp -rx src new			# the mount point made, empty
+unmount
+like_cp -a --one-file-system src new
+unmount
+like_cp -ax src/m new			# an operand's own file system: copied
+unmount
+like_cp -rx src/m/. new
+unmount
+extra=
+SAME_WORDS=1
+like_cp --remove-destination src/a dst/a	# a new file: not the old owner, mode
+like_cp --remove-destination src/a dst/null	# a device replaced by a file
+like_cp --remove-destination src/a dst/fifo	# a FIFO too (no reader needed)
+like_cp --remove-destination src/sub/b dst/alink	# the link, not its target
+like_cp -r --remove-destination src/a src/fifo dst	# -r: a FIFO for a FIFO
+SAME_WORDS=0
+# --keep-directory-symlink (later coreutils; not in cp 9.1): followed.
+world "$T/pc"
+run "$PARCP" -r --keep-directory-symlink "$T/pc/src/." "$T/pc/dst"
+expect_rc 0 "--keep-directory-symlink"
+[ -L "$T/pc/dst/sub" ] && cmp -s "$T/pc/src/sub/b" "$T/pc/elsewhere/b" ||
+    fail "--keep-directory-symlink: not copied through the link"
+pass
+
+# 3. -l, -s, --parents.
+mkdir -p "$T/shared/d"
+echo s >"$T/shared/d/f"
+ln -s f "$T/shared/d/l"
+like_cp -l src/a new			# a hard link (treecmp: one group)
+like_cp -rl src new			# symlinks followed (cp -l's default)
+like_cp -rlP src new			# ... or linked themselves
+like_cp -lf src/a dst/a			# -f: replaced
+like_cp -l --remove-destination src/a dst/null
+like_cp -s src/a new			# relative, in the current directory
+like_cp -s /etc/hostname dst/h		# absolute: anywhere
+like_cp -rs "$T/shared" new		# directories made, files linked
+like_cp -sf "$T/shared/d/f" dst/a
+SAME_WORDS=1
+like_cp -l src/a dst/a			# File exists, as cp
+like_cp -s src/a dst/s			# relative, elsewhere: refused
+like_cp -s "$T/shared/d/f" dst/a
+SAME_WORDS=sorted
+like_cp -rs src new			# each file refused, directories made
+SAME_WORDS=0
+like_cp --parents src/sub/b dst
+same_stat %a dst/src/sub
+like_cp -p --parents src/sub/b src/a dst
+same_stat %Y dst/src/sub
+like_cp -r --parents src/sub dst
+like_cp --parents -t dst src/sub/b src/a
+
+done_tests
