@@ -25,6 +25,8 @@ world() {
 	mkfifo "$1/dst/fifo"
 	ln -s a "$1/dst/alink"
 	${extra:-:} "$1"
+	# fixed directory times: the two worlds are made a moment apart
+	touch -d 2001-02-03 "$1/src/sub" "$1/src"
 }
 
 # same_stat FMT PATH: stat FMT of PATH agrees in both worlds.
