@@ -32,4 +32,8 @@ void	 report_json_str(FILE *fp, const char *s);
 /* Length of the valid UTF-8 sequence at p, or 0 if it is not one. */
 size_t	 report_utf8_len(const unsigned char *p);
 
+/* --version: the version, then what this build has (libraries, engines,
+ * executors), one "name: value" line each, for bug reports. */
+void	report_version(FILE *);
+
 #endif

@@ -30,6 +30,8 @@ int	tar_create(const struct opts *o, struct flist *fl,
 	    struct copy_stats *st);
 /* --from-tar: unpack o->tar_path into o->paths[0].  Status as copy_run. */
 int	tar_extract(const struct opts *o, struct copy_stats *st);
+/* libarchive's version and the libraries it was built with. */
+const char *tar_lib_version(void);
 /* --list-tar: print the members of o->tar_path.  0, or 1 on an error. */
 int	tar_list(const struct opts *o);
 /*

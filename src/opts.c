@@ -21,6 +21,7 @@
 #include "compat.h"
 #include "opts.h"
 #include "opts_words.h"
+#include "report.h"
 
 enum {
 	OPT_MODE = 256, OPT_CHUNK, OPT_BUFSZ, OPT_STATS, OPT_VERSION,
@@ -771,7 +772,7 @@ opts_parse(struct opts *o, int argc, char **argv)
 			return OPTS_DONE;
 		}
 		if (ch == OPT_VERSION) {
-			printf("parcp %s\n", PACKAGE_VERSION);
+			report_version(stdout);
 			return OPTS_DONE;
 		}
 		for (i = 0; i < NOPTDEFS && optdefs[i].val != ch; i++)

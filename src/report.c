@@ -7,9 +7,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <xxhash.h>
+
 #include "engine.h"
 #include "fault.h"
 #include "report.h"
+#include "tar.h"
 
 char *
 report_iec(uint64_t bytes, char *buf, size_t len)
@@ -190,4 +193,22 @@ report_json(FILE *fp, const struct opts *o, const struct copy_stats *st,
 	fprintf(fp, "],\n");
 	json_errors(fp, st);
 	fprintf(fp, "}\n");
+}
+
+void
+report_version(FILE *fp)
+{
+	unsigned x = XXH_versionNumber();
+	int k;
+
+	fprintf(fp, "parcp %s\n", PACKAGE_VERSION);
+	fprintf(fp, "libarchive: %s\n", tar_lib_version());
+	fprintf(fp, "xxhash: %u.%u.%u\n", x / 10000, x / 100 % 100, x % 100);
+	fprintf(fp, "engines:");
+	for (k = ENGINE_AUTO; k < ENGINE_NKINDS; k++)
+		fprintf(fp, " %s", engine_name(k));
+	fprintf(fp, "\nexecutors: pool fork\n");
+	fprintf(fp, "path resolution: openat2 (RESOLVE_BENEATH), O_NOFOLLOW "
+	    "walk\n");
+	fprintf(fp, "report bugs to: %s\n", PACKAGE_BUGREPORT);
 }

@@ -231,3 +231,9 @@ tar_list(const struct opts *o)
 	(void)archive_read_free(a);
 	return rv;
 }
+
+const char *
+tar_lib_version(void)
+{
+	return archive_version_details();
+}

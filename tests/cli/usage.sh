@@ -50,6 +50,11 @@ pass
 run "$PARCP" --version
 expect_rc 0 "--version"
 grep -Eq '^parcp [0-9]+\.[0-9]+' "$T/out" || fail "--version output"
+# the build's features, for bug reports
+for k in '^libarchive: libarchive [0-9]' '^xxhash: [0-9]+\.[0-9]+\.[0-9]+$' \
+    '^engines: auto pread copy_file_range reflink$' '^report bugs to: .+@'; do
+	grep -Eq "$k" "$T/out" || fail "--version: no '$k': $(cat "$T/out")"
+done
 pass
 
 done_tests
