@@ -32,6 +32,8 @@ struct result {
 	unsigned char	 out[POOL_OUT];	/* the task's output, if any */
 };
 _Static_assert(sizeof(struct result) <= PIPE_BUF, "result must be atomic");
+/* tests/faultshim.c knows a record by its size (RESULT_SIZE). */
+_Static_assert(sizeof(struct result) == 40, "update tests/faultshim.c");
 
 /*
  * Worker side: run task i with buffer eb; -1 with *f set on failure, any

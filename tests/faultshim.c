@@ -35,6 +35,10 @@
  *                              PAT returns 0 (nothing written, no error)
  *   PARCP_SHIM_CFR_ERRNO=E     copy_file_range always fails with errno E
  *                              (a number: 18 EXDEV, 38 ENOSYS, 95 ...)
+ *   PARCP_SHIM_DIE_AFTER_RESULT=PATH a worker dies (SIGKILL) right after
+ *                              writing its first result record to the
+ *                              parent's pipe; PATH is made as a marker
+ *                              (O_EXCL), so only one worker of the run dies
  *   PARCP_SHIM_RENAME_EINVAL=1 renameat2 with flags fails with EINVAL, as
  *                              on a file system without RENAME_NOREPLACE
  * "First" and "Nth" count in each process (a worker counts its own).  A
@@ -302,10 +306,16 @@ copy_file_range(int in, off_t *ioff, int out, off_t *ooff, size_t len,
 
 ssize_t	write(int, const void *, size_t);
 
+/* The size of a worker's result record (struct result in pool.h). */
+#define RESULT_SIZE	40
+
 /* Streams (a compressed archive, a pipe): only PARCP_SHIM_WRITE_FAIL. */
 ssize_t
 write(int fd, const void *buf, size_t len)
 {
+	struct stat st;
+	ssize_t n;
+
 	write_fn *real = (write_fn *)dlsym(RTLD_NEXT, "write");
 
 	if (nth_on("PARCP_SHIM_WRITE_FAIL", fd, &writes_seen)) {
@@ -314,7 +324,12 @@ write(int fd, const void *buf, size_t len)
 	}
 	if (zero_write(fd))
 		return 0;
-	return real(fd, buf, shorten("PARCP_SHIM_SHORT_WRITE", fd, len));
+	n = real(fd, buf, shorten("PARCP_SHIM_SHORT_WRITE", fd, len));
+	if (n == (ssize_t)RESULT_SIZE && fstat(fd, &st) == 0 &&
+	    S_ISFIFO(st.st_mode) && getenv("PARCP_SHIM_DIE_AFTER_RESULT") !=
+	    NULL && first("PARCP_SHIM_DIE_AFTER_RESULT"))
+		(void)raise(SIGKILL);	/* its result is with the parent */
+	return n;
 }
 
 typedef int	renameat2_fn(int, const char *, int, const char *, unsigned);

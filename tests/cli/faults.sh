@@ -52,6 +52,24 @@ for mode in pool fork; do
 	done
 done
 
+# A worker killed right after it reported a task: that task is done (not
+# run again, not failed), a new worker takes the rest; all copied, exit 0.
+for mode in pool fork; do
+	rm -rf "$T/dk" "$T/die.mark"
+	mkdir "$T/dk"
+	for i in 1 2 3 4 5 6; do mkfile "$T/dk/f$i" 20000; done
+	shim PARCP_SHIM_DIE_AFTER_RESULT="$T/die.mark" -r -j 2 --mode=$mode \
+	    "$T/dk" "$T/dkcopy.$mode"
+	expect_rc 0 "a worker killed after its result ($mode)"
+	[ -e "$T/die.mark" ] || fail "$mode: no worker was killed"
+	for i in 1 2 3 4 5 6; do
+		cmp "$T/dk/f$i" "$T/dkcopy.$mode/f$i" ||
+		    fail "$mode: f$i not copied after a worker died"
+	done
+	no_temps "$T/dkcopy.$mode"
+	pass
+done
+
 # The other files of the run are still copied when one fails.
 mkdir "$T/dest"
 mkfile "$T/small" 3000
