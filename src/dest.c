@@ -164,28 +164,13 @@ dest_sync_dir(const char *dir, struct fault *f)
 	return 0;
 }
 
-/* Is the file at path held by a live run (its flock taken)? */
-static bool
-held(const char *path)
-{
-	bool rv;
-	int fd;
-
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
-	    O_CLOEXEC)) == -1)
-		return false;
-	rv = flock(fd, LOCK_EX | LOCK_NB) == -1 && errno == EWOULDBLOCK;
-	(void)close(fd);
-	return rv;
-}
-
 int
 dest_create(const char *tmp, off_t size, struct fault *f)
 {
 	int fd, flags = O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
 
 	if ((fd = open(tmp, flags, 0600)) == -1 && errno == EEXIST) {
-		if (held(tmp)) {	/* another run's: never touched */
+		if (held_at(AT_FDCWD, tmp)) {	/* another run's: untouched */
 			fault_setc(f, FAULT_OWNED, 0);
 			return -1;
 		}
