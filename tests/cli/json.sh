@@ -4,6 +4,13 @@
 # path, operation and reason; the exit status is in it.
 . "$TESTLIB"
 
+# valid WHAT: $T/out is valid against doc/parcp-json.schema.json.
+SCHEMA=$(dirname "$TESTLIB")/../doc/parcp-json.schema.json
+valid() {
+	python3 "$(dirname "$TESTLIB")/jsonschema_check.py" "$SCHEMA" "$T/out" \
+	    >"$T/schema" || fail "$1: not valid by the schema: $(cat "$T/schema")"
+}
+
 # jcheck EXPR...: each python expression over j (the parsed $T/out) holds.
 jcheck() {
 	python3 - "$T/out" "$@" <<'PY' || fail "json: $(cat "$T/out")"
@@ -24,6 +31,7 @@ ln -s a "$T/src/link"
 run "$PARCP" -r -j 3 --chunk-size=1M --json -v "$T/src" "$T/dst"
 expect_rc 0 "json"
 python3 -m json.tool "$T/out" >/dev/null || fail "not JSON: $(cat "$T/out")"
+valid "a tree"
 jcheck "j['version'] != ''" "j['sources'] == ['$T/src']" \
     "j['destination'] == '$T/dst'" "j['exit_status'] == 0" \
     "j['files'] == 4" "j['directories'] == 2" "j['files_failed'] == 0" \
@@ -49,6 +57,7 @@ mkdir -m 777 "$T/u"
 run as_user "$PARCP" -r --verify --json "$T/src" "$T/u/ujson"
 expect_rc 1 "json with a failure"
 python3 -m json.tool "$T/out" >/dev/null || fail "not JSON: $(cat "$T/out")"
+valid "a failure"
 jcheck "j['exit_status'] == 1" "j['files_failed'] == 1" "j['verified']" \
     "j['errors'] == [{'path': '$T/src/sub/b', 'operation': 'open', 'error': 'Permission denied'}]"
 pass
