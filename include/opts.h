@@ -100,7 +100,7 @@ struct opts {
 enum opts_status {
 	OPTS_OK,
 	OPTS_DONE,	/* --help or --version printed: exit 0 */
-	OPTS_USAGE,	/* error printed: exit 2, with the --help hint */
+	OPTS_USAGE,	/* error printed: exit 1 (as cp), with the --help hint */
 	OPTS_FAIL	/* error printed: exit 1, nothing copied */
 };
 

@@ -202,7 +202,7 @@ usage(void)
 		printf("  %-26s %s\n", left, optdefs[i].help);
 	}
 	printf("\nExit status: 0 all copied (and verified), 1 some file "
-	    "failed, 2 usage error,\n3 verification mismatch, 128+N stopped "
+	    "failed or a usage error,\n3 verification mismatch, 128+N stopped "
 	    "by signal N (130 SIGINT, 143 SIGTERM).\n");
 }
 
@@ -754,17 +754,14 @@ operands(struct opts *o, int argc, char **argv)
 	return parents_dest(o, argc, argv);
 }
 
-enum opts_status
-opts_parse(struct opts *o, int argc, char **argv)
+/* getopt_long's loop: each option's flag set or setter called. */
+static int
+opts_loop(struct opts *o, int argc, char **argv, const char *sopts,
+    const struct option *lopts)
 {
-	struct option lopts[NOPTDEFS + 1];
-	char sopts[3 * NOPTDEFS + 2];
 	size_t i;
 	int ch;
 
-	defaults(o);
-	getopt_tables(lopts, sopts);
-	optind = 0;		/* glibc: full re-initialisation */
 	while ((ch = getopt_long(argc, argv, sopts, lopts, NULL)) != -1) {
 		if (ch == 'h') {
 			usage();
@@ -783,6 +780,26 @@ opts_parse(struct opts *o, int argc, char **argv)
 		else if (optdefs[i].set(o, optarg) == -1)
 			return OPTS_USAGE;
 	}
+	return OPTS_OK;
+}
+
+enum opts_status
+opts_parse(struct opts *o, int argc, char **argv)
+{
+	struct option lopts[NOPTDEFS + 1];
+	char sopts[3 * NOPTDEFS + 2];
+	char *argv0 = argv[0];
+	int ch;
+
+	defaults(o);
+	getopt_tables(lopts, sopts);
+	optind = 0;		/* glibc: full re-initialisation */
+	/* getopt's messages name argv[0]: "parcp: unrecognized option". */
+	argv[0] = (char *)"parcp";
+	ch = opts_loop(o, argc, argv, sopts, lopts);
+	argv[0] = argv0;
+	if (ch != OPTS_OK)
+		return (enum opts_status)ch;
 	if (o->link_instead == (LINK_HARD | LINK_SYMBOLIC)) {
 		warnx("cannot make both hard and symbolic links");
 		return OPTS_USAGE;

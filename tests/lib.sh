@@ -160,6 +160,12 @@ s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$1"
 # failing parcp says one line, and with SAME_WORDS=1 the very words cp
 # says (after the program's name; SAME_WORDS=sorted: the same lines in
 # any order, as for one line per file of a tree).
+# cp_words: cp's stderr ($T/cperr) as parcp would say it.
+cp_words() {
+	sed -e 's/^cp: /parcp: /' -e "s/^Try 'cp --help'/Try 'parcp --help'/" \
+	    "$T/cperr"
+}
+
 like_cp() {
 	local rc_cp rc_pc
 	world "$T/cp"
@@ -173,11 +179,11 @@ like_cp() {
 	[ "$rc_pc" -eq "$rc_cp" ] ||
 	    fail "parcp $*: exit $rc_pc, cp exits $rc_cp ($(cat "$T/cperr"))"
 	if [ "${SAME_WORDS:-0}" = sorted ]; then
-		sed 's/^cp: /parcp: /' "$T/cperr" | sort |
+		cp_words | sort |
 		    cmp -s - <(sort "$T/err") ||
 		    fail "parcp $*: says '$(cat "$T/err")', cp '$(cat "$T/cperr")'"
 	elif [ "${SAME_WORDS:-0}" = 1 ]; then
-		sed 's/^cp: /parcp: /' "$T/cperr" | cmp -s - "$T/err" ||
+		cp_words | cmp -s - "$T/err" ||
 		    fail "parcp $*: says '$(cat "$T/err")', cp '$(cat "$T/cperr")'"
 	elif [ "$rc_pc" -ne 0 ] && [ "$(wc -l <"$T/err")" -ne 1 ]; then
 		fail "parcp $*: expected one error line: $(cat "$T/err")"

@@ -116,7 +116,7 @@ for how in "--engine=pread" "--engine=copy_file_range" "--engine=reflink" \
 	done
 done
 run "$PARCP" --engine=sendfile "$T/src" "$T/dst"
-expect_rc 2 "bad engine"
+expect_rc 1 "bad engine"
 grep -q "invalid engine 'sendfile'" "$T/err" || fail "bad engine: message"
 pass
 

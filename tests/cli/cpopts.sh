@@ -132,4 +132,16 @@ same_stat %Y dst/src/sub
 like_cp -r --parents src/sub dst
 like_cp --parents -t dst src/sub/b src/a
 
+# 4. Refusals: usage errors exit 1 as cp's, with the --help hint.
+SAME_WORDS=1
+like_cp --preserve=bogus src/a new
+like_cp --preserve=mode,bogus,links src/a new
+like_cp -l -s src/a new
+like_cp --parents src/a dst/a			# not a directory
+like_cp --parents src/a nowhere
+like_cp --parents -T src/a dst
+like_cp --bogus src/a new
+like_cp src/a
+SAME_WORDS=0
+
 done_tests

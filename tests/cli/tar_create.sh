@@ -478,7 +478,7 @@ t_usage() {
 	mkfifo arc/fifo
 	while IFS='|' read -r want args; do
 		run "$PARCP" $args
-		expect_rc 2 "$args"
+		expect_rc 1 "$args"
 		head -1 "$T/err" | grep -Eq -- "^parcp: $want" ||
 		    fail "$args: $(cat "$T/err")"
 		if sed 1d "$T/err" |
