@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "backup.h"
 #include "engine.h"
 #include "pool.h"
 
@@ -78,6 +79,10 @@ struct opts {
 	bool		 strip_slashes;	/* --strip-trailing-slashes */
 	unsigned	 link_instead;	/* -l, -s: LINK_*, 0 for copies */
 	bool		 parents;	/* --parents: SOURCE's path under DEST */
+	bool		 make_backups;	/* -b, --backup, -S */
+	const char	*backup_control; /* --backup=CONTROL, or NULL */
+	struct backup_how backup;	/* resolved: kind (NONE: no backups)
+					   and suffix */
 	enum sparse	 sparse;
 	int		 engine;	/* enum engine_kind */
 	bool		 direct;

@@ -29,6 +29,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backup.h"
 #include "compat.h"
 #include "copy.h"
 #include "copyx.h"
@@ -113,6 +114,7 @@ void
 copy_done(struct copy *c, uint32_t node, int kept)
 {
 	struct node *n = &c->fl->v[node];
+	char bak[PATH_MAX];
 	struct fault f;
 
 	n->state = kept ? NS_SKIPPED : NS_DONE;
@@ -129,11 +131,14 @@ copy_done(struct copy *c, uint32_t node, int kept)
 	if (c->o->verbose == 0 || copy_paths(c, node, &f) == -1)
 		return;
 	progress_clear(&c->pr);
+	fprintf(c->out, "'%s' -> '%s'", c->src, c->dst);
+	/* The backup made last: a numbered one is the highest now there. */
+	if (n->backed && backup_name(c->dst, &c->o->backup, true, bak,
+	    sizeof(bak)) == 0)
+		fprintf(c->out, " (backup: '%s')", bak);
 	if (n->type == FT_REG)
-		fprintf(c->out, "'%s' -> '%s' (%s)\n", c->src, c->dst,
-		    engine_name(n->engine));
-	else
-		fprintf(c->out, "'%s' -> '%s'\n", c->src, c->dst);
+		fprintf(c->out, " (%s)", engine_name(n->engine));
+	fprintf(c->out, "\n");
 }
 
 /*
@@ -342,9 +347,9 @@ existing(struct copy *c, uint32_t node)
 	/*
 	 * --remove-destination: cp unlinks it and makes a new file; the
 	 * rename over it has the same result, and the old file stays until
-	 * the copy is complete.
+	 * the copy is complete.  --backup: renamed away, not written into.
 	 */
-	if (c->o->remove_dest)
+	if (c->o->remove_dest || c->o->backup.kind != BACKUP_NONE)
 		return EX_REPLACE;
 	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ||
 	    S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
@@ -387,7 +392,8 @@ static void
 link_entry(struct copy *c, uint32_t node)
 {
 	bool hard = c->o->link_instead == LINK_HARD;
-	bool replace = c->o->force || c->o->remove_dest;
+	bool backup = c->o->backup.kind != BACKUP_NONE;
+	bool replace = c->o->force || c->o->remove_dest || backup;
 	const struct node *n = &c->fl->v[node];
 	struct fault f;
 	int rv;
@@ -405,7 +411,13 @@ link_entry(struct copy *c, uint32_t node)
 	rv = hard ? linkat(AT_FDCWD, c->src, AT_FDCWD, c->tmp,
 	    walk_follows(c->o, n->parent == NODE_NONE) ? AT_SYMLINK_FOLLOW :
 	    0) : symlink(c->src, c->tmp);
-	if (rv == 0 && (replace ? rename(c->tmp, c->dst) :
+	if (rv == 0 && backup && (rv = backup_commit(c->tmp, c->dst, false,
+	    &c->o->backup, &f)) >= 0) {
+		c->fl->v[node].backed = rv == BACKUP_MADE;
+		copy_done(c, node, 0);
+		return;
+	}
+	if (rv == 0 && !backup && (replace ? rename(c->tmp, c->dst) :
 	    renameat2(AT_FDCWD, c->tmp, AT_FDCWD, c->dst, RENAME_NOREPLACE)) ==
 	    0) {
 		copy_done(c, node, 0);
@@ -497,6 +509,7 @@ whole_done(struct copy *c, const struct result *res, uint32_t node)
 		c->fl->v[node].engine = (uint8_t)(res->rv & 0xff);
 		if (res->rv & WHOLE_HASHED)
 			manifest_set(&c->man, node, res->out);
+		c->fl->v[node].backed = (res->rv & WHOLE_BACKED) != 0;
 		copy_done(c, node, res->rv & WHOLE_KEPT);
 		return;
 	}
@@ -567,13 +580,14 @@ make_links(struct copy *c)
 		if (link(first, c->tmp) == -1) {
 			fault_set(&f, FAULT_LINK);
 			copy_fail(c, i, &f);
-		} else if ((kept = dest_commit(c->tmp, c->dst, c->o->noclobber,
-		    &f)) == -1) {
+		} else if ((kept = backup_commit(c->tmp, c->dst,
+		    c->o->noclobber, &c->o->backup, &f)) == -1) {
 			(void)unlink(c->tmp);
 			copy_fail(c, i, &f);
 		} else {
 			manifest_copy(&c->man, i, n->link);
-			copy_done(c, i, kept);
+			n->backed = kept == BACKUP_MADE;
+			copy_done(c, i, kept == 1);
 		}
 	}
 }

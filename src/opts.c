@@ -20,7 +20,7 @@
 
 #include "compat.h"
 #include "opts.h"
-#include "opts_words.h"
+#include "opts_preserve.h"
 
 enum {
 	OPT_MODE = 256, OPT_CHUNK, OPT_BUFSZ, OPT_STATS, OPT_VERSION,
@@ -28,7 +28,7 @@ enum {
 	OPT_PROGRESS, OPT_VERIFY, OPT_MANIFEST, OPT_RESUME, OPT_FSYNC, OPT_JSON,
 	OPT_TO_TAR, OPT_FROM_TAR, OPT_LIST_TAR, OPT_COMPRESS, OPT_INPLACE,
 	OPT_NO_PRESERVE, OPT_STRIP, OPT_REMOVE_DEST, OPT_KEEP_DIR_LINKS,
-	OPT_PARENTS
+	OPT_PARENTS, OPT_BACKUP
 };
 
 static int	set_jobs(struct opts *, const char *);
@@ -38,8 +38,6 @@ static int	set_bufsz(struct opts *, const char *);
 static int	set_verbose(struct opts *, const char *);
 static int	set_archive(struct opts *, const char *);
 static int	set_p(struct opts *, const char *);
-static int	set_preserve(struct opts *, const char *);
-static int	set_no_preserve(struct opts *, const char *);
 static int	set_d(struct opts *, const char *);
 static int	set_link(struct opts *, const char *);
 static int	set_symlink(struct opts *, const char *);
@@ -75,9 +73,9 @@ static const struct optdef {
 	{ NULL, 'R', NULL, false, NULL, FLAG(recursive), NULL },
 	{ "archive", 'a', NULL, false, set_archive, NOFLAG,
 	    "same as -r -P --preserve=all" },
-	{ "preserve", OPT_PRESERVE, "LIST", true, set_preserve, NOFLAG,
+	{ "preserve", OPT_PRESERVE, "LIST", true, opts_set_preserve, NOFLAG,
 	    "keep mode,ownership,timestamps,links,context,xattr,all" },
-	{ "no-preserve", OPT_NO_PRESERVE, "LIST", false, set_no_preserve,
+	{ "no-preserve", OPT_NO_PRESERVE, "LIST", false, opts_set_no_preserve,
 	    NOFLAG, "do not keep these (mode: the default mode)" },
 	{ NULL, 'p', NULL, false, set_p, NOFLAG,
 	    "same as --preserve=mode,ownership,timestamps" },
@@ -93,6 +91,12 @@ static const struct optdef {
 	    "never replace an existing file" },
 	{ "update", 'u', NULL, false, NULL, FLAG(update),
 	    "replace only files older than SOURCE" },
+	{ NULL, 'b', NULL, false, opts_set_backup, NOFLAG,
+	    "like --backup, but takes no argument" },
+	{ "backup", OPT_BACKUP, "CONTROL", true, opts_set_backup, NOFLAG,
+	    "rename each replaced file to a backup name" },
+	{ "suffix", 'S', "SUFFIX", false, opts_set_suffix, NOFLAG,
+	    "the simple backup suffix (default: ~)" },
 	{ "force", 'f', NULL, false, NULL, FLAG(force),
 	    "replace read-only destinations too" },
 	{ "inplace", OPT_INPLACE, NULL, false, NULL, FLAG(inplace),
@@ -322,75 +326,6 @@ set_p(struct opts *o, const char *arg)
 	(void)arg;
 	o->preserve |= PRESERVE_MODE | PRESERVE_OWNER | PRESERVE_TIMES;
 	o->default_mode = false;
-	return 0;
-}
-
-/* --preserve and --no-preserve words, in cp's order. */
-static const struct opts_word preserve_words[] = {
-	{ "mode", PRESERVE_MODE }, { "timestamps", PRESERVE_TIMES },
-	{ "ownership", PRESERVE_OWNER }, { "links", PRESERVE_LINKS },
-	{ "context", PRESERVE_CONTEXT }, { "xattr", PRESERVE_XATTR },
-	{ "all", PRESERVE_ALL },
-};
-#define NPRESERVE_WORDS	(sizeof(preserve_words) / sizeof(preserve_words[0]))
-
-int
-opts_parse_preserve(const char *s, unsigned *out)
-{
-	const char *bad;
-	size_t len;
-
-	return opts_word_list(preserve_words, NPRESERVE_WORDS, s, out, &bad,
-	    &len);
-}
-
-/* The bits of a --preserve or --no-preserve list; -1 after saying why. */
-static int
-preserve_list(const char *opt, const char *arg, unsigned *bits)
-{
-	const char *bad;
-	size_t len;
-	int rv;
-
-	if ((rv = opts_word_list(preserve_words, NPRESERVE_WORDS, arg, bits,
-	    &bad, &len)) == 0)
-		return 0;
-	opts_word_bad(preserve_words, NPRESERVE_WORDS, rv, opt, bad, len);
-	return -1;
-}
-
-static int
-set_preserve(struct opts *o, const char *arg)
-{
-	unsigned bits;
-
-	if (arg == NULL)
-		arg = "mode,ownership,timestamps";
-	if (preserve_list("--preserve", arg, &bits) == -1)
-		return -1;
-	o->preserve |= bits;
-	if (bits & PRESERVE_MODE)
-		o->default_mode = false;
-	if (bits & PRESERVE_XATTR)
-		o->xattr_quiet = false;	/* asked for by name: must work */
-	return 0;
-}
-
-/*
- * --no-preserve=LIST clears what it names; "mode" also gives new files
- * the default mode rather than the source's bits (cp's rule), and
- * "context" takes back an earlier --preserve=context.
- */
-static int
-set_no_preserve(struct opts *o, const char *arg)
-{
-	unsigned bits;
-
-	if (preserve_list("--no-preserve", arg, &bits) == -1)
-		return -1;
-	o->preserve &= ~bits;
-	if (bits & PRESERVE_MODE)
-		o->default_mode = true;
 	return 0;
 }
 
@@ -639,6 +574,8 @@ tar_moot(const struct opts *o)
 		{ TAR_EXTRACT, FLAG(resume), "--resume" },
 		{ TAR_CREATE, FLAG(inplace), "--inplace" },
 		{ TAR_EXTRACT, FLAG(inplace), "--inplace" },
+		{ TAR_CREATE, FLAG(make_backups), "--backup" },
+		{ TAR_EXTRACT, FLAG(make_backups), "--backup" },
 	};
 	static const char *modes[] = { "", "--to-tar", "--from-tar",
 	    "--list-tar" };
@@ -804,6 +741,8 @@ opts_parse(struct opts *o, int argc, char **argv)
 		warnx("cannot make both hard and symbolic links");
 		return OPTS_USAGE;
 	}
+	if (opts_backup_resolve(o) == -1)
+		return OPTS_USAGE;
 	/* cp -l follows symlinks unless told otherwise, -r or not. */
 	if (o->link_instead == LINK_HARD && o->deref == DEREF_DEFAULT)
 		o->deref = DEREF_ALWAYS;

@@ -16,6 +16,7 @@
 #include <linux/magic.h>
 #include <unistd.h>
 
+#include "backup.h"
 #include "dest.h"
 #include "extent.h"
 #include "meta.h"
@@ -268,9 +269,10 @@ whole_copy(const struct whole_ctx *c, uint32_t node,
 	if (rv >= 0 && n->type == FT_REG && may_exist(c, n) &&
 	    meta_like_existing(&t, dst, c->o, f) == -1)
 		rv = -1;
-	if (rv >= 0 && (kept = dest_commit(tmp, dst, c->o->noclobber, f)) >=
-	    0)
-		return kept ? WHOLE_KEPT : rv;	/* kept: no hash to list */
+	if (rv >= 0 && (kept = backup_commit(tmp, dst, c->o->noclobber,
+	    &c->o->backup, f)) >= 0)	/* kept: no hash to list */
+		return kept == 1 ? WHOLE_KEPT : kept == BACKUP_MADE ?
+		    rv | WHOLE_BACKED : rv;
 	(void)unlink(tmp);
 	return -1;
 }

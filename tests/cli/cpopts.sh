@@ -144,4 +144,55 @@ like_cp --bogus src/a new
 like_cp src/a
 SAME_WORDS=0
 
+# 5. --backup, -b, -S: the old destination renamed just before the new
+# copy is renamed over it.
+numbered() {
+	echo one >"$1/dst/a.~1~"
+	echo two >"$1/dst/a.~2~"
+	echo nine >"$1/dst/a.~9~"
+	echo not >"$1/dst/a.~x~"
+}
+like_cp -b src/a dst/a				# dst/a~, a new dst/a
+like_cp --backup src/a dst/a
+like_cp --backup=simple src/a dst/a
+like_cp --backup=never src/a dst/a
+like_cp --backup=numbered src/a dst/a		# dst/a.~1~
+like_cp --backup=t src/a dst/a
+like_cp --backup=nil src/a dst/a		# existing: simple, none there
+like_cp --backup=none src/a dst/a
+like_cp --backup=off src/a dst/a
+like_cp -b src/a new				# nothing to back up
+like_cp -S .bak src/a dst/a			# -S alone: backups
+like_cp -b -S .old -S .bak src/a dst/a
+like_cp -b -S x/y src/a dst/a			# a suffix with a '/': '~'
+like_cp --backup=t -b src/a dst/a		# -b keeps CONTROL
+VERSION_CONTROL=numbered like_cp -b src/a dst/a
+VERSION_CONTROL=never like_cp --backup src/a dst/a
+VERSION_CONTROL=t like_cp --backup=simple src/a dst/a
+SIMPLE_BACKUP_SUFFIX=.orig like_cp -b src/a dst/a
+SIMPLE_BACKUP_SUFFIX=.orig like_cp -b -S .s src/a dst/a
+like_cp -b src/a dst/fifo			# a FIFO renamed, not written
+like_cp -b src/a dst/null
+like_cp -b src/sub/b dst/alink			# the link renamed, not followed
+like_cp -rb src/. dst				# a tree over files
+like_cp -ab src/. dst
+like_cp -b src/a src/hard dst			# hard links: both backed up
+like_cp -rb --preserve=links src/a src/hard dst
+like_cp -bl src/a dst/a				# -l, -s too
+like_cp -bs "$T/shared/d/f" dst/a
+extra=numbered
+like_cp --backup=t src/a dst/a			# dst/a.~10~
+like_cp --backup=existing src/a dst/a		# numbered: some are there
+like_cp -S .bak src/a dst/a			# existing, the default
+like_cp --backup=simple src/a dst/a
+extra=
+SAME_WORDS=1
+like_cp -bn src/a dst/a				# refused, as cp
+like_cp --backup=none -n src/a dst/a
+like_cp --backup=bogus src/a dst/a
+like_cp --backup=n src/a dst/a			# ambiguous
+VERSION_CONTROL=bogus like_cp -b src/a dst/a
+like_cp -l -s --backup=bogus src/a dst/a	# -l -s said first
+SAME_WORDS=0
+
 done_tests

@@ -492,6 +492,8 @@ t_usage() {
 	-u does not apply to --to-tar$|-u --to-tar=arc/x.tar src
 	--resume does not apply to --to-tar$|--resume --to-tar=arc/x.tar src
 	--resume does not apply to --from-tar$|--resume --from-tar=old.tar x
+	--backup does not apply to --to-tar$|-b --to-tar=arc/x.tar src
+	--backup does not apply to --from-tar$|-S .b --from-tar=old.tar x
 	invalid --compress 'lz4'|--compress=lz4 --to-tar=arc/x.tar src
 	--compress applies to --to-tar only$|--compress=gzip src/big x
 	--compress applies to --to-tar only$|--compress=xz --from-tar=old.tar x
