@@ -79,6 +79,7 @@ struct opts {
 	bool		 strip_slashes;	/* --strip-trailing-slashes */
 	unsigned	 link_instead;	/* -l, -s: LINK_*, 0 for copies */
 	bool		 parents;	/* --parents: SOURCE's path under DEST */
+	bool		 context_default; /* -Z: nothing to do without SELinux */
 	bool		 make_backups;	/* -b, --backup, -S */
 	const char	*backup_control; /* --backup=CONTROL, or NULL */
 	struct backup_how backup;	/* resolved: kind (NONE: no backups)

@@ -10,6 +10,8 @@
 
 int	opts_set_preserve(struct opts *o, const char *arg);
 int	opts_set_no_preserve(struct opts *o, const char *arg);
+int	opts_set_update(struct opts *o, const char *arg);
+int	opts_set_context(struct opts *o, const char *arg);
 int	opts_set_backup(struct opts *o, const char *arg);
 int	opts_set_suffix(struct opts *o, const char *arg);
 /*

@@ -28,7 +28,7 @@ enum {
 	OPT_PROGRESS, OPT_VERIFY, OPT_MANIFEST, OPT_RESUME, OPT_FSYNC, OPT_JSON,
 	OPT_TO_TAR, OPT_FROM_TAR, OPT_LIST_TAR, OPT_COMPRESS, OPT_INPLACE,
 	OPT_NO_PRESERVE, OPT_STRIP, OPT_REMOVE_DEST, OPT_KEEP_DIR_LINKS,
-	OPT_PARENTS, OPT_BACKUP
+	OPT_PARENTS, OPT_BACKUP, OPT_UPDATE, OPT_CONTEXT
 };
 
 static int	set_jobs(struct opts *, const char *);
@@ -89,8 +89,10 @@ static const struct optdef {
 	    "follow symlinks given as SOURCE only" },
 	{ "no-clobber", 'n', NULL, false, NULL, FLAG(noclobber),
 	    "never replace an existing file" },
-	{ "update", 'u', NULL, false, NULL, FLAG(update),
-	    "replace only files older than SOURCE" },
+	{ NULL, 'u', NULL, false, NULL, FLAG(update),
+	    "same as --update=older" },
+	{ "update", OPT_UPDATE, "WHEN", true, opts_set_update, NOFLAG,
+	    "replace: all, none (-n), older (default) files" },
 	{ NULL, 'b', NULL, false, opts_set_backup, NOFLAG,
 	    "like --backup, but takes no argument" },
 	{ "backup", OPT_BACKUP, "CONTROL", true, opts_set_backup, NOFLAG,
@@ -159,6 +161,10 @@ static const struct optdef {
 	    "print each file; -vv: each range and its worker" },
 	{ "stats", OPT_STATS, NULL, false, NULL, FLAG(stats),
 	    "print bytes, time, rate and per-worker bytes" },
+	{ NULL, 'Z', NULL, false, NULL, FLAG(context_default),
+	    "SELinux default context (none here: ignored)" },
+	{ "context", OPT_CONTEXT, "CTX", true, opts_set_context, NOFLAG,
+	    "like -Z; a CTX is ignored with a warning" },
 	{ "help", 'h', NULL, false, NULL, NOFLAG, "show this help and exit" },
 	{ "version", OPT_VERSION, NULL, false, NULL, NOFLAG,
 	    "show the version and exit" },

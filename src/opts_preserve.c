@@ -151,3 +151,43 @@ opts_backup_resolve(struct opts *o)
 		o->backup.suffix = "~";
 	return 0;
 }
+
+/* --update=WHEN words (later coreutils' --update; 9.1's is bare). */
+enum { UPDATE_ALL, UPDATE_NONE, UPDATE_OLDER };
+static const struct opts_word update_words[] = {
+	{ "all", UPDATE_ALL }, { "none", UPDATE_NONE },
+	{ "older", UPDATE_OLDER },
+};
+#define NUPDATE_WORDS	(sizeof(update_words) / sizeof(update_words[0]))
+
+/* --update[=WHEN]: older is -u, none is -n, all takes back -u. */
+int
+opts_set_update(struct opts *o, const char *arg)
+{
+	int v = UPDATE_OLDER;
+
+	if (arg != NULL && (v = opts_word_match(update_words, NUPDATE_WORDS,
+	    arg, strlen(arg))) < 0) {
+		opts_word_bad(update_words, NUPDATE_WORDS, v, "--update", arg,
+		    strlen(arg));
+		return -1;
+	}
+	o->update = v == UPDATE_OLDER;
+	if (v == UPDATE_NONE)
+		o->noclobber = true;
+	return 0;
+}
+
+/*
+ * --context[=CTX], as cp without SELinux: bare, nothing to do; a CTX
+ * cannot be set, said once, and the copy goes on.
+ */
+int
+opts_set_context(struct opts *o, const char *arg)
+{
+	o->context_default = true;
+	if (arg != NULL)
+		warnx("warning: ignoring --context; it requires an "
+		    "SELinux-enabled kernel");
+	return 0;
+}

@@ -195,4 +195,33 @@ VERSION_CONTROL=bogus like_cp -b src/a dst/a
 like_cp -l -s --backup=bogus src/a dst/a	# -l -s said first
 SAME_WORDS=0
 
+# 6. --update[=WHEN] (cp 9.1 has the bare one: -u, -n beside it), -Z,
+# --context.
+older() {
+	touch -d 2000-01-01 "$1/dst/a"
+}
+CP_ARGS="-u src/a dst/a" like_cp --update=older src/a dst/a
+CP_ARGS="-u src/a dst/a" like_cp --update src/a dst/a
+CP_ARGS="-u src/a dst/a" like_cp --update=o src/a dst/a
+CP_ARGS="-n src/a dst/a" like_cp --update=none src/a dst/a
+CP_ARGS="src/a dst/a" like_cp --update=all src/a dst/a
+CP_ARGS="src/a dst/a" like_cp -u --update=all src/a dst/a
+CP_ARGS="-rn src/. dst" like_cp -r --update=none src/. dst
+extra=older
+CP_ARGS="-u src/a dst/a" like_cp --update=older src/a dst/a
+CP_ARGS="-n src/a dst/a" like_cp --update=none src/a dst/a
+CP_ARGS="-u src/a dst/a" like_cp -u src/a dst/a
+extra=
+SAME_WORDS=1
+like_cp -Z src/a new				# nothing to do, silent
+like_cp --context src/a new
+like_cp -r --context=system_u:object_r:tmp_t:s0 src new	# a warning
+like_cp -Z --preserve=context src/a new		# still refused
+SAME_WORDS=0
+run "$PARCP" --update=bogus "$T/pc/src/a" "$T/pc/new"
+expect_rc 1 "--update=bogus"
+grep -q "^parcp: invalid argument .bogus. for .--update.$" "$T/err" ||
+    fail "--update=bogus: $(cat "$T/err")"
+pass
+
 done_tests
