@@ -62,6 +62,7 @@ struct opts {
 	off_t		 chunk;		/* 0: automatic (plan_chunk) */
 	size_t		 bufsz;
 	int		 verbose;	/* -v files, -vv ranges */
+	bool		 debug;		/* --debug: -v, and each file's engine */
 	bool		 stats;
 	bool		 recursive;
 	unsigned	 preserve;	/* PRESERVE_* */

@@ -110,6 +110,35 @@ copy_fail(struct copy *c, uint32_t node, const struct fault *f)
 	note_error(c, path, f);
 }
 
+/*
+ * --debug: how a file's data moved, in cp's words: copy offload
+ * (copy_file_range), reflink (a clone), sparse detection (SEEK_HOLE for
+ * a source with holes, zeros for --sparse=always).  An engine asked for
+ * that the file system refused is "unsupported", one not tried "no".
+ */
+static void
+debug_line(struct copy *c, const struct node *n)
+{
+	bool holes = c->o->sparse != SPARSE_NEVER && n->blocks * 512 < n->size;
+	const char *offload, *reflink, *sparse;
+
+	if (n->engine == ENGINE_REFLINK) {
+		offload = "avoided";
+		reflink = "yes";
+	} else {
+		offload = n->engine == ENGINE_CFR ? "yes" : c->o->engine ==
+		    ENGINE_CFR || c->o->engine == ENGINE_REFLINK ?
+		    "unsupported" : "no";
+		reflink = c->o->engine == ENGINE_REFLINK ? "unsupported" : "no";
+	}
+	if (c->o->sparse == SPARSE_ALWAYS)
+		sparse = holes ? "SEEK_HOLE + zeros" : "zeros";
+	else
+		sparse = holes ? "SEEK_HOLE" : "no";
+	fprintf(c->out, "copy offload: %s, reflink: %s, sparse detection: %s\n",
+	    offload, reflink, sparse);
+}
+
 void
 copy_done(struct copy *c, uint32_t node, int kept)
 {
@@ -136,9 +165,9 @@ copy_done(struct copy *c, uint32_t node, int kept)
 	if (n->backed && backup_name(c->dst, &c->o->backup, true, bak,
 	    sizeof(bak)) == 0)
 		fprintf(c->out, " (backup: '%s')", bak);
-	if (n->type == FT_REG)
-		fprintf(c->out, " (%s)", engine_name(n->engine));
 	fprintf(c->out, "\n");
+	if (c->o->debug && n->type == FT_REG)
+		debug_line(c, n);
 }
 
 /*

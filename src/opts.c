@@ -28,7 +28,8 @@ enum {
 	OPT_PROGRESS, OPT_VERIFY, OPT_MANIFEST, OPT_RESUME, OPT_FSYNC, OPT_JSON,
 	OPT_TO_TAR, OPT_FROM_TAR, OPT_LIST_TAR, OPT_COMPRESS, OPT_INPLACE,
 	OPT_NO_PRESERVE, OPT_STRIP, OPT_REMOVE_DEST, OPT_KEEP_DIR_LINKS,
-	OPT_PARENTS, OPT_BACKUP, OPT_UPDATE, OPT_CONTEXT
+	OPT_PARENTS, OPT_BACKUP, OPT_UPDATE, OPT_CONTEXT,
+	OPT_DEBUG
 };
 
 static int	set_jobs(struct opts *, const char *);
@@ -159,6 +160,8 @@ static const struct optdef {
 	    "list archive FILE (-v: details and offsets)" },
 	{ "verbose", 'v', NULL, false, set_verbose, NOFLAG,
 	    "print each file; -vv: each range and its worker" },
+	{ "debug", OPT_DEBUG, NULL, false, NULL, FLAG(debug),
+	    "-v, and how each file's data moved (cp's words)" },
 	{ "stats", OPT_STATS, NULL, false, NULL, FLAG(stats),
 	    "print bytes, time, rate and per-worker bytes" },
 	{ NULL, 'Z', NULL, false, NULL, FLAG(context_default),
@@ -749,6 +752,8 @@ opts_parse(struct opts *o, int argc, char **argv)
 	}
 	if (opts_backup_resolve(o) == -1)
 		return OPTS_USAGE;
+	if (o->debug && o->verbose == 0)
+		o->verbose = 1;		/* --debug says what -v says, as cp */
 	/* cp -l follows symlinks unless told otherwise, -r or not. */
 	if (o->link_instead == LINK_HARD && o->deref == DEREF_DEFAULT)
 		o->deref = DEREF_ALWAYS;

@@ -161,7 +161,7 @@ s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$1"
 # says (after the program's name; SAME_WORDS=sorted: the same lines in
 # any order, as for one line per file of a tree).  CP_ARGS: what cp is
 # given instead (an option cp 9.1 spells otherwise), split at spaces.
-# SAME_OUT=1: the same standard output too.
+# SAME_OUT=1: the same standard output too (sorted: in any order).
 # cp_words: cp's stderr ($T/cperr) as parcp would say it.
 cp_words() {
 	sed -e 's/^cp: /parcp: /' -e "s/^Try 'cp --help'/Try 'parcp --help'/" \
@@ -191,7 +191,10 @@ like_cp() {
 	elif [ "$rc_pc" -ne 0 ] && [ "$(wc -l <"$T/err")" -ne 1 ]; then
 		fail "parcp $*: expected one error line: $(cat "$T/err")"
 	fi
-	if [ "${SAME_OUT:-0}" = 1 ]; then
+	if [ "${SAME_OUT:-0}" = sorted ]; then
+		sort "$T/cpout" | cmp -s - <(sort "$T/out") ||
+		    fail "parcp $*: prints '$(cat "$T/out")', cp '$(cat "$T/cpout")'"
+	elif [ "${SAME_OUT:-0}" = 1 ]; then
 		cmp -s "$T/cpout" "$T/out" ||
 		    fail "parcp $*: prints '$(cat "$T/out")', cp '$(cat "$T/cpout")'"
 	fi

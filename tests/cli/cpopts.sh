@@ -224,4 +224,22 @@ grep -q "^parcp: invalid argument .bogus. for .--update.$" "$T/err" ||
     fail "--update=bogus: $(cat "$T/err")"
 pass
 
+# 7. -v says what cp -v says (no engine); --debug adds how the data moved.
+SAME_OUT=1
+like_cp -v src/a new
+like_cp -v src/a dst/a
+like_cp -bv src/a dst/a
+like_cp -v --backup=t src/a dst/a
+SAME_OUT=sorted
+like_cp -rv src new				# one line per entry, any order
+like_cp -rbv src/. dst
+SAME_OUT=0
+world "$T/pc"
+(cd "$T/pc" && "$PARCP" --debug --engine=pread src/a new) >"$T/out" ||
+    fail "--debug: failed"
+printf '%s\n' "'src/a' -> 'new'" \
+    "copy offload: no, reflink: no, sparse detection: no" | cmp -s - "$T/out" ||
+    fail "--debug: $(cat "$T/out")"
+pass
+
 done_tests
