@@ -39,6 +39,10 @@ enum deref {
 
 enum sparse { SPARSE_AUTO, SPARSE_ALWAYS, SPARSE_NEVER };
 
+/* --reflink: not given (the engine decides), auto, always, never. */
+enum reflink_when { REFLINK_UNSET, REFLINK_AUTO, REFLINK_ALWAYS,
+	REFLINK_NEVER };
+
 /* --progress: when stderr is a terminal (auto), always (plain lines), or
  * never. */
 enum progress_when { PROGRESS_NEVER, PROGRESS_AUTO, PROGRESS_ALWAYS };
@@ -87,6 +91,7 @@ struct opts {
 					   and suffix */
 	enum sparse	 sparse;
 	int		 engine;	/* enum engine_kind */
+	enum reflink_when reflink;	/* --reflink: ALWAYS clones or fails */
 	bool		 direct;
 	bool		 nocache;
 	enum progress_when progress;

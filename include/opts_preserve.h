@@ -12,6 +12,7 @@ int	opts_set_preserve(struct opts *o, const char *arg);
 int	opts_set_no_preserve(struct opts *o, const char *arg);
 int	opts_set_update(struct opts *o, const char *arg);
 int	opts_set_context(struct opts *o, const char *arg);
+int	opts_set_reflink(struct opts *o, const char *arg);
 int	opts_set_backup(struct opts *o, const char *arg);
 int	opts_set_suffix(struct opts *o, const char *arg);
 /*

@@ -106,7 +106,11 @@ copy_fail(struct copy *c, uint32_t node, const struct fault *f)
 		    flist_name(c->fl, node));
 	path = fault_is_dst(f->op) ? c->dst : c->src;
 	progress_clear(&c->pr);
-	warnx("%s: %s", path, fault_format(f, why, sizeof(why)));
+	if (f->op == FAULT_CLONE)	/* cp --reflink=always's words */
+		warnx("failed to clone %s from %s: %s", quote(c->dst),
+		    quote(c->src), strerror(f->err));
+	else
+		warnx("%s: %s", path, fault_format(f, why, sizeof(why)));
 	note_error(c, path, f);
 }
 
@@ -692,6 +696,8 @@ copy_job(struct pool_job *job, const struct opts *o, void *arg,
 	job->how.shared = o->jobs > 1;	/* ranges of one file at once */
 	job->how.verify = o->verify;
 	job->how.durable = o->fsync;
+	job->how.clone_only = o->reflink == REFLINK_ALWAYS;
+	job->how.no_clone = o->reflink == REFLINK_NEVER;
 	job->tick_ms = PROGRESS_TICK_MS;
 	job->arg = arg;
 	job->lane_bytes = lane_bytes;

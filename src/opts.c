@@ -29,7 +29,7 @@ enum {
 	OPT_TO_TAR, OPT_FROM_TAR, OPT_LIST_TAR, OPT_COMPRESS, OPT_INPLACE,
 	OPT_NO_PRESERVE, OPT_STRIP, OPT_REMOVE_DEST, OPT_KEEP_DIR_LINKS,
 	OPT_PARENTS, OPT_BACKUP, OPT_UPDATE, OPT_CONTEXT,
-	OPT_DEBUG
+	OPT_DEBUG, OPT_REFLINK
 };
 
 static int	set_jobs(struct opts *, const char *);
@@ -118,6 +118,8 @@ static const struct optdef {
 	    "make symbolic links instead of copies" },
 	{ "parents", OPT_PARENTS, NULL, false, NULL, FLAG(parents),
 	    "use SOURCE's whole name under DIRECTORY" },
+	{ "reflink", OPT_REFLINK, "WHEN", true, opts_set_reflink, NOFLAG,
+	    "always (the default WHEN): clones or fail; auto, never" },
 	{ "sparse", OPT_SPARSE, "WHEN", false, set_sparse, NOFLAG,
 	    "auto (default), always or never make holes" },
 	{ "target-directory", 't', "DIR", false, set_target, NOFLAG,
@@ -752,6 +754,10 @@ opts_parse(struct opts *o, int argc, char **argv)
 	}
 	if (opts_backup_resolve(o) == -1)
 		return OPTS_USAGE;
+	if (o->reflink == REFLINK_ALWAYS && o->sparse != SPARSE_AUTO) {
+		warnx("--reflink can be used only with --sparse=auto");
+		return OPTS_USAGE;
+	}
 	if (o->debug && o->verbose == 0)
 		o->verbose = 1;		/* --debug says what -v says, as cp */
 	/* cp -l follows symlinks unless told otherwise, -r or not. */

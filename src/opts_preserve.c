@@ -191,3 +191,34 @@ opts_set_context(struct opts *o, const char *arg)
 		    "SELinux-enabled kernel");
 	return 0;
 }
+
+/* --reflink=WHEN words, in cp's order. */
+static const struct opts_word reflink_words[] = {
+	{ "auto", REFLINK_AUTO }, { "always", REFLINK_ALWAYS },
+	{ "never", REFLINK_NEVER },
+};
+#define NREFLINK_WORDS	(sizeof(reflink_words) / sizeof(reflink_words[0]))
+
+/*
+ * --reflink[=WHEN]: always (bare) is the reflink engine that fails where
+ * a clone cannot be made, as cp's; auto, the auto engine (which clones
+ * where the file system shares blocks); never, no clone even there.
+ */
+int
+opts_set_reflink(struct opts *o, const char *arg)
+{
+	int v = REFLINK_ALWAYS;
+
+	if (arg != NULL && (v = opts_word_match(reflink_words,
+	    NREFLINK_WORDS, arg, strlen(arg))) < 0) {
+		opts_word_bad(reflink_words, NREFLINK_WORDS, v, "--reflink",
+		    arg, strlen(arg));
+		return -1;
+	}
+	o->reflink = (enum reflink_when)v;
+	if (v == REFLINK_ALWAYS)
+		o->engine = ENGINE_REFLINK;
+	else if (v == REFLINK_AUTO || o->engine == ENGINE_REFLINK)
+		o->engine = ENGINE_AUTO;
+	return 0;
+}

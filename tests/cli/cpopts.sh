@@ -242,4 +242,35 @@ printf '%s\n' "'src/a' -> 'new'" \
     fail "--debug: $(cat "$T/out")"
 pass
 
+# 8. --reflink[=WHEN]: auto and never copy here (no shared blocks on this
+# file system); always fails as cp fails, but leaves no empty file (cp
+# leaves the one it opened).
+like_cp --reflink=auto src/a new
+like_cp --reflink=never src/a dst/a
+like_cp -r --reflink=never src new
+like_cp --reflink=never --sparse=always src/a new
+SAME_WORDS=1
+like_cp --reflink=bogus src/a new
+like_cp --reflink=always --sparse=never src/a new
+like_cp --reflink --sparse=always src/a new
+SAME_WORDS=0
+if [ "$(stat -f -c %T "$T")" != btrfs ] && [ "$(stat -f -c %T "$T")" != xfs ]
+then
+	for how in --reflink --reflink=always --reflink=al; do
+		world "$T/cp"
+		world "$T/pc"
+		set +e
+		(cd "$T/cp" && cp $how src/a new 2>"$T/cperr")
+		rc_cp=$?
+		(cd "$T/pc" && "$PARCP" $how src/a new 2>"$T/err")
+		rc=$?
+		set -e
+		expect_rc "$rc_cp" "$how"
+		cp_words | cmp -s - "$T/err" ||
+		    fail "$how: says '$(cat "$T/err")', cp '$(cat "$T/cperr")'"
+		[ ! -e "$T/pc/new" ] || fail "$how: a file left"
+		pass
+	done
+fi
+
 done_tests
