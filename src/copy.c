@@ -387,6 +387,9 @@ existing(struct copy *c, uint32_t node)
 	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ||
 	    S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
 		return EX_INTO;
+	/* --attributes-only: an existing file keeps its data. */
+	if (S_ISREG(st.st_mode) && c->o->attributes_only)
+		return EX_INTO;
 	if (!S_ISREG(st.st_mode))
 		return EX_REPLACE;
 	if (c->o->inplace)
@@ -509,7 +512,8 @@ plan_all(struct copy *c)
 		if (n->inplace) {
 			if (plan_add_whole(&c->plan, i, n->size) == -1)
 				err(1, "plan");
-		} else if (n->type == FT_REG && n->size > chunk) {
+		} else if (n->type == FT_REG && n->size > chunk &&
+		    !c->o->attributes_only) {
 			part_plan(c, i, chunk);
 			if (n->state == NS_PENDING && n->pending == 0)
 				part_finish(c, i);	/* hole, or resumed */

@@ -273,4 +273,30 @@ then
 	done
 fi
 
+# 9. --attributes-only: new files empty, existing ones keep their data.
+head -c 3000000 /dev/urandom >"$T/bigdata"
+big() {
+	cp "$T/bigdata" "$1/src/big"
+	touch -d 2001-02-03 "$1/src/big"
+	echo older data >"$1/dst/keep"
+	chmod 640 "$1/dst/keep"
+}
+extra=big
+like_cp --attributes-only src/a new
+like_cp --attributes-only -p src/a new
+like_cp --attributes-only src/big new		# never split: no data
+CP_ARGS="--attributes-only -a src/big new" like_cp --attributes-only --chunk-size=1M -a src/big new
+like_cp --attributes-only src/a dst/a		# data kept
+like_cp --attributes-only -p src/a dst/a
+like_cp --attributes-only -p src/big dst/keep
+like_cp --attributes-only src/big dst/keep
+like_cp -r --attributes-only src new
+like_cp -a --attributes-only src/a src/sub src/big dst	# (cp refuses a FIFO over a FIFO)
+like_cp --attributes-only --remove-destination src/a dst/a	# a new file
+like_cp --attributes-only -b src/a dst/a
+extra=
+SAME_WORDS=1
+like_cp --attributes-only src/a dst/null	# a device: nothing to write
+SAME_WORDS=0
+
 done_tests
