@@ -43,6 +43,8 @@ struct engine_buf {
 					   at once (a split file, -j > 1) */
 	bool		 verify;	/* --verify: read back and compare */
 	bool		 durable;	/* --fsync: data reaches storage */
+	bool		 clone_only;	/* --reflink=always: no fallback */
+	bool		 no_clone;	/* --reflink=never: never a clone */
 };
 
 /* "pread", "copy_file_range"...; NULL for a bad kind. */

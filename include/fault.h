@@ -42,6 +42,7 @@ enum fault_op {
 	FAULT_SYNC,		/* fsync/fdatasync the copy */
 	FAULT_JOURNAL,		/* write the resume journal */
 	FAULT_OWNED,		/* another parcp run holds the temp file */
+	FAULT_CLONE,		/* --reflink=always: the clone was refused */
 	FAULT_NOP		/* sentinel: number of ops */
 };
 

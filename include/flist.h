@@ -43,6 +43,8 @@ struct node {
 					   written into, never replaced */
 	bool		 path_dir;	/* --parents: a directory on the
 					   way to an operand */
+	bool		 backed;	/* --backup: its old destination
+					   was renamed to a backup name */
 	uint8_t		 engine;	/* files: the engine that copied it */
 	mode_t		 mode;
 	uid_t		 uid;

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "backup.h"
 #include "engine.h"
 #include "pool.h"
 
@@ -38,6 +39,10 @@ enum deref {
 
 enum sparse { SPARSE_AUTO, SPARSE_ALWAYS, SPARSE_NEVER };
 
+/* --reflink: not given (the engine decides), auto, always, never. */
+enum reflink_when { REFLINK_UNSET, REFLINK_AUTO, REFLINK_ALWAYS,
+	REFLINK_NEVER };
+
 /* --progress: when stderr is a terminal (auto), always (plain lines), or
  * never. */
 enum progress_when { PROGRESS_NEVER, PROGRESS_AUTO, PROGRESS_ALWAYS };
@@ -61,6 +66,7 @@ struct opts {
 	off_t		 chunk;		/* 0: automatic (plan_chunk) */
 	size_t		 bufsz;
 	int		 verbose;	/* -v files, -vv ranges */
+	bool		 debug;		/* --debug: -v, and each file's engine */
 	bool		 stats;
 	bool		 recursive;
 	unsigned	 preserve;	/* PRESERVE_* */
@@ -72,14 +78,21 @@ struct opts {
 	bool		 update;	/* -u */
 	bool		 force;		/* -f */
 	bool		 inplace;	/* --inplace: write into existing files */
+	bool		 attributes_only; /* no data: new files empty */
 	bool		 remove_dest;	/* --remove-destination */
 	bool		 keep_dir_links; /* --keep-directory-symlink */
 	bool		 one_fs;	/* -x: stay on the operands' file systems */
 	bool		 strip_slashes;	/* --strip-trailing-slashes */
 	unsigned	 link_instead;	/* -l, -s: LINK_*, 0 for copies */
 	bool		 parents;	/* --parents: SOURCE's path under DEST */
+	bool		 context_default; /* -Z: nothing to do without SELinux */
+	bool		 make_backups;	/* -b, --backup, -S */
+	const char	*backup_control; /* --backup=CONTROL, or NULL */
+	struct backup_how backup;	/* resolved: kind (NONE: no backups)
+					   and suffix */
 	enum sparse	 sparse;
 	int		 engine;	/* enum engine_kind */
+	enum reflink_when reflink;	/* --reflink: ALWAYS clones or fails */
 	bool		 direct;
 	bool		 nocache;
 	enum progress_when progress;
@@ -100,7 +113,7 @@ struct opts {
 enum opts_status {
 	OPTS_OK,
 	OPTS_DONE,	/* --help or --version printed: exit 0 */
-	OPTS_USAGE,	/* error printed: exit 2, with the --help hint */
+	OPTS_USAGE,	/* error printed: exit 1 (as cp), with the --help hint */
 	OPTS_FAIL	/* error printed: exit 1, nothing copied */
 };
 

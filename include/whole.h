@@ -24,9 +24,10 @@ struct whole_ctx {
 };
 
 /* whole_copy's result bits: -n kept an existing destination; out holds
- * the file's XXH128 (--manifest). */
+ * the file's XXH128 (--manifest); --backup renamed the old one. */
 #define WHOLE_KEPT	0x100
 #define WHOLE_HASHED	0x200
+#define WHOLE_BACKED	0x400	/* the old destination was backed up */
 
 /*
  * Copy node completely (verified, hashed into out, synced as the options

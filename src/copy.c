@@ -29,6 +29,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backup.h"
 #include "compat.h"
 #include "copy.h"
 #include "copyx.h"
@@ -105,14 +106,48 @@ copy_fail(struct copy *c, uint32_t node, const struct fault *f)
 		    flist_name(c->fl, node));
 	path = fault_is_dst(f->op) ? c->dst : c->src;
 	progress_clear(&c->pr);
-	warnx("%s: %s", path, fault_format(f, why, sizeof(why)));
+	if (f->op == FAULT_CLONE)	/* cp --reflink=always's words */
+		warnx("failed to clone %s from %s: %s", quote(c->dst),
+		    quote(c->src), strerror(f->err));
+	else
+		warnx("%s: %s", path, fault_format(f, why, sizeof(why)));
 	note_error(c, path, f);
+}
+
+/*
+ * --debug: how a file's data moved, in cp's words: copy offload
+ * (copy_file_range), reflink (a clone), sparse detection (SEEK_HOLE for
+ * a source with holes, zeros for --sparse=always).  An engine asked for
+ * that the file system refused is "unsupported", one not tried "no".
+ */
+static void
+debug_line(struct copy *c, const struct node *n)
+{
+	bool holes = c->o->sparse != SPARSE_NEVER && n->blocks * 512 < n->size;
+	const char *offload, *reflink, *sparse;
+
+	if (n->engine == ENGINE_REFLINK) {
+		offload = "avoided";
+		reflink = "yes";
+	} else {
+		offload = n->engine == ENGINE_CFR ? "yes" : c->o->engine ==
+		    ENGINE_CFR || c->o->engine == ENGINE_REFLINK ?
+		    "unsupported" : "no";
+		reflink = c->o->engine == ENGINE_REFLINK ? "unsupported" : "no";
+	}
+	if (c->o->sparse == SPARSE_ALWAYS)
+		sparse = holes ? "SEEK_HOLE + zeros" : "zeros";
+	else
+		sparse = holes ? "SEEK_HOLE" : "no";
+	fprintf(c->out, "copy offload: %s, reflink: %s, sparse detection: %s\n",
+	    offload, reflink, sparse);
 }
 
 void
 copy_done(struct copy *c, uint32_t node, int kept)
 {
 	struct node *n = &c->fl->v[node];
+	char bak[PATH_MAX];
 	struct fault f;
 
 	n->state = kept ? NS_SKIPPED : NS_DONE;
@@ -129,11 +164,14 @@ copy_done(struct copy *c, uint32_t node, int kept)
 	if (c->o->verbose == 0 || copy_paths(c, node, &f) == -1)
 		return;
 	progress_clear(&c->pr);
-	if (n->type == FT_REG)
-		fprintf(c->out, "'%s' -> '%s' (%s)\n", c->src, c->dst,
-		    engine_name(n->engine));
-	else
-		fprintf(c->out, "'%s' -> '%s'\n", c->src, c->dst);
+	fprintf(c->out, "'%s' -> '%s'", c->src, c->dst);
+	/* The backup made last: a numbered one is the highest now there. */
+	if (n->backed && backup_name(c->dst, &c->o->backup, true, bak,
+	    sizeof(bak)) == 0)
+		fprintf(c->out, " (backup: '%s')", bak);
+	fprintf(c->out, "\n");
+	if (c->o->debug && n->type == FT_REG)
+		debug_line(c, n);
 }
 
 /*
@@ -342,12 +380,15 @@ existing(struct copy *c, uint32_t node)
 	/*
 	 * --remove-destination: cp unlinks it and makes a new file; the
 	 * rename over it has the same result, and the old file stays until
-	 * the copy is complete.
+	 * the copy is complete.  --backup: renamed away, not written into.
 	 */
-	if (c->o->remove_dest)
+	if (c->o->remove_dest || c->o->backup.kind != BACKUP_NONE)
 		return EX_REPLACE;
 	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ||
 	    S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
+		return EX_INTO;
+	/* --attributes-only: an existing file keeps its data. */
+	if (S_ISREG(st.st_mode) && c->o->attributes_only)
 		return EX_INTO;
 	if (!S_ISREG(st.st_mode))
 		return EX_REPLACE;
@@ -387,7 +428,8 @@ static void
 link_entry(struct copy *c, uint32_t node)
 {
 	bool hard = c->o->link_instead == LINK_HARD;
-	bool replace = c->o->force || c->o->remove_dest;
+	bool backup = c->o->backup.kind != BACKUP_NONE;
+	bool replace = c->o->force || c->o->remove_dest || backup;
 	const struct node *n = &c->fl->v[node];
 	struct fault f;
 	int rv;
@@ -405,7 +447,13 @@ link_entry(struct copy *c, uint32_t node)
 	rv = hard ? linkat(AT_FDCWD, c->src, AT_FDCWD, c->tmp,
 	    walk_follows(c->o, n->parent == NODE_NONE) ? AT_SYMLINK_FOLLOW :
 	    0) : symlink(c->src, c->tmp);
-	if (rv == 0 && (replace ? rename(c->tmp, c->dst) :
+	if (rv == 0 && backup && (rv = backup_commit(c->tmp, c->dst, false,
+	    &c->o->backup, &f)) >= 0) {
+		c->fl->v[node].backed = rv == BACKUP_MADE;
+		copy_done(c, node, 0);
+		return;
+	}
+	if (rv == 0 && !backup && (replace ? rename(c->tmp, c->dst) :
 	    renameat2(AT_FDCWD, c->tmp, AT_FDCWD, c->dst, RENAME_NOREPLACE)) ==
 	    0) {
 		copy_done(c, node, 0);
@@ -464,7 +512,8 @@ plan_all(struct copy *c)
 		if (n->inplace) {
 			if (plan_add_whole(&c->plan, i, n->size) == -1)
 				err(1, "plan");
-		} else if (n->type == FT_REG && n->size > chunk) {
+		} else if (n->type == FT_REG && n->size > chunk &&
+		    !c->o->attributes_only) {
 			part_plan(c, i, chunk);
 			if (n->state == NS_PENDING && n->pending == 0)
 				part_finish(c, i);	/* hole, or resumed */
@@ -497,6 +546,7 @@ whole_done(struct copy *c, const struct result *res, uint32_t node)
 		c->fl->v[node].engine = (uint8_t)(res->rv & 0xff);
 		if (res->rv & WHOLE_HASHED)
 			manifest_set(&c->man, node, res->out);
+		c->fl->v[node].backed = (res->rv & WHOLE_BACKED) != 0;
 		copy_done(c, node, res->rv & WHOLE_KEPT);
 		return;
 	}
@@ -567,13 +617,14 @@ make_links(struct copy *c)
 		if (link(first, c->tmp) == -1) {
 			fault_set(&f, FAULT_LINK);
 			copy_fail(c, i, &f);
-		} else if ((kept = dest_commit(c->tmp, c->dst, c->o->noclobber,
-		    &f)) == -1) {
+		} else if ((kept = backup_commit(c->tmp, c->dst,
+		    c->o->noclobber, &c->o->backup, &f)) == -1) {
 			(void)unlink(c->tmp);
 			copy_fail(c, i, &f);
 		} else {
 			manifest_copy(&c->man, i, n->link);
-			copy_done(c, i, kept);
+			n->backed = kept == BACKUP_MADE;
+			copy_done(c, i, kept == 1);
 		}
 	}
 }
@@ -649,6 +700,8 @@ copy_job(struct pool_job *job, const struct opts *o, void *arg,
 	job->how.shared = o->jobs > 1;	/* ranges of one file at once */
 	job->how.verify = o->verify;
 	job->how.durable = o->fsync;
+	job->how.clone_only = o->reflink == REFLINK_ALWAYS;
+	job->how.no_clone = o->reflink == REFLINK_NEVER;
 	job->tick_ms = PROGRESS_TICK_MS;
 	job->arg = arg;
 	job->lane_bytes = lane_bytes;

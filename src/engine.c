@@ -238,6 +238,11 @@ copy_clone(int sfd, off_t soff, int dfd, off_t doff, off_t len,
 	fcr.src_length = (uint64_t)len;
 	fcr.dest_offset = (uint64_t)doff;
 	if (ioctl(dfd, FICLONERANGE, &fcr) == -1) {
+		if (eb->clone_only) {
+			/* as cp --reflink=always: fail, never copy */
+			fault_set(f, FAULT_CLONE);
+			return -1;
+		}
 		if (unsupported(errno) || errno == EBADF)
 			return copy_cfr(sfd, soff, dfd, doff, len, eb, f);
 		fault_set(f, FAULT_COPY);
@@ -254,6 +259,8 @@ pick(int dfd, const struct engine_buf *eb)
 	struct statfs sf;
 	size_t i;
 
+	if (eb->clone_only)
+		return ENGINE_REFLINK;
 	if (eb->holes || eb->direct)
 		return ENGINE_PREAD;	/* only it sees the bytes */
 	if (eb->kind != ENGINE_AUTO)
@@ -261,7 +268,9 @@ pick(int dfd, const struct engine_buf *eb)
 	if (fstatfs(dfd, &sf) == 0)
 		for (i = 0; i < sizeof(prefer) / sizeof(prefer[0]); i++)
 			if ((long)sf.f_type == prefer[i].magic)
-				return prefer[i].kind;
+				return eb->no_clone && prefer[i].kind ==
+				    ENGINE_REFLINK ? ENGINE_CFR :
+				    prefer[i].kind;
 	return eb->shared ? ENGINE_PREAD : ENGINE_CFR;
 }
 

@@ -53,6 +53,7 @@ static const struct {
 	[FAULT_READBACK] =	{ "read back", true, R_ERRNO },
 	[FAULT_SYNC] =		{ "fsync", true, R_ERRNO },
 	[FAULT_JOURNAL] =	{ "journal", true, R_ERRNO },
+	[FAULT_CLONE] =		{ "clone", true, R_ERRNO },
 	[FAULT_OWNED] =		{ "another parcp is copying to it (its "
 				    "part file is locked)", true, R_NONE },
 };

@@ -5,8 +5,9 @@
  *                        -> tar_create / tar_extract / tar_list
  *
  * main() is the only place that exits with the run's status: 0 all copied
- * (and verified), 1 some file failed, 2 usage error, 3 a copy differed
- * from its source after a retry (--verify), 128+N stopped by signal N.
+ * (and verified), 1 some file failed or a usage error (as cp), 3 a copy
+ * differed from its source after a retry (--verify), 128+N stopped by
+ * signal N.
  */
 #include "config.h"
 
@@ -102,7 +103,7 @@ main(int argc, char **argv)
 		return 0;
 	case OPTS_USAGE:
 		fprintf(stderr, "Try 'parcp --help' for more information.\n");
-		return 2;
+		return 1;
 	case OPTS_FAIL:
 		return 1;
 	}

@@ -235,6 +235,7 @@ meta_like_existing(const struct meta_target *t, const char *dst,
 	ssize_t len;
 
 	if ((o->preserve & PRESERVE_MODE) || o->remove_dest ||
+	    o->backup.kind != BACKUP_NONE ||
 	    lstat(dst, &st) == -1 || !S_ISREG(st.st_mode))
 		return 0;
 	memset(&old, 0, sizeof(old));

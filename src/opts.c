@@ -20,7 +20,7 @@
 
 #include "compat.h"
 #include "opts.h"
-#include "opts_words.h"
+#include "opts_preserve.h"
 #include "report.h"
 
 enum {
@@ -29,7 +29,8 @@ enum {
 	OPT_PROGRESS, OPT_VERIFY, OPT_MANIFEST, OPT_RESUME, OPT_FSYNC, OPT_JSON,
 	OPT_TO_TAR, OPT_FROM_TAR, OPT_LIST_TAR, OPT_COMPRESS, OPT_INPLACE,
 	OPT_NO_PRESERVE, OPT_STRIP, OPT_REMOVE_DEST, OPT_KEEP_DIR_LINKS,
-	OPT_PARENTS
+	OPT_PARENTS, OPT_BACKUP, OPT_UPDATE, OPT_CONTEXT,
+	OPT_DEBUG, OPT_REFLINK, OPT_ATTR_ONLY
 };
 
 static int	set_jobs(struct opts *, const char *);
@@ -39,8 +40,6 @@ static int	set_bufsz(struct opts *, const char *);
 static int	set_verbose(struct opts *, const char *);
 static int	set_archive(struct opts *, const char *);
 static int	set_p(struct opts *, const char *);
-static int	set_preserve(struct opts *, const char *);
-static int	set_no_preserve(struct opts *, const char *);
 static int	set_d(struct opts *, const char *);
 static int	set_link(struct opts *, const char *);
 static int	set_symlink(struct opts *, const char *);
@@ -76,9 +75,9 @@ static const struct optdef {
 	{ NULL, 'R', NULL, false, NULL, FLAG(recursive), NULL },
 	{ "archive", 'a', NULL, false, set_archive, NOFLAG,
 	    "same as -r -P --preserve=all" },
-	{ "preserve", OPT_PRESERVE, "LIST", true, set_preserve, NOFLAG,
+	{ "preserve", OPT_PRESERVE, "LIST", true, opts_set_preserve, NOFLAG,
 	    "keep mode,ownership,timestamps,links,context,xattr,all" },
-	{ "no-preserve", OPT_NO_PRESERVE, "LIST", false, set_no_preserve,
+	{ "no-preserve", OPT_NO_PRESERVE, "LIST", false, opts_set_no_preserve,
 	    NOFLAG, "do not keep these (mode: the default mode)" },
 	{ NULL, 'p', NULL, false, set_p, NOFLAG,
 	    "same as --preserve=mode,ownership,timestamps" },
@@ -92,12 +91,22 @@ static const struct optdef {
 	    "follow symlinks given as SOURCE only" },
 	{ "no-clobber", 'n', NULL, false, NULL, FLAG(noclobber),
 	    "never replace an existing file" },
-	{ "update", 'u', NULL, false, NULL, FLAG(update),
-	    "replace only files older than SOURCE" },
+	{ NULL, 'u', NULL, false, NULL, FLAG(update),
+	    "same as --update=older" },
+	{ "update", OPT_UPDATE, "WHEN", true, opts_set_update, NOFLAG,
+	    "replace: all, none (-n), older (default) files" },
+	{ NULL, 'b', NULL, false, opts_set_backup, NOFLAG,
+	    "like --backup, but takes no argument" },
+	{ "backup", OPT_BACKUP, "CONTROL", true, opts_set_backup, NOFLAG,
+	    "rename each replaced file to a backup name" },
+	{ "suffix", 'S', "SUFFIX", false, opts_set_suffix, NOFLAG,
+	    "the simple backup suffix (default: ~)" },
 	{ "force", 'f', NULL, false, NULL, FLAG(force),
 	    "replace read-only destinations too" },
 	{ "inplace", OPT_INPLACE, NULL, false, NULL, FLAG(inplace),
 	    "write into existing files, as cp (not atomic)" },
+	{ "attributes-only", OPT_ATTR_ONLY, NULL, false, NULL,
+	    FLAG(attributes_only), "no data: new files empty, attributes set" },
 	{ "remove-destination", OPT_REMOVE_DEST, NULL, false, NULL,
 	    FLAG(remove_dest), "remove each existing destination first" },
 	{ "keep-directory-symlink", OPT_KEEP_DIR_LINKS, NULL, false, NULL,
@@ -112,6 +121,8 @@ static const struct optdef {
 	    "make symbolic links instead of copies" },
 	{ "parents", OPT_PARENTS, NULL, false, NULL, FLAG(parents),
 	    "use SOURCE's whole name under DIRECTORY" },
+	{ "reflink", OPT_REFLINK, "WHEN", true, opts_set_reflink, NOFLAG,
+	    "always (the default WHEN): clones or fail; auto, never" },
 	{ "sparse", OPT_SPARSE, "WHEN", false, set_sparse, NOFLAG,
 	    "auto (default), always or never make holes" },
 	{ "target-directory", 't', "DIR", false, set_target, NOFLAG,
@@ -154,8 +165,14 @@ static const struct optdef {
 	    "list archive FILE (-v: details and offsets)" },
 	{ "verbose", 'v', NULL, false, set_verbose, NOFLAG,
 	    "print each file; -vv: each range and its worker" },
+	{ "debug", OPT_DEBUG, NULL, false, NULL, FLAG(debug),
+	    "-v, and how each file's data moved (cp's words)" },
 	{ "stats", OPT_STATS, NULL, false, NULL, FLAG(stats),
 	    "print bytes, time, rate and per-worker bytes" },
+	{ NULL, 'Z', NULL, false, NULL, FLAG(context_default),
+	    "SELinux default context (none here: ignored)" },
+	{ "context", OPT_CONTEXT, "CTX", true, opts_set_context, NOFLAG,
+	    "like -Z; a CTX is ignored with a warning" },
 	{ "help", 'h', NULL, false, NULL, NOFLAG, "show this help and exit" },
 	{ "version", OPT_VERSION, NULL, false, NULL, NOFLAG,
 	    "show the version and exit" },
@@ -203,7 +220,7 @@ usage(void)
 		printf("  %-26s %s\n", left, optdefs[i].help);
 	}
 	printf("\nExit status: 0 all copied (and verified), 1 some file "
-	    "failed, 2 usage error,\n3 verification mismatch, 128+N stopped "
+	    "failed or a usage error,\n3 verification mismatch, 128+N stopped "
 	    "by signal N (130 SIGINT, 143 SIGTERM).\n");
 }
 
@@ -323,75 +340,6 @@ set_p(struct opts *o, const char *arg)
 	(void)arg;
 	o->preserve |= PRESERVE_MODE | PRESERVE_OWNER | PRESERVE_TIMES;
 	o->default_mode = false;
-	return 0;
-}
-
-/* --preserve and --no-preserve words, in cp's order. */
-static const struct opts_word preserve_words[] = {
-	{ "mode", PRESERVE_MODE }, { "timestamps", PRESERVE_TIMES },
-	{ "ownership", PRESERVE_OWNER }, { "links", PRESERVE_LINKS },
-	{ "context", PRESERVE_CONTEXT }, { "xattr", PRESERVE_XATTR },
-	{ "all", PRESERVE_ALL },
-};
-#define NPRESERVE_WORDS	(sizeof(preserve_words) / sizeof(preserve_words[0]))
-
-int
-opts_parse_preserve(const char *s, unsigned *out)
-{
-	const char *bad;
-	size_t len;
-
-	return opts_word_list(preserve_words, NPRESERVE_WORDS, s, out, &bad,
-	    &len);
-}
-
-/* The bits of a --preserve or --no-preserve list; -1 after saying why. */
-static int
-preserve_list(const char *opt, const char *arg, unsigned *bits)
-{
-	const char *bad;
-	size_t len;
-	int rv;
-
-	if ((rv = opts_word_list(preserve_words, NPRESERVE_WORDS, arg, bits,
-	    &bad, &len)) == 0)
-		return 0;
-	opts_word_bad(preserve_words, NPRESERVE_WORDS, rv, opt, bad, len);
-	return -1;
-}
-
-static int
-set_preserve(struct opts *o, const char *arg)
-{
-	unsigned bits;
-
-	if (arg == NULL)
-		arg = "mode,ownership,timestamps";
-	if (preserve_list("--preserve", arg, &bits) == -1)
-		return -1;
-	o->preserve |= bits;
-	if (bits & PRESERVE_MODE)
-		o->default_mode = false;
-	if (bits & PRESERVE_XATTR)
-		o->xattr_quiet = false;	/* asked for by name: must work */
-	return 0;
-}
-
-/*
- * --no-preserve=LIST clears what it names; "mode" also gives new files
- * the default mode rather than the source's bits (cp's rule), and
- * "context" takes back an earlier --preserve=context.
- */
-static int
-set_no_preserve(struct opts *o, const char *arg)
-{
-	unsigned bits;
-
-	if (preserve_list("--no-preserve", arg, &bits) == -1)
-		return -1;
-	o->preserve &= ~bits;
-	if (bits & PRESERVE_MODE)
-		o->default_mode = true;
 	return 0;
 }
 
@@ -640,6 +588,8 @@ tar_moot(const struct opts *o)
 		{ TAR_EXTRACT, FLAG(resume), "--resume" },
 		{ TAR_CREATE, FLAG(inplace), "--inplace" },
 		{ TAR_EXTRACT, FLAG(inplace), "--inplace" },
+		{ TAR_CREATE, FLAG(make_backups), "--backup" },
+		{ TAR_EXTRACT, FLAG(make_backups), "--backup" },
 	};
 	static const char *modes[] = { "", "--to-tar", "--from-tar",
 	    "--list-tar" };
@@ -755,17 +705,14 @@ operands(struct opts *o, int argc, char **argv)
 	return parents_dest(o, argc, argv);
 }
 
-enum opts_status
-opts_parse(struct opts *o, int argc, char **argv)
+/* getopt_long's loop: each option's flag set or setter called. */
+static int
+opts_loop(struct opts *o, int argc, char **argv, const char *sopts,
+    const struct option *lopts)
 {
-	struct option lopts[NOPTDEFS + 1];
-	char sopts[3 * NOPTDEFS + 2];
 	size_t i;
 	int ch;
 
-	defaults(o);
-	getopt_tables(lopts, sopts);
-	optind = 0;		/* glibc: full re-initialisation */
 	while ((ch = getopt_long(argc, argv, sopts, lopts, NULL)) != -1) {
 		if (ch == 'h') {
 			usage();
@@ -784,10 +731,38 @@ opts_parse(struct opts *o, int argc, char **argv)
 		else if (optdefs[i].set(o, optarg) == -1)
 			return OPTS_USAGE;
 	}
+	return OPTS_OK;
+}
+
+enum opts_status
+opts_parse(struct opts *o, int argc, char **argv)
+{
+	struct option lopts[NOPTDEFS + 1];
+	char sopts[3 * NOPTDEFS + 2];
+	char *argv0 = argv[0];
+	int ch;
+
+	defaults(o);
+	getopt_tables(lopts, sopts);
+	optind = 0;		/* glibc: full re-initialisation */
+	/* getopt's messages name argv[0]: "parcp: unrecognized option". */
+	argv[0] = (char *)"parcp";
+	ch = opts_loop(o, argc, argv, sopts, lopts);
+	argv[0] = argv0;
+	if (ch != OPTS_OK)
+		return (enum opts_status)ch;
 	if (o->link_instead == (LINK_HARD | LINK_SYMBOLIC)) {
 		warnx("cannot make both hard and symbolic links");
 		return OPTS_USAGE;
 	}
+	if (opts_backup_resolve(o) == -1)
+		return OPTS_USAGE;
+	if (o->reflink == REFLINK_ALWAYS && o->sparse != SPARSE_AUTO) {
+		warnx("--reflink can be used only with --sparse=auto");
+		return OPTS_USAGE;
+	}
+	if (o->debug && o->verbose == 0)
+		o->verbose = 1;		/* --debug says what -v says, as cp */
 	/* cp -l follows symlinks unless told otherwise, -r or not. */
 	if (o->link_instead == LINK_HARD && o->deref == DEREF_DEFAULT)
 		o->deref = DEREF_ALWAYS;

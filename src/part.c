@@ -27,6 +27,7 @@
 
 #include "compat.h"
 #include "copyx.h"
+#include "backup.h"
 #include "dest.h"
 #include "extent.h"
 #include "journal.h"
@@ -282,9 +283,11 @@ part_finish(struct copy *c, uint32_t node)
 	 * later --resume could trust for a file already renamed. */
 	if (f.op == FAULT_NONE && seal(c, node, &f) == 0 &&
 	    (unlink(c->jnl) == 0 || errno == ENOENT) &&
-	    (kept = dest_commit(c->tmp, c->dst, c->o->noclobber, &f)) >= 0) {
+	    (kept = backup_commit(c->tmp, c->dst, c->o->noclobber,
+	    &c->o->backup, &f)) >= 0) {
 		release(c, node);
-		copy_done(c, node, kept);
+		n->backed = kept == BACKUP_MADE;
+		copy_done(c, node, kept == 1);
 		return;
 	}
 	/* Interrupted: the part and its journal stay for --resume. */

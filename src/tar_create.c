@@ -512,7 +512,7 @@ tar_create(const struct opts *o, struct flist *fl, struct copy_stats *st)
 	st->lane_bytes = xcalloc(o->jobs, sizeof(*st->lane_bytes));
 	if (o->verify && tar_out_is_stream(o->tar_path)) {
 		warnx("--verify cannot read back a streamed archive");
-		return 2;
+		return 1;	/* a usage error, found late: 1 as cp's */
 	}
 	for (i = 0; i < fl->n; i++)
 		if (fl->v[i].parent == NODE_NONE && o->paths[0] != NULL &&

@@ -249,8 +249,10 @@ check_file_dst(const struct opts *o, const char *src, const struct stat *st,
 
 	if (lstat(dst, &dl) == -1)
 		return dst;	/* absent, or creating it will say why */
-	if (o->remove_dest && S_ISLNK(dl.st_mode))
-		return dst;	/* the link itself is removed, as cp does */
+	if ((o->remove_dest || o->backup.kind != BACKUP_NONE) &&
+	    S_ISLNK(dl.st_mode))
+		return dst;	/* the link itself is removed (or backed up),
+				   as cp does */
 	if (stat(dst, &ds) == -1) {
 		if (S_ISLNK(dl.st_mode) && errno == ENOENT &&
 		    S_ISREG(st->st_mode))

@@ -16,6 +16,7 @@
 #include <linux/magic.h>
 #include <unistd.h>
 
+#include "backup.h"
 #include "dest.h"
 #include "extent.h"
 #include "meta.h"
@@ -146,6 +147,13 @@ regular(const struct whole_ctx *c, const struct node *n, const char *src,
 		fault_set(f, FAULT_OPEN_SRC);
 		goto out;
 	}
+	if (c->o->attributes_only) {	/* a new file: empty */
+		if ((dfd = dest_create(tmp, -1, f)) == -1)
+			goto out;
+		size = 0;
+		kind = ENGINE_PREAD;
+		goto meta;
+	}
 	if (unsized(sfd, &before)) {
 		if ((dfd = dest_create(tmp, -1, f)) == -1 ||
 		    (size = stream(sfd, dfd, eb, f)) == -1)
@@ -209,7 +217,8 @@ special(const struct whole_ctx *c, const struct node *n, const char *src,
  * Into an existing destination, as cp writes it: a device or FIFO (or,
  * with --inplace, a regular file, truncated first) is opened (a FIFO may
  * block until it has a reader) and written from the start, in order;
- * never replaced.  Its own mode stays unless -p says otherwise.
+ * never replaced.  Its own mode stays unless -p says otherwise.  With
+ * --attributes-only, nothing is written but the attributes.
  */
 static int
 inplace(const struct whole_ctx *c, const struct node *n, const char *src,
@@ -225,11 +234,12 @@ inplace(const struct whole_ctx *c, const struct node *n, const char *src,
 		return -1;
 	}
 	if ((dfd = open(dst, O_WRONLY | O_NOCTTY | O_CLOEXEC |
-	    (c->o->inplace ? O_TRUNC : 0))) == -1) {
+	    (c->o->inplace && !c->o->attributes_only ? O_TRUNC : 0))) == -1) {
 		fault_set(f, FAULT_OPEN_DST);
 		goto out;
 	}
-	if (stream(sfd, dfd, eb, f) == -1)
+	/* --attributes-only: its data stays, its attributes are set. */
+	if (!c->o->attributes_only && stream(sfd, dfd, eb, f) == -1)
 		goto out;
 	if (meta_apply(dfd, dst, src, &kept, c->o, c->umask, f) == -1)
 		goto out;
@@ -268,9 +278,10 @@ whole_copy(const struct whole_ctx *c, uint32_t node,
 	if (rv >= 0 && n->type == FT_REG && may_exist(c, n) &&
 	    meta_like_existing(&t, dst, c->o, f) == -1)
 		rv = -1;
-	if (rv >= 0 && (kept = dest_commit(tmp, dst, c->o->noclobber, f)) >=
-	    0)
-		return kept ? WHOLE_KEPT : rv;	/* kept: no hash to list */
+	if (rv >= 0 && (kept = backup_commit(tmp, dst, c->o->noclobber,
+	    &c->o->backup, f)) >= 0)	/* kept: no hash to list */
+		return kept == 1 ? WHOLE_KEPT : kept == BACKUP_MADE ?
+		    rv | WHOLE_BACKED : rv;
 	(void)unlink(tmp);
 	return -1;
 }

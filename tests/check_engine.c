@@ -152,6 +152,32 @@ START_TEST(test_engine_every_engine_copies_odd_ranges)
 }
 END_TEST
 
+/* --reflink=always where blocks cannot be shared (tmpfs, ext4): a clone
+ * fault, never a copy. */
+START_TEST(test_engine_clone_only_reports_clone_fault_without_copying)
+{
+	struct engine_buf e = { buf, sizeof(buf), NULL, false, ENGINE_AUTO,
+	    false, false, false, false, false, true, false };
+	char *src = xs("src"), *dst = xs("dst");
+	struct fault f = { FAULT_NONE, 0 };
+	struct stat st;
+	int rv;
+
+	testutil_make_file(src, 8192, 1);
+	make_sized(dst, 8192);
+	rv = engine_copy_range(src, 0, dst, 0, 8192, &e, &f);
+	if (rv == ENGINE_REFLINK)
+		return;		/* btrfs, xfs: shared */
+	ck_assert_int_eq(rv, -1);
+	ck_assert_int_eq(f.op, FAULT_CLONE);
+	ck_assert_int_ne(f.err, 0);
+	ck_assert_int_eq(stat(dst, &st), 0);
+	ck_assert_int_eq(st.st_blocks, 0);	/* nothing written */
+	free(src);
+	free(dst);
+}
+END_TEST
+
 START_TEST(test_engine_copy_file_range_reports_shrank_source)
 {
 	struct engine_buf e = { buf, sizeof(buf), NULL, false, ENGINE_CFR,
@@ -274,6 +300,8 @@ engine_suite(void)
 	tcase_add_test(tc, test_engine_missing_temp_is_open_dst_enoent);
 	tcase_add_test(tc, test_engine_source_shorter_than_plan_is_shrank);
 	tcase_add_test(tc, test_engine_copy_file_range_reports_shrank_source);
+	tcase_add_test(tc,
+	    test_engine_clone_only_reports_clone_fault_without_copying);
 	tcase_add_test(tc, test_engine_unreadable_source_is_read_fault);
 	suite_add_tcase(s, tc);
 	return s;

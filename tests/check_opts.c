@@ -313,6 +313,8 @@ static const char *moot[][5] = {
 	{ "parcp", "-u", "--to-tar=x.tar", "s", NULL },
 	{ "parcp", "--resume", "--to-tar=x.tar", "s", NULL },
 	{ "parcp", "--resume", "--from-tar=x.tar", "d", NULL },
+	{ "parcp", "-b", "--from-tar=x.tar", "d", NULL },
+	{ "parcp", "-bn", "a", "b", NULL },
 	{ "parcp", "--compress=gzip", "a", "b", NULL },
 	{ "parcp", "--compress=xz", "--from-tar=x.tar", "d", NULL },
 	{ "parcp", "--compress=lz4", "--to-tar=x.tar", "s", NULL },
@@ -327,6 +329,37 @@ START_TEST(test_opts_moot_tar_options_are_usage_errors)
 	struct opts o;
 
 	ck_assert_int_eq(parse(&o, 4, moot[_i]), OPTS_USAGE);
+}
+END_TEST
+
+/* --backup's kind: CONTROL, else $VERSION_CONTROL, else existing. */
+START_TEST(test_opts_backup_kind_from_control_env_or_existing)
+{
+	const char *b[] = { "parcp", "-b", "s", "d", NULL };
+	const char *t[] = { "parcp", "--backup=t", "-b", "s", "d", NULL };
+	const char *off[] = { "parcp", "--backup=of", "-S", "x", "s", "d",
+	    NULL };
+	const char *plain[] = { "parcp", "s", "d", NULL };
+	struct opts o;
+
+	ck_assert_int_eq(unsetenv("VERSION_CONTROL"), 0);
+	ck_assert_int_eq(unsetenv("SIMPLE_BACKUP_SUFFIX"), 0);
+	ck_assert_int_eq(parse(&o, 4, b), OPTS_OK);
+	ck_assert_int_eq(o.backup.kind, BACKUP_EXISTING);
+	ck_assert_str_eq(o.backup.suffix, "~");
+	ck_assert_int_eq(parse(&o, 5, t), OPTS_OK);
+	ck_assert_int_eq(o.backup.kind, BACKUP_NUMBERED);
+	ck_assert_int_eq(parse(&o, 6, off), OPTS_OK);
+	ck_assert_int_eq(o.backup.kind, BACKUP_NONE);
+	ck_assert_int_eq(setenv("VERSION_CONTROL", "never", 1), 0);
+	ck_assert_int_eq(setenv("SIMPLE_BACKUP_SUFFIX", ".o", 1), 0);
+	ck_assert_int_eq(parse(&o, 4, b), OPTS_OK);
+	ck_assert_int_eq(o.backup.kind, BACKUP_SIMPLE);
+	ck_assert_str_eq(o.backup.suffix, ".o");
+	ck_assert_int_eq(parse(&o, 3, plain), OPTS_OK);
+	ck_assert_int_eq(o.backup.kind, BACKUP_NONE);
+	ck_assert_int_eq(setenv("VERSION_CONTROL", "x", 1), 0);
+	ck_assert_int_eq(parse(&o, 4, b), OPTS_USAGE);
 }
 END_TEST
 
@@ -377,6 +410,7 @@ opts_suite(void)
 	tcase_add_loop_test(tc, test_opts_moot_tar_options_are_usage_errors,
 	    0, sizeof(moot) / sizeof(moot[0]));
 	tcase_add_test(tc, test_opts_extract_keeps_its_own_options);
+	tcase_add_test(tc, test_opts_backup_kind_from_control_env_or_existing);
 	suite_add_tcase(s, tc);
 	return s;
 }

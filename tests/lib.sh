@@ -159,28 +159,44 @@ s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$1"
 # same world (tests/treecmp: types, modes, owners, times, contents); a
 # failing parcp says one line, and with SAME_WORDS=1 the very words cp
 # says (after the program's name; SAME_WORDS=sorted: the same lines in
-# any order, as for one line per file of a tree).
+# any order, as for one line per file of a tree).  CP_ARGS: what cp is
+# given instead (an option cp 9.1 spells otherwise), split at spaces.
+# SAME_OUT=1: the same standard output too (sorted: in any order).
+# cp_words: cp's stderr ($T/cperr) as parcp would say it.
+cp_words() {
+	sed -e 's/^cp: /parcp: /' -e "s/^Try 'cp --help'/Try 'parcp --help'/" \
+	    "$T/cperr"
+}
+
 like_cp() {
-	local rc_cp rc_pc
+	local rc_cp rc_pc cpargs=("$@")
+	[ -z "${CP_ARGS:-}" ] || read -ra cpargs <<<"$CP_ARGS"
 	world "$T/cp"
 	world "$T/pc"
 	set +e
-	(cd "$T/cp" && cp "$@" >/dev/null 2>"$T/cperr")
+	(cd "$T/cp" && cp "${cpargs[@]}" >"$T/cpout" 2>"$T/cperr")
 	rc_cp=$?
-	(cd "$T/pc" && "$PARCP" "$@" >/dev/null 2>"$T/err")
+	(cd "$T/pc" && "$PARCP" "$@" >"$T/out" 2>"$T/err")
 	rc_pc=$?
 	set -e
 	[ "$rc_pc" -eq "$rc_cp" ] ||
 	    fail "parcp $*: exit $rc_pc, cp exits $rc_cp ($(cat "$T/cperr"))"
 	if [ "${SAME_WORDS:-0}" = sorted ]; then
-		sed 's/^cp: /parcp: /' "$T/cperr" | sort |
+		cp_words | sort |
 		    cmp -s - <(sort "$T/err") ||
 		    fail "parcp $*: says '$(cat "$T/err")', cp '$(cat "$T/cperr")'"
 	elif [ "${SAME_WORDS:-0}" = 1 ]; then
-		sed 's/^cp: /parcp: /' "$T/cperr" | cmp -s - "$T/err" ||
+		cp_words | cmp -s - "$T/err" ||
 		    fail "parcp $*: says '$(cat "$T/err")', cp '$(cat "$T/cperr")'"
 	elif [ "$rc_pc" -ne 0 ] && [ "$(wc -l <"$T/err")" -ne 1 ]; then
 		fail "parcp $*: expected one error line: $(cat "$T/err")"
+	fi
+	if [ "${SAME_OUT:-0}" = sorted ]; then
+		sort "$T/cpout" | cmp -s - <(sort "$T/out") ||
+		    fail "parcp $*: prints '$(cat "$T/out")', cp '$(cat "$T/cpout")'"
+	elif [ "${SAME_OUT:-0}" = 1 ]; then
+		cmp -s "$T/cpout" "$T/out" ||
+		    fail "parcp $*: prints '$(cat "$T/out")', cp '$(cat "$T/cpout")'"
 	fi
 	"$TREECMP" -T "$T/cp" "$T/pc" >"$T/diff" ||
 	    fail "parcp $*: differs from cp: $(head -3 "$T/diff")"

@@ -132,4 +132,171 @@ same_stat %Y dst/src/sub
 like_cp -r --parents src/sub dst
 like_cp --parents -t dst src/sub/b src/a
 
+# 4. Refusals: usage errors exit 1 as cp's, with the --help hint.
+SAME_WORDS=1
+like_cp --preserve=bogus src/a new
+like_cp --preserve=mode,bogus,links src/a new
+like_cp -l -s src/a new
+like_cp --parents src/a dst/a			# not a directory
+like_cp --parents src/a nowhere
+like_cp --parents -T src/a dst
+like_cp --bogus src/a new
+like_cp src/a
+SAME_WORDS=0
+
+# 5. --backup, -b, -S: the old destination renamed just before the new
+# copy is renamed over it.
+numbered() {
+	echo one >"$1/dst/a.~1~"
+	echo two >"$1/dst/a.~2~"
+	echo nine >"$1/dst/a.~9~"
+	echo not >"$1/dst/a.~x~"
+}
+like_cp -b src/a dst/a				# dst/a~, a new dst/a
+like_cp --backup src/a dst/a
+like_cp --backup=simple src/a dst/a
+like_cp --backup=never src/a dst/a
+like_cp --backup=numbered src/a dst/a		# dst/a.~1~
+like_cp --backup=t src/a dst/a
+like_cp --backup=nil src/a dst/a		# existing: simple, none there
+like_cp --backup=none src/a dst/a
+like_cp --backup=off src/a dst/a
+like_cp -b src/a new				# nothing to back up
+like_cp -S .bak src/a dst/a			# -S alone: backups
+like_cp -b -S .old -S .bak src/a dst/a
+like_cp -b -S x/y src/a dst/a			# a suffix with a '/': '~'
+like_cp --backup=t -b src/a dst/a		# -b keeps CONTROL
+VERSION_CONTROL=numbered like_cp -b src/a dst/a
+VERSION_CONTROL=never like_cp --backup src/a dst/a
+VERSION_CONTROL=t like_cp --backup=simple src/a dst/a
+SIMPLE_BACKUP_SUFFIX=.orig like_cp -b src/a dst/a
+SIMPLE_BACKUP_SUFFIX=.orig like_cp -b -S .s src/a dst/a
+like_cp -b src/a dst/fifo			# a FIFO renamed, not written
+like_cp -b src/a dst/null
+like_cp -b src/sub/b dst/alink			# the link renamed, not followed
+like_cp -rb src/. dst				# a tree over files
+like_cp -ab src/. dst
+like_cp -b src/a src/hard dst			# hard links: both backed up
+like_cp -rb --preserve=links src/a src/hard dst
+like_cp -bl src/a dst/a				# -l, -s too
+like_cp -bs "$T/shared/d/f" dst/a
+extra=numbered
+like_cp --backup=t src/a dst/a			# dst/a.~10~
+like_cp --backup=existing src/a dst/a		# numbered: some are there
+like_cp -S .bak src/a dst/a			# existing, the default
+like_cp --backup=simple src/a dst/a
+extra=
+SAME_WORDS=1
+like_cp -bn src/a dst/a				# refused, as cp
+like_cp --backup=none -n src/a dst/a
+like_cp --backup=bogus src/a dst/a
+like_cp --backup=n src/a dst/a			# ambiguous
+VERSION_CONTROL=bogus like_cp -b src/a dst/a
+like_cp -l -s --backup=bogus src/a dst/a	# -l -s said first
+SAME_WORDS=0
+
+# 6. --update[=WHEN] (cp 9.1 has the bare one: -u, -n beside it), -Z,
+# --context.
+older() {
+	touch -d 2000-01-01 "$1/dst/a"
+}
+CP_ARGS="-u src/a dst/a" like_cp --update=older src/a dst/a
+CP_ARGS="-u src/a dst/a" like_cp --update src/a dst/a
+CP_ARGS="-u src/a dst/a" like_cp --update=o src/a dst/a
+CP_ARGS="-n src/a dst/a" like_cp --update=none src/a dst/a
+CP_ARGS="src/a dst/a" like_cp --update=all src/a dst/a
+CP_ARGS="src/a dst/a" like_cp -u --update=all src/a dst/a
+CP_ARGS="-rn src/. dst" like_cp -r --update=none src/. dst
+extra=older
+CP_ARGS="-u src/a dst/a" like_cp --update=older src/a dst/a
+CP_ARGS="-n src/a dst/a" like_cp --update=none src/a dst/a
+CP_ARGS="-u src/a dst/a" like_cp -u src/a dst/a
+extra=
+SAME_WORDS=1
+like_cp -Z src/a new				# nothing to do, silent
+like_cp --context src/a new
+like_cp -r --context=system_u:object_r:tmp_t:s0 src new	# a warning
+like_cp -Z --preserve=context src/a new		# still refused
+SAME_WORDS=0
+run "$PARCP" --update=bogus "$T/pc/src/a" "$T/pc/new"
+expect_rc 1 "--update=bogus"
+grep -q "^parcp: invalid argument .bogus. for .--update.$" "$T/err" ||
+    fail "--update=bogus: $(cat "$T/err")"
+pass
+
+# 7. -v says what cp -v says (no engine); --debug adds how the data moved.
+SAME_OUT=1
+like_cp -v src/a new
+like_cp -v src/a dst/a
+like_cp -bv src/a dst/a
+like_cp -v --backup=t src/a dst/a
+SAME_OUT=sorted
+like_cp -rv src new				# one line per entry, any order
+like_cp -rbv src/. dst
+SAME_OUT=0
+world "$T/pc"
+(cd "$T/pc" && "$PARCP" --debug --engine=pread src/a new) >"$T/out" ||
+    fail "--debug: failed"
+printf '%s\n' "'src/a' -> 'new'" \
+    "copy offload: no, reflink: no, sparse detection: no" | cmp -s - "$T/out" ||
+    fail "--debug: $(cat "$T/out")"
+pass
+
+# 8. --reflink[=WHEN]: auto and never copy here (no shared blocks on this
+# file system); always fails as cp fails, but leaves no empty file (cp
+# leaves the one it opened).
+like_cp --reflink=auto src/a new
+like_cp --reflink=never src/a dst/a
+like_cp -r --reflink=never src new
+like_cp --reflink=never --sparse=always src/a new
+SAME_WORDS=1
+like_cp --reflink=bogus src/a new
+like_cp --reflink=always --sparse=never src/a new
+like_cp --reflink --sparse=always src/a new
+SAME_WORDS=0
+if [ "$(stat -f -c %T "$T")" != btrfs ] && [ "$(stat -f -c %T "$T")" != xfs ]
+then
+	for how in --reflink --reflink=always --reflink=al; do
+		world "$T/cp"
+		world "$T/pc"
+		set +e
+		(cd "$T/cp" && cp $how src/a new 2>"$T/cperr")
+		rc_cp=$?
+		(cd "$T/pc" && "$PARCP" $how src/a new 2>"$T/err")
+		rc=$?
+		set -e
+		expect_rc "$rc_cp" "$how"
+		cp_words | cmp -s - "$T/err" ||
+		    fail "$how: says '$(cat "$T/err")', cp '$(cat "$T/cperr")'"
+		[ ! -e "$T/pc/new" ] || fail "$how: a file left"
+		pass
+	done
+fi
+
+# 9. --attributes-only: new files empty, existing ones keep their data.
+head -c 3000000 /dev/urandom >"$T/bigdata"
+big() {
+	cp "$T/bigdata" "$1/src/big"
+	touch -d 2001-02-03 "$1/src/big"
+	echo older data >"$1/dst/keep"
+	chmod 640 "$1/dst/keep"
+}
+extra=big
+like_cp --attributes-only src/a new
+like_cp --attributes-only -p src/a new
+like_cp --attributes-only src/big new		# never split: no data
+CP_ARGS="--attributes-only -a src/big new" like_cp --attributes-only --chunk-size=1M -a src/big new
+like_cp --attributes-only src/a dst/a		# data kept
+like_cp --attributes-only -p src/a dst/a
+like_cp --attributes-only -p src/big dst/keep
+like_cp --attributes-only src/big dst/keep
+like_cp -r --attributes-only src new
+like_cp -a --attributes-only src/a src/sub src/big dst	# (cp refuses a FIFO over a FIFO)
+like_cp --attributes-only --remove-destination src/a dst/a	# a new file
+like_cp --attributes-only -b src/a dst/a
+extra=
+SAME_WORDS=1
+like_cp --attributes-only src/a dst/null	# a device: nothing to write
+SAME_WORDS=0
+
 done_tests

@@ -74,7 +74,7 @@ pass
 run "$PARCP" -r "$T/src" "$T/plain"
 [ ! -s "$T/out" ] || fail "output without --json: $(cat "$T/out")"
 run "$PARCP" --json -j 0 "$T/src" "$T/x"
-expect_rc 2 "json usage error"
+expect_rc 1 "json usage error"
 [ ! -s "$T/out" ] || fail "JSON printed on a usage error"
 pass
 

@@ -92,7 +92,7 @@ run "$PARCP" --progress=never "$T/big" "$T/copy2"
 expect_rc 0 "progress=never"
 [ ! -s "$T/err" ] || fail "progress=never printed"
 run "$PARCP" --progress=sometimes "$T/big" "$T/copy3"
-expect_rc 2 "bad --progress"
+expect_rc 1 "bad --progress"
 grep -q "invalid --progress 'sometimes'" "$T/err" || fail "bad --progress message"
 [ ! -e "$T/copy3" ] || fail "usage error copied"
 pass

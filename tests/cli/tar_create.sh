@@ -478,7 +478,7 @@ t_usage() {
 	mkfifo arc/fifo
 	while IFS='|' read -r want args; do
 		run "$PARCP" $args
-		expect_rc 2 "$args"
+		expect_rc 1 "$args"
 		head -1 "$T/err" | grep -Eq -- "^parcp: $want" ||
 		    fail "$args: $(cat "$T/err")"
 		if sed 1d "$T/err" |
@@ -492,6 +492,8 @@ t_usage() {
 	-u does not apply to --to-tar$|-u --to-tar=arc/x.tar src
 	--resume does not apply to --to-tar$|--resume --to-tar=arc/x.tar src
 	--resume does not apply to --from-tar$|--resume --from-tar=old.tar x
+	--backup does not apply to --to-tar$|-b --to-tar=arc/x.tar src
+	--backup does not apply to --from-tar$|-S .b --from-tar=old.tar x
 	invalid --compress 'lz4'|--compress=lz4 --to-tar=arc/x.tar src
 	--compress applies to --to-tar only$|--compress=gzip src/big x
 	--compress applies to --to-tar only$|--compress=xz --from-tar=old.tar x

@@ -1,12 +1,12 @@
 #!/bin/bash
-# Usage errors: exit 2, a one-line reason plus the --help hint, nothing made.
+# Usage errors: exit 1 (as cp), a one-line reason plus the --help hint, nothing made.
 . "$TESTLIB"
 
 mkfile "$T/src" 1000
 
 bad() {
 	run "$PARCP" "$@" "$T/src" "$T/dst"
-	expect_rc 2 "$*"
+	expect_rc 1 "$*"
 	grep -q "Try 'parcp --help'" "$T/err" || fail "$*: no --help hint"
 	[ ! -e "$T/dst" ] || fail "$*: a usage error copied something"
 	pass
@@ -31,10 +31,10 @@ grep -q "invalid number of jobs '0'" <("$PARCP" -j 0 a b 2>&1) ||
 pass
 
 run "$PARCP"
-expect_rc 2 "no operands"
+expect_rc 1 "no operands"
 grep -q "missing file operand" "$T/err" || fail "no operands: message"
 run "$PARCP" "$T/src"
-expect_rc 2 "one operand"
+expect_rc 1 "one operand"
 grep -q "missing destination file operand after" "$T/err" ||
     fail "one operand: message"
 pass
