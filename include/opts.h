@@ -75,6 +75,7 @@ struct opts {
 					   0666 (directories 0777) - umask */
 	enum deref	 deref;
 	bool		 noclobber;	/* -n */
+	bool		 interactive;	/* -i: ask before replacing */
 	bool		 update;	/* -u */
 	bool		 force;		/* -f */
 	bool		 inplace;	/* --inplace: write into existing files */

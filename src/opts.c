@@ -40,6 +40,8 @@ static int	set_verbose(struct opts *, const char *);
 static int	set_archive(struct opts *, const char *);
 static int	set_p(struct opts *, const char *);
 static int	set_d(struct opts *, const char *);
+static int	set_noclobber(struct opts *, const char *);
+static int	set_interactive(struct opts *, const char *);
 static int	set_link(struct opts *, const char *);
 static int	set_symlink(struct opts *, const char *);
 static int	set_deref_never(struct opts *, const char *);
@@ -88,8 +90,10 @@ static const struct optdef {
 	    "follow every symlink in SOURCE" },
 	{ NULL, 'H', NULL, false, set_deref_args, NOFLAG,
 	    "follow symlinks given as SOURCE only" },
-	{ "no-clobber", 'n', NULL, false, NULL, FLAG(noclobber),
+	{ "no-clobber", 'n', NULL, false, set_noclobber, NOFLAG,
 	    "never replace an existing file" },
+	{ "interactive", 'i', NULL, false, set_interactive, NOFLAG,
+	    "ask before replacing (the last of -i, -n wins)" },
 	{ NULL, 'u', NULL, false, NULL, FLAG(update),
 	    "same as --update=older" },
 	{ "update", OPT_UPDATE, "WHEN", true, opts_set_update, NOFLAG,
@@ -342,6 +346,25 @@ set_p(struct opts *o, const char *arg)
 	return 0;
 }
 
+/* -n and -i: the last given wins, as with cp. */
+static int
+set_noclobber(struct opts *o, const char *arg)
+{
+	(void)arg;
+	o->noclobber = true;
+	o->interactive = false;
+	return 0;
+}
+
+static int
+set_interactive(struct opts *o, const char *arg)
+{
+	(void)arg;
+	o->interactive = true;
+	o->noclobber = false;
+	return 0;
+}
+
 static int
 set_d(struct opts *o, const char *arg)
 {
@@ -587,6 +610,8 @@ tar_moot(const struct opts *o)
 		{ TAR_EXTRACT, FLAG(resume), "--resume" },
 		{ TAR_CREATE, FLAG(inplace), "--inplace" },
 		{ TAR_EXTRACT, FLAG(inplace), "--inplace" },
+		{ TAR_CREATE, FLAG(interactive), "-i" },
+		{ TAR_EXTRACT, FLAG(interactive), "-i" },
 		{ TAR_CREATE, FLAG(make_backups), "--backup" },
 		{ TAR_EXTRACT, FLAG(make_backups), "--backup" },
 	};

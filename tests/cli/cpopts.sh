@@ -299,4 +299,23 @@ SAME_WORDS=1
 like_cp --attributes-only src/a dst/null	# a device: nothing to write
 SAME_WORDS=0
 
+# 10. -i: asked on stderr, answered on stdin, before anything is written.
+SAME_WORDS=1
+ANSWERS='y\n' like_cp -i src/a dst/a
+ANSWERS='Yes\n' like_cp -i src/a dst/a
+ANSWERS='n\n' like_cp -i src/a dst/a
+ANSWERS='x\n' like_cp -i src/a dst/a
+ANSWERS= like_cp -i src/a dst/a			# no answer: no
+ANSWERS= like_cp -i src/a new			# nothing there: not asked
+ANSWERS='y\n' like_cp -i -n src/a dst/a		# the last wins: -n
+ANSWERS='y\n' like_cp -n -i src/a dst/a		# ... or -i
+ANSWERS='y\n' like_cp -bi src/a dst/a
+ANSWERS='n\n' like_cp -fi src/a dst/a
+ANSWERS='n\n' like_cp -ri src/sub/. elsewhere	# nothing there
+extra=big
+ANSWERS='n\n' like_cp -i src/big dst/keep		# split files too
+ANSWERS='y\n' like_cp -i src/big dst/keep
+extra=
+SAME_WORDS=0
+
 done_tests
