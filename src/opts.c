@@ -29,7 +29,7 @@ enum {
 	OPT_TO_TAR, OPT_FROM_TAR, OPT_LIST_TAR, OPT_COMPRESS, OPT_INPLACE,
 	OPT_NO_PRESERVE, OPT_STRIP, OPT_REMOVE_DEST, OPT_KEEP_DIR_LINKS,
 	OPT_PARENTS, OPT_BACKUP, OPT_UPDATE, OPT_CONTEXT,
-	OPT_DEBUG, OPT_REFLINK, OPT_ATTR_ONLY
+	OPT_DEBUG, OPT_REFLINK, OPT_ATTR_ONLY, OPT_COPY_CONTENTS
 };
 
 static int	set_jobs(struct opts *, const char *);
@@ -108,6 +108,8 @@ static const struct optdef {
 	    "replace read-only destinations too" },
 	{ "inplace", OPT_INPLACE, NULL, false, NULL, FLAG(inplace),
 	    "write into existing files, as cp (not atomic)" },
+	{ "copy-contents", OPT_COPY_CONTENTS, NULL, false, NULL,
+	    FLAG(copy_contents), "-r: read FIFOs and devices as files" },
 	{ "attributes-only", OPT_ATTR_ONLY, NULL, false, NULL,
 	    FLAG(attributes_only), "no data: new files empty, attributes set" },
 	{ "remove-destination", OPT_REMOVE_DEST, NULL, false, NULL,

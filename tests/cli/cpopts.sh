@@ -318,4 +318,28 @@ ANSWERS='y\n' like_cp -i src/big dst/keep
 extra=
 SAME_WORDS=0
 
+# 11. --copy-contents: with -r, devices (and FIFOs) are read as files.
+devices() {
+	rm "$1/src/fifo"
+	mknod "$1/src/sub/null" c 1 3
+	mknod -m 640 "$1/src/zero" c 1 5
+	rm "$1/src/zero"
+	mknod -m 640 "$1/src/null2" c 1 3
+}
+extra=devices
+like_cp -r --copy-contents src new
+like_cp -a --copy-contents src new
+like_cp -r src new				# without it: devices made
+like_cp --copy-contents src/null2 new
+extra=
+world "$T/pc"
+mkfifo "$T/pc/src/sub/f2"
+(echo piped >"$T/pc/src/sub/f2") &
+run "$PARCP" -r --copy-contents "$T/pc/src/sub" "$T/pc/fromfifo"
+wait
+expect_rc 0 "--copy-contents: a FIFO"
+[ "$(cat "$T/pc/fromfifo/f2")" = piped ] && [ -f "$T/pc/fromfifo/f2" ] ||
+    fail "--copy-contents: the FIFO not read"
+pass
+
 done_tests
