@@ -75,10 +75,12 @@ struct opts {
 					   0666 (directories 0777) - umask */
 	enum deref	 deref;
 	bool		 noclobber;	/* -n */
+	bool		 interactive;	/* -i: ask before replacing */
 	bool		 update;	/* -u */
 	bool		 force;		/* -f */
 	bool		 inplace;	/* --inplace: write into existing files */
 	bool		 attributes_only; /* no data: new files empty */
+	bool		 copy_contents;	/* -r: FIFOs, devices read as files */
 	bool		 remove_dest;	/* --remove-destination */
 	bool		 keep_dir_links; /* --keep-directory-symlink */
 	bool		 one_fs;	/* -x: stay on the operands' file systems */

@@ -330,6 +330,35 @@ keep_existing(struct copy *c, uint32_t node)
 	    st.st_mtim.tv_nsec >= n->mtime.tv_nsec);
 }
 
+/*
+ * -i: may node's existing destination be replaced?  Asked on stderr and
+ * answered on stdin (y or Y first: yes; anything else, or the end of
+ * input: no) by the parent while planning, before any worker writes.
+ */
+static bool
+declined(struct copy *c, uint32_t node)
+{
+	const struct node *n = &c->fl->v[node];
+	char *line = NULL;
+	size_t cap = 0;
+	struct stat st;
+	struct fault f;
+	bool no;
+
+	if (!c->o->interactive || (n->parent != NODE_NONE &&
+	    !c->fl->v[n->parent].existed) || copy_paths(c, node, &f) == -1 ||
+	    lstat(c->dst, &st) == -1 || S_ISDIR(st.st_mode))
+		return false;
+	progress_clear(&c->pr);
+	fprintf(stderr, "%s: overwrite %s? ", program_invocation_short_name,
+	    quote(c->dst));
+	(void)fflush(stderr);
+	no = getline(&line, &cap, stdin) == -1 || (line[0] != 'y' &&
+	    line[0] != 'Y');
+	free(line);
+	return no;
+}
+
 /* What a file's existing destination asks for. */
 enum existing { EX_REPLACE, EX_INTO, EX_REFUSED };
 
@@ -482,10 +511,16 @@ plan_all(struct copy *c)
 		n = &c->fl->v[i];
 		if ((sig = sig_caught()) != 0)
 			return sig;
-		if (n->state != NS_PENDING || n->type == FT_DIR ||
-		    n->link != NODE_NONE)
+		if (n->state != NS_PENDING || n->type == FT_DIR)
 			continue;
-		if (keep_existing(c, i)) {
+		if (n->link != NODE_NONE) {	/* linked after the copies */
+			if (declined(c, i)) {
+				n->state = NS_SKIPPED;
+				c->st->skipped++;
+			}
+			continue;
+		}
+		if (keep_existing(c, i) || declined(c, i)) {
 			n->state = NS_SKIPPED;
 			c->st->skipped++;
 			continue;

@@ -30,7 +30,7 @@ enum {
 	OPT_TO_TAR, OPT_FROM_TAR, OPT_LIST_TAR, OPT_COMPRESS, OPT_INPLACE,
 	OPT_NO_PRESERVE, OPT_STRIP, OPT_REMOVE_DEST, OPT_KEEP_DIR_LINKS,
 	OPT_PARENTS, OPT_BACKUP, OPT_UPDATE, OPT_CONTEXT,
-	OPT_DEBUG, OPT_REFLINK, OPT_ATTR_ONLY
+	OPT_DEBUG, OPT_REFLINK, OPT_ATTR_ONLY, OPT_COPY_CONTENTS
 };
 
 static int	set_jobs(struct opts *, const char *);
@@ -41,6 +41,8 @@ static int	set_verbose(struct opts *, const char *);
 static int	set_archive(struct opts *, const char *);
 static int	set_p(struct opts *, const char *);
 static int	set_d(struct opts *, const char *);
+static int	set_noclobber(struct opts *, const char *);
+static int	set_interactive(struct opts *, const char *);
 static int	set_link(struct opts *, const char *);
 static int	set_symlink(struct opts *, const char *);
 static int	set_deref_never(struct opts *, const char *);
@@ -89,8 +91,10 @@ static const struct optdef {
 	    "follow every symlink in SOURCE" },
 	{ NULL, 'H', NULL, false, set_deref_args, NOFLAG,
 	    "follow symlinks given as SOURCE only" },
-	{ "no-clobber", 'n', NULL, false, NULL, FLAG(noclobber),
+	{ "no-clobber", 'n', NULL, false, set_noclobber, NOFLAG,
 	    "never replace an existing file" },
+	{ "interactive", 'i', NULL, false, set_interactive, NOFLAG,
+	    "ask before replacing (the last of -i, -n wins)" },
 	{ NULL, 'u', NULL, false, NULL, FLAG(update),
 	    "same as --update=older" },
 	{ "update", OPT_UPDATE, "WHEN", true, opts_set_update, NOFLAG,
@@ -105,6 +109,8 @@ static const struct optdef {
 	    "replace read-only destinations too" },
 	{ "inplace", OPT_INPLACE, NULL, false, NULL, FLAG(inplace),
 	    "write into existing files, as cp (not atomic)" },
+	{ "copy-contents", OPT_COPY_CONTENTS, NULL, false, NULL,
+	    FLAG(copy_contents), "-r: read FIFOs and devices as files" },
 	{ "attributes-only", OPT_ATTR_ONLY, NULL, false, NULL,
 	    FLAG(attributes_only), "no data: new files empty, attributes set" },
 	{ "remove-destination", OPT_REMOVE_DEST, NULL, false, NULL,
@@ -340,6 +346,25 @@ set_p(struct opts *o, const char *arg)
 	(void)arg;
 	o->preserve |= PRESERVE_MODE | PRESERVE_OWNER | PRESERVE_TIMES;
 	o->default_mode = false;
+	return 0;
+}
+
+/* -n and -i: the last given wins, as with cp. */
+static int
+set_noclobber(struct opts *o, const char *arg)
+{
+	(void)arg;
+	o->noclobber = true;
+	o->interactive = false;
+	return 0;
+}
+
+static int
+set_interactive(struct opts *o, const char *arg)
+{
+	(void)arg;
+	o->interactive = true;
+	o->noclobber = false;
 	return 0;
 }
 
@@ -588,6 +613,8 @@ tar_moot(const struct opts *o)
 		{ TAR_EXTRACT, FLAG(resume), "--resume" },
 		{ TAR_CREATE, FLAG(inplace), "--inplace" },
 		{ TAR_EXTRACT, FLAG(inplace), "--inplace" },
+		{ TAR_CREATE, FLAG(interactive), "-i" },
+		{ TAR_EXTRACT, FLAG(interactive), "-i" },
 		{ TAR_CREATE, FLAG(make_backups), "--backup" },
 		{ TAR_EXTRACT, FLAG(make_backups), "--backup" },
 	};

@@ -173,8 +173,10 @@ opts_set_update(struct opts *o, const char *arg)
 		return -1;
 	}
 	o->update = v == UPDATE_OLDER;
-	if (v == UPDATE_NONE)
+	if (v == UPDATE_NONE) {
 		o->noclobber = true;
+		o->interactive = false;
+	}
 	return 0;
 }
 

@@ -138,6 +138,25 @@ is_ancestor(const struct walk *w, const struct stat *st)
 
 static void	walk_dir(struct walk *, uint32_t, int);
 
+/* st made a regular file of unknown size (0: read to its end, never
+ * split), for what a FIFO or device holds. */
+static void
+as_contents(struct stat *st)
+{
+	st->st_mode = S_IFREG | (st->st_mode & 07777);
+	st->st_size = 0;
+	st->st_blocks = 0;
+}
+
+/* --copy-contents: FIFOs and devices in a tree are read as files. */
+static void
+contents(struct stat *st)
+{
+	if (S_ISFIFO(st->st_mode) || S_ISCHR(st->st_mode) ||
+	    S_ISBLK(st->st_mode))
+		as_contents(st);
+}
+
 /* Open child directory name of dfd and walk it. */
 static void
 descend(struct walk *w, int dfd, uint32_t child)
@@ -195,6 +214,8 @@ walk_dir(struct walk *w, uint32_t dir, int dfd)
 			w->bad++;
 			continue;
 		}
+		if (w->o->copy_contents)
+			contents(&st);
 		child = flist_add(w->fl, dir, de->d_name, &st);
 		note_link(w, child, &st);
 		/* -x: a mount point is made, empty, as cp makes it */
@@ -398,11 +419,10 @@ add_one(struct walk *w, const char *src, const char *dest, bool into)
 	 * symlink reached here (-P, -d) is copied as a symlink.
 	 */
 	if (!w->o->recursive && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) &&
-	    !S_ISLNK(st.st_mode)) {
-		st.st_mode = S_IFREG | (st.st_mode & 07777);
-		st.st_size = 0;
-		st.st_blocks = 0;
-	}
+	    !S_ISLNK(st.st_mode))
+		as_contents(&st);
+	else if (w->o->copy_contents)
+		contents(&st);
 	/* Two operands with one destination: the first is copied (as cp). */
 	if (!nameset_add(&w->tops, dst)) {
 		warnx("will not overwrite just-created %s with %s", quote(dst),

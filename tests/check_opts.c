@@ -315,6 +315,7 @@ static const char *moot[][5] = {
 	{ "parcp", "--resume", "--from-tar=x.tar", "d", NULL },
 	{ "parcp", "-b", "--from-tar=x.tar", "d", NULL },
 	{ "parcp", "-bn", "a", "b", NULL },
+	{ "parcp", "-i", "--from-tar=x.tar", "d", NULL },
 	{ "parcp", "--compress=gzip", "a", "b", NULL },
 	{ "parcp", "--compress=xz", "--from-tar=x.tar", "d", NULL },
 	{ "parcp", "--compress=lz4", "--to-tar=x.tar", "s", NULL },

@@ -162,6 +162,7 @@ s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$1"
 # any order, as for one line per file of a tree).  CP_ARGS: what cp is
 # given instead (an option cp 9.1 spells otherwise), split at spaces.
 # SAME_OUT=1: the same standard output too (sorted: in any order).
+# ANSWERS: both read it (printf %b: "y\nn\n") on standard input.
 # cp_words: cp's stderr ($T/cperr) as parcp would say it.
 cp_words() {
 	sed -e 's/^cp: /parcp: /' -e "s/^Try 'cp --help'/Try 'parcp --help'/" \
@@ -173,10 +174,12 @@ like_cp() {
 	[ -z "${CP_ARGS:-}" ] || read -ra cpargs <<<"$CP_ARGS"
 	world "$T/cp"
 	world "$T/pc"
+	printf '%b' "${ANSWERS:-}" >"$T/answers"
 	set +e
-	(cd "$T/cp" && cp "${cpargs[@]}" >"$T/cpout" 2>"$T/cperr")
+	(cd "$T/cp" && cp "${cpargs[@]}" >"$T/cpout" 2>"$T/cperr" \
+	    <"$T/answers")
 	rc_cp=$?
-	(cd "$T/pc" && "$PARCP" "$@" >"$T/out" 2>"$T/err")
+	(cd "$T/pc" && "$PARCP" "$@" >"$T/out" 2>"$T/err" <"$T/answers")
 	rc_pc=$?
 	set -e
 	[ "$rc_pc" -eq "$rc_cp" ] ||

@@ -299,4 +299,47 @@ SAME_WORDS=1
 like_cp --attributes-only src/a dst/null	# a device: nothing to write
 SAME_WORDS=0
 
+# 10. -i: asked on stderr, answered on stdin, before anything is written.
+SAME_WORDS=1
+ANSWERS='y\n' like_cp -i src/a dst/a
+ANSWERS='Yes\n' like_cp -i src/a dst/a
+ANSWERS='n\n' like_cp -i src/a dst/a
+ANSWERS='x\n' like_cp -i src/a dst/a
+ANSWERS= like_cp -i src/a dst/a			# no answer: no
+ANSWERS= like_cp -i src/a new			# nothing there: not asked
+ANSWERS='y\n' like_cp -i -n src/a dst/a		# the last wins: -n
+ANSWERS='y\n' like_cp -n -i src/a dst/a		# ... or -i
+ANSWERS='y\n' like_cp -bi src/a dst/a
+ANSWERS='n\n' like_cp -fi src/a dst/a
+ANSWERS='n\n' like_cp -ri src/sub/. elsewhere	# nothing there
+extra=big
+ANSWERS='n\n' like_cp -i src/big dst/keep		# split files too
+ANSWERS='y\n' like_cp -i src/big dst/keep
+extra=
+SAME_WORDS=0
+
+# 11. --copy-contents: with -r, devices (and FIFOs) are read as files.
+devices() {
+	rm "$1/src/fifo"
+	mknod "$1/src/sub/null" c 1 3
+	mknod -m 640 "$1/src/zero" c 1 5
+	rm "$1/src/zero"
+	mknod -m 640 "$1/src/null2" c 1 3
+}
+extra=devices
+like_cp -r --copy-contents src new
+like_cp -a --copy-contents src new
+like_cp -r src new				# without it: devices made
+like_cp --copy-contents src/null2 new
+extra=
+world "$T/pc"
+mkfifo "$T/pc/src/sub/f2"
+(echo piped >"$T/pc/src/sub/f2") &
+run "$PARCP" -r --copy-contents "$T/pc/src/sub" "$T/pc/fromfifo"
+wait
+expect_rc 0 "--copy-contents: a FIFO"
+[ "$(cat "$T/pc/fromfifo/f2")" = piped ] && [ -f "$T/pc/fromfifo/f2" ] ||
+    fail "--copy-contents: the FIFO not read"
+pass
+
 done_tests
