@@ -115,7 +115,7 @@ like_cp -rlP src new			# ... or linked themselves
 like_cp -lf src/a dst/a			# -f: replaced
 like_cp -l --remove-destination src/a dst/null
 like_cp -s src/a new			# relative, in the current directory
-like_cp -s /etc/hostname dst/h		# absolute: anywhere
+like_cp -s "$T/shared/d/f" dst/h	# absolute: anywhere
 like_cp -rs "$T/shared" new		# directories made, files linked
 like_cp -sf "$T/shared/d/f" dst/a
 SAME_WORDS=1
