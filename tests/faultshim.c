@@ -68,6 +68,20 @@ typedef ssize_t	write_fn(int, const void *, size_t);
 static int	reads_seen, writes_seen;	/* on matching files */
 static bool	zero_done;
 
+/* Does fd's path (as /proc shows it) match the fnmatch(3) pattern? */
+static bool
+fd_matches(int fd, const char *pat)
+{
+	char proc[64], path[4096];
+	ssize_t n;
+
+	(void)snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if ((n = readlink(proc, path, sizeof(path) - 1)) < 0)
+		return false;
+	path[n] = '\0';
+	return fnmatch(pat, path, 0) == 0;
+}
+
 /* PARCP_SHIM_SHORT_READ/WRITE (var): len cut to N on a regular file
  * (never a pipe: the workers' result records must stay whole). */
 static size_t
@@ -88,16 +102,8 @@ static bool
 zero_write(int fd)
 {
 	const char *pat = getenv("PARCP_SHIM_ZERO_WRITE");
-	char proc[64], path[4096];
-	ssize_t n;
 
-	if (pat == NULL || zero_done)
-		return false;
-	(void)snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	if ((n = readlink(proc, path, sizeof(path) - 1)) < 0)
-		return false;
-	path[n] = '\0';
-	if (fnmatch(pat, path, 0) != 0)
+	if (pat == NULL || zero_done || !fd_matches(fd, pat))
 		return false;
 	zero_done = true;
 	return true;
@@ -149,19 +155,14 @@ static bool
 nth_on(const char *var, int fd, int *seen)
 {
 	const char *v = getenv(var), *colon;
-	char pat[4096], proc[64], path[4096];
-	ssize_t n;
+	char pat[4096];
 
 	if (v == NULL || (colon = strrchr(v, ':')) == NULL ||
 	    (size_t)(colon - v) >= sizeof(pat))
 		return false;
 	memcpy(pat, v, (size_t)(colon - v));
 	pat[colon - v] = '\0';
-	(void)snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	if ((n = readlink(proc, path, sizeof(path) - 1)) < 0)
-		return false;
-	path[n] = '\0';
-	if (fnmatch(pat, path, 0) != 0)
+	if (!fd_matches(fd, pat))
 		return false;
 	return ++*seen == atoi(colon + 1);
 }
