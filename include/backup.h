@@ -27,21 +27,21 @@ struct backup_how {
 };
 
 /*
- * The backup name of dst into buf: the one a backup made now would take
- * or, with last, the numbered one made most recently (the highest).
- * Returns 0, or -1 with errno (ENAMETOOLONG, or why dst's directory
- * cannot be read).
+ * The backup name of leaf (in the directory dir) into buf: the one a
+ * backup made now would take or, with last, the numbered one made most
+ * recently (the highest).  It is leaf followed by a suffix.  Returns 0,
+ * or -1 with errno (ENAMETOOLONG, or why dir cannot be read).
  */
-int	backup_name(const char *dst, const struct backup_how *b, bool last,
-	    char *buf, size_t len);
+int	backup_name(int dir, const char *leaf, const struct backup_how *b,
+	    bool last, char *buf, size_t len);
 /*
- * Rename tmp to dst as dest_commit does (noreplace: an existing dst is
- * kept, 1), first renaming an existing non-directory dst to its backup
- * name when b asks for one.  Returns 0, 1 (kept), BACKUP_MADE (renamed
+ * Rename tmp to leaf, both in dir, as dest_commit_at does (noreplace: an
+ * existing leaf is kept, 1), first renaming an existing non-directory
+ * leaf to its backup name when b asks for one.  Returns 0, 1 (kept), BACKUP_MADE (renamed
  * into place, the old dst backed up), or -1 with *f set (tmp stays).
  */
 #define BACKUP_MADE	2
-int	backup_commit(const char *tmp, const char *dst, bool noreplace,
-	    const struct backup_how *b, struct fault *f);
+int	backup_commit(int dir, const char *tmp, const char *leaf,
+	    bool noreplace, const struct backup_how *b, struct fault *f);
 
 #endif

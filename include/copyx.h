@@ -17,6 +17,7 @@
 #include "manifest.h"
 #include "plan.h"
 #include "progress.h"
+#include "tree.h"
 #include "whole.h"
 
 /*
@@ -44,23 +45,16 @@ struct copy {
 	struct manifest		 man;
 	struct engine_buf	 eb;		/* the parent's, for hashing */
 	struct part_hold	*held;		/* per node, split files only */
-	char			 src[PATH_MAX];	/* parent's scratch paths */
-	char			 dst[PATH_MAX];
-	char			 tmp[PATH_MAX];
-	char			 jnl[PATH_MAX];	/* split files' journal */
+	struct tree		 tree;		/* wc.tree: the parent's */
+	char			*path[2];	/* copy_path's, per side */
+	size_t			 pathcap[2];
 };
 
-
 /*
- * The temp name of node's copy (dst its final name) and, for a split
- * file, its journal (jnl may be NULL): split files have stable names that
- * --resume finds again; the others are named by parcp's pid and the node.
- * Worker-safe.
+ * node's path on side, for messages only (every operation goes by
+ * descriptor): valid until the next call for that side.  Parent only.
  */
-int	copy_tmpnames(const struct copy *, uint32_t node, const char *dst,
-	    char *tmp, char *jnl);
-/* Fill c->src, c->dst, c->tmp (and c->jnl) for node; -1 with *f. */
-int	copy_paths(struct copy *, uint32_t node, struct fault *f);
+const char	*copy_path(struct copy *, uint32_t node, enum flist_side);
 /* Report node's failure once, naming the side the fault is about. */
 void	copy_fail(struct copy *, uint32_t node, const struct fault *f);
 /* node is in place (kept: an existing destination was kept, -n). */

@@ -1,8 +1,10 @@
 /*
- * The destination's lifecycle: a temp file beside the final name, renamed
- * over it only when complete, removed otherwise.  Temp names are derived
- * from (parcp's pid, node), so the parent can remove the temp file of a
- * worker that died.  Worker-safe: no output, no allocation.
+ * The destination's lifecycle: a temp file beside the final name, in the
+ * same directory (by descriptor), renamed over it only when complete,
+ * removed otherwise.  Temp names carry the run's token, parcp's pid and
+ * the entry's index, so the parent can remove the temp file of a worker
+ * that died and nobody else can guess it.  Worker-safe: no output, no
+ * allocation.
  */
 #ifndef PARCP_DEST_H
 #define PARCP_DEST_H
@@ -38,40 +40,29 @@ int	dest_runname(const char *leaf, const char *token, pid_t pid,
 /*
  * Remove the leftovers of runs that are gone from the directory dir: a
  * temp regular file only if its exclusive flock can be taken (its owner
- * holds one as long as it writes it); other temps (symlinks, FIFOs) when
- * the pid in their name is not running here.  Parts and journals are not
- * touched.  Returns how many were removed.  Parent only.
+ * holds one as long as it writes it), other temps (symlinks, FIFOs) when
+ * the pid in their name is not running here, and (unless keep_parts)
+ * parts and journals nobody holds.  Returns how many were removed.
  */
-int	dest_sweep_at(int dir);
+int	dest_sweep_at(int dir, bool keep_parts);
 /*
  * Create the temp regular file tmp in dir (O_EXCL, O_NOFOLLOW, 0600),
  * take its exclusive flock (the run owns it) and size it (size < 0:
- * empty).  Returns the descriptor, or -1 with *f set and no file left.
+ * empty, the writes size it).  One already there is replaced if nobody
+ * holds it (a dead worker's, a gone run's part), or refused (FAULT_OWNED).
+ * Returns the descriptor, or -1 with *f set and no file left.
  */
 int	dest_create_at(int dir, const char *tmp, off_t size, struct fault *f);
 
 /*
  * The stable name of a split file's temp ("part") or its resume journal
- * ("jnl") for the final name dst: DIR/.parcp.NAME.HASH.EXT.  Stable across
- * runs, so --resume finds them.  Returns 0, or -1 with ENAMETOOLONG.
+ * ("jnl") for the final name leaf, in its directory: .parcp.NAME.HASH.EXT.
+ * Stable across runs, so --resume finds them.  0, or -1 (ENAMETOOLONG).
  */
-int	dest_partname(const char *dst, const char *ext, char *buf,
+int	dest_partname(const char *leaf, const char *ext, char *buf,
 	    size_t len);
-/*
- * Remove the leftovers of earlier runs in dir: temp files of parcps no
- * longer running, and (unless keep_parts) parts and journals.  Returns
- * how many were removed, or -1 if dir cannot be read.  Parent only.
- */
-int	dest_sweep(const char *dir, bool keep_parts);
 /* fsync the directory dir (its entries).  Returns 0 or -1 with *f. */
-int	dest_sync_dir(const char *dir, struct fault *f);
-/*
- * Create tmp for reading and writing (mode 0600, O_EXCL; a stale one from a dead worker is
- * replaced) and size it to size bytes, all hole (size < 0: leave it
- * empty, the writes will size it).  Returns the open descriptor, or -1
- * with *f set and no file left.
- */
-int	dest_create(const char *tmp, off_t size, struct fault *f);
+int	dest_sync_at(int dir, struct fault *f);
 /*
  * Rename old (in odir) to new (in ndir) unless new exists (EEXIST).  On a
  * file system without RENAME_NOREPLACE (EINVAL) a hard link does it, then
@@ -80,10 +71,10 @@ int	dest_create(const char *tmp, off_t size, struct fault *f);
 int	dest_rename_noreplace(int odir, const char *old, int ndir,
 	    const char *new);
 /*
- * Rename tmp to dst.  With noreplace an existing dst is kept: returns 1
- * and removes tmp.  Returns 0 on success, or -1 with *f set.
+ * Rename tmp to name, both in dir.  With noreplace an existing name is
+ * kept: returns 1 and removes tmp.  Returns 0 on success, or -1 with *f.
  */
-int	dest_commit(const char *tmp, const char *dst, bool noreplace,
-	    struct fault *f);
+int	dest_commit_at(int dir, const char *tmp, const char *name,
+	    bool noreplace, struct fault *f);
 
 #endif

@@ -43,6 +43,7 @@ enum fault_op {
 	FAULT_JOURNAL,		/* write the resume journal */
 	FAULT_OWNED,		/* another parcp run holds the temp file */
 	FAULT_CLONE,		/* --reflink=always: the clone was refused */
+	FAULT_MOVED,		/* a destination directory was replaced */
 	FAULT_NOP		/* sentinel: number of ops */
 };
 

@@ -31,18 +31,18 @@ struct journal_id {
 	uint64_t	 ino;
 };
 
-/* Create (replace) path with a header for id.  Returns 0 or -1 with *f. */
-int	journal_create(const char *path, const struct journal_id *,
+/* Create (replace) name in dir with a header for id: 0, or -1 with *f. */
+int	journal_create(int dir, const char *name, const struct journal_id *,
 	    struct fault *f);
 /* Append a record: [off, off + len) is written (durable: and synced). */
-int	journal_append(const char *path, off_t off, off_t len, bool durable,
-	    struct fault *f);
+int	journal_append(int dir, const char *name, off_t off, off_t len,
+	    bool durable, struct fault *f);
 /*
- * Load path's trusted records for a source with id, merged and sorted,
- * into *done (malloc'ed; free it).  Returns how many, or -1 when there is
+ * Load name's (in dir) trusted records for a source with id, merged and
+ * sorted, into *done (malloc'ed; free it).  Returns how many, or -1 when there is
  * no usable journal (absent, another source, corrupt header).
  */
-ssize_t	journal_load(const char *path, const struct journal_id *,
+ssize_t	journal_load(int dir, const char *name, const struct journal_id *,
 	    struct ival **done);
 
 #endif

@@ -13,31 +13,17 @@
 #include "opts.h"
 
 /*
- * Apply node n's metadata (source path src) to the copy dst, through fd if
- * it is not -1, else by path without following a symlink.  Without
- * --preserve=mode the copy gets the source's permission bits minus umask
- * (a directory that already existed keeps its own).  Returns 0, or -1 with
- * *f set.
- */
-int	meta_apply(int fd, const char *dst, const char *src,
-	    const struct node *n, const struct opts *o, mode_t umask,
-	    struct fault *f);
-
-/*
  * Where a copy's extended attributes come from: the open source fd, or
- * its path (following a symlink there when follow: the walk reached the
- * file through one, as -L, -H and operands do).
+ * (fd == -1) the entry name in the directory dir, following a symlink
+ * there when follow (the walk reached the file through one, as -L, -H and
+ * operands do).
  */
 struct meta_src {
 	int		 fd;
-	const char	*path;
+	int		 dir;
+	const char	*name;
 	bool		 follow;
 };
-
-/* meta_apply with the attributes read from s (the file actually copied). */
-int	meta_apply_src(int fd, const char *dst, const struct meta_src *s,
-	    const struct node *n, const struct opts *o, mode_t umask,
-	    struct fault *f);
 
 /*
  * Where metadata goes: the open descriptor fd, or (fd == -1) the entry
@@ -54,10 +40,19 @@ struct meta_target {
 typedef int	meta_xattr_fn(const void *arg, const struct meta_target *t,
 		    const struct node *n, const struct opts *o,
 		    struct fault *f);
-/* meta_apply with the extended attributes from xa(arg) (tar members). */
+/*
+ * Apply node n's metadata to the copy t, as --preserve asks.  Without
+ * --preserve=mode the copy gets the source's permission bits minus umask
+ * (a directory that already existed keeps its own).  The extended
+ * attributes come from xa(arg) (tar members) or, for meta_apply_src,
+ * from the source s (the file actually copied).  0, or -1 with *f set.
+ */
 int	meta_apply_with(const struct meta_target *t, const struct node *n,
 	    const struct opts *o, mode_t umask, meta_xattr_fn *xa,
 	    const void *arg, struct fault *f);
+int	meta_apply_src(const struct meta_target *t, const struct meta_src *s,
+	    const struct node *n, const struct opts *o, mode_t umask,
+	    struct fault *f);
 /*
  * Set one extended attribute on t: through fd, or through an O_PATH
  * descriptor of name (no symlink followed).  0, or -1 with errno.
@@ -65,14 +60,15 @@ int	meta_apply_with(const struct meta_target *t, const struct node *n,
 int	meta_setxattr(const struct meta_target *t, const char *name,
 	    const void *v, size_t len);
 /*
- * cp's result over an existing regular file dst, which cp writes into:
- * unless --preserve says otherwise, the new copy at t takes dst's owner
+ * cp's result over an existing regular file old, which cp writes into:
+ * unless --preserve says otherwise, the new copy at t takes old's owner
  * and group (where this user may set them), POSIX ACL and mode.  0 when
- * dst is not there (or not a regular file; or --remove-destination: cp
+ * old is not there (or not a regular file; or --remove-destination: cp
  * made a new file), or -1 with *f.
  */
-int	meta_like_existing(const struct meta_target *t, const char *dst,
-	    const struct opts *o, struct fault *f);
+int	meta_like_existing(const struct meta_target *t,
+	    const struct meta_src *old, const struct opts *o,
+	    struct fault *f);
 /* Does err say the file system has no extended attributes? */
 bool	meta_unsupported(int err);
 

@@ -15,13 +15,21 @@
 #include "fault.h"
 #include "flist.h"
 #include "opts.h"
+#include "tree.h"
 
 struct whole_ctx {
 	const struct flist	*fl;
 	const struct opts	*o;
+	struct tree		*tree;		/* this process's descriptors */
 	mode_t			 umask;
 	pid_t			 owner;		/* parcp's pid, for temp names */
+	char			 token[17];	/* the run's, for temp names */
 };
+
+/* The temp name, in its directory, of node's copy whose final name is
+ * leaf (a whole entry's, unique to the run).  0, or -1 (ENAMETOOLONG). */
+int	whole_tmpname(const struct whole_ctx *, uint32_t node,
+	    const char *leaf, char *buf);
 
 /* whole_copy's result bits: -n kept an existing destination; out holds
  * the file's XXH128 (--manifest); --backup renamed the old one. */

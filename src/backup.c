@@ -42,7 +42,7 @@ number_of(const char *name, const char *base, size_t blen)
 
 /* The highest N of dir's BASE.~N~ into *max (0: none).  0, or -1. */
 static int
-highest(const char *dir, const char *base, uintmax_t *max)
+highest(int dir, const char *base, uintmax_t *max)
 {
 	char buf[8192];
 	struct dirent64 *d;
@@ -52,7 +52,7 @@ highest(const char *dir, const char *base, uintmax_t *max)
 	int fd;
 
 	*max = 0;
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+	if ((fd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return -1;
 	while ((got = getdents64(fd, buf, sizeof(buf))) > 0)
 		for (off = 0; off < got; off += d->d_reclen) {
@@ -65,32 +65,20 @@ highest(const char *dir, const char *base, uintmax_t *max)
 }
 
 int
-backup_name(const char *dst, const struct backup_how *b, bool last,
-    char *buf, size_t len)
+backup_name(int dir, const char *leaf, const struct backup_how *b,
+    bool last, char *buf, size_t len)
 {
-	char dir[PATH_MAX];
-	const char *slash = strrchr(dst, '/'), *base;
 	uintmax_t max = 0;
 	int n;
 
-	base = slash ? slash + 1 : dst;
-	if (slash == NULL)
-		n = snprintf(dir, sizeof(dir), ".");
-	else
-		n = snprintf(dir, sizeof(dir), "%.*s", slash == dst ? 1 :
-		    (int)(slash - dst), dst);
-	if (n < 0 || (size_t)n >= sizeof(dir)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	if (b->kind != BACKUP_SIMPLE && highest(dir, base, &max) == -1)
+	if (b->kind != BACKUP_SIMPLE && highest(dir, leaf, &max) == -1)
 		return -1;
 	if (b->kind == BACKUP_SIMPLE || (b->kind == BACKUP_EXISTING &&
 	    max == 0))
-		n = snprintf(buf, len, "%s%s", dst, b->suffix);
+		n = snprintf(buf, len, "%s%s", leaf, b->suffix);
 	else
-		n = snprintf(buf, len, "%s.~%ju~", dst, last ? max : max + 1);
-	if (n < 0 || (size_t)n >= len) {
+		n = snprintf(buf, len, "%s.~%ju~", leaf, last ? max : max + 1);
+	if (n < 0 || (size_t)n >= len || (size_t)n > NAME_MAX) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
@@ -98,29 +86,29 @@ backup_name(const char *dst, const struct backup_how *b, bool last,
 }
 
 int
-backup_commit(const char *tmp, const char *dst, bool noreplace,
+backup_commit(int dir, const char *tmp, const char *leaf, bool noreplace,
     const struct backup_how *b, struct fault *f)
 {
-	char bak[PATH_MAX];
+	char bak[NAME_MAX + 1];
 	struct stat st;
 
-	if (b->kind == BACKUP_NONE || lstat(dst, &st) == -1 ||
-	    S_ISDIR(st.st_mode))
-		return dest_commit(tmp, dst, noreplace, f);
-	if (backup_name(dst, b, false, bak, sizeof(bak)) == -1 ||
-	    rename(dst, bak) == -1) {
+	if (b->kind == BACKUP_NONE || fstatat(dir, leaf, &st,
+	    AT_SYMLINK_NOFOLLOW) == -1 || S_ISDIR(st.st_mode))
+		return dest_commit_at(dir, tmp, leaf, noreplace, f);
+	if (backup_name(dir, leaf, b, false, bak, sizeof(bak)) == -1 ||
+	    renameat(dir, leaf, dir, bak) == -1) {
 		fault_set(f, FAULT_RENAME);
 		return -1;
 	}
 	/*
-	 * A crash here leaves the backup and no file under dst: the new
+	 * A crash here leaves the backup and no file under leaf: the new
 	 * copy is still in its temp (a split file's part, which --resume
 	 * finishes).  cp's own window is the same, between its rename and
 	 * its create.
 	 */
-	if (rename(tmp, dst) == -1) {
+	if (renameat(dir, tmp, dir, leaf) == -1) {
 		fault_set(f, FAULT_RENAME);
-		(void)rename(bak, dst);		/* the old one back */
+		(void)renameat(dir, bak, dir, leaf);	/* the old one back */
 		return -1;
 	}
 	return BACKUP_MADE;

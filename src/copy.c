@@ -42,32 +42,37 @@
 #include "progress.h"
 #include "quote.h"
 #include "sig.h"
+#include "tree.h"
 #include "util.h"
 #include "walk.h"
 #include "whole.h"
 
-int
-copy_tmpnames(const struct copy *c, uint32_t node, const char *dst, char *tmp,
-    char *jnl)
+const char *
+copy_path(struct copy *c, uint32_t node, enum flist_side side)
 {
-	if (!c->fl->v[node].split)
-		return dest_tmpname(dst, c->wc.owner, node, tmp, PATH_MAX);
-	if (dest_partname(dst, "part", tmp, PATH_MAX) == -1)
-		return -1;
-	return jnl == NULL ? 0 : dest_partname(dst, "jnl", jnl, PATH_MAX);
+	size_t *cap = &c->pathcap[side];
+
+	for (;;) {
+		if (*cap > 0 && flist_path(c->fl, node, side, c->path[side],
+		    *cap) != -1)
+			return c->path[side];
+		if (*cap > 0 && errno != ENAMETOOLONG)
+			return flist_name(c->fl, node);
+		*cap = *cap ? *cap * 2 : PATH_MAX;
+		c->path[side] = xreallocarray(c->path[side], *cap, 1);
+	}
 }
 
-int
-copy_paths(struct copy *c, uint32_t node, struct fault *f)
+/* node's destination by descriptor, or its failure reported. */
+static bool
+located(struct copy *c, uint32_t node, struct tree_at *at)
 {
-	if (flist_path(c->fl, node, FLIST_SRC, c->src, sizeof(c->src)) ==
-	    -1 || flist_path(c->fl, node, FLIST_DST, c->dst,
-	    sizeof(c->dst)) == -1 || copy_tmpnames(c, node, c->dst, c->tmp,
-	    c->jnl) == -1) {
-		fault_set(f, FAULT_PATH);
-		return -1;
-	}
-	return 0;
+	struct fault f;
+
+	if (tree_at(&c->tree, FLIST_DST, node, at, &f) == 0)
+		return true;
+	copy_fail(c, node, &f);
+	return false;
 }
 
 /* Keep what --json reports about a failure. */
@@ -87,10 +92,8 @@ note_error(struct copy *c, const char *path, const struct fault *f)
 void
 copy_fail(struct copy *c, uint32_t node, const struct fault *f)
 {
-	struct fault pf;
 	char why[256];
-
-	const char *path;
+	const char *path, *src, *dst;
 
 	c->fl->v[node].state = NS_FAILED;
 	c->st->failed++;
@@ -101,14 +104,13 @@ copy_fail(struct copy *c, uint32_t node, const struct fault *f)
 		c->status = 3;
 	else if (c->status == 0)
 		c->status = 1;
-	if (copy_paths(c, node, &pf) == -1)
-		(void)snprintf(c->dst, sizeof(c->dst), "%s",
-		    flist_name(c->fl, node));
-	path = fault_is_dst(f->op) ? c->dst : c->src;
+	src = copy_path(c, node, FLIST_SRC);
+	dst = copy_path(c, node, FLIST_DST);
+	path = fault_is_dst(f->op) ? dst : src;
 	progress_clear(&c->pr);
 	if (f->op == FAULT_CLONE)	/* cp --reflink=always's words */
-		warnx("failed to clone %s from %s: %s", quote(c->dst),
-		    quote(c->src), strerror(f->err));
+		warnx("failed to clone %s from %s: %s", quote(dst),
+		    quote(src), strerror(f->err));
 	else
 		warnx("%s: %s", path, fault_format(f, why, sizeof(why)));
 	note_error(c, path, f);
@@ -147,7 +149,9 @@ void
 copy_done(struct copy *c, uint32_t node, int kept)
 {
 	struct node *n = &c->fl->v[node];
-	char bak[PATH_MAX];
+	char bak[NAME_MAX + 1];
+	const char *dst;
+	struct tree_at at;
 	struct fault f;
 
 	n->state = kept ? NS_SKIPPED : NS_DONE;
@@ -161,14 +165,18 @@ copy_done(struct copy *c, uint32_t node, int kept)
 		c->st->bytes += (uint64_t)n->size;
 		c->st->engines |= 1u << n->engine;
 	}
-	if (c->o->verbose == 0 || copy_paths(c, node, &f) == -1)
+	if (c->o->verbose == 0)
 		return;
 	progress_clear(&c->pr);
-	fprintf(c->out, "'%s' -> '%s'", c->src, c->dst);
-	/* The backup made last: a numbered one is the highest now there. */
-	if (n->backed && backup_name(c->dst, &c->o->backup, true, bak,
+	dst = copy_path(c, node, FLIST_DST);
+	fprintf(c->out, "'%s' -> '%s'", copy_path(c, node, FLIST_SRC), dst);
+	/* The backup made last: a numbered one is the highest now there;
+	 * its name is the destination's and a suffix. */
+	if (n->backed && tree_at(&c->tree, FLIST_DST, node, &at, &f) == 0 &&
+	    backup_name(at.dir, at.name, &c->o->backup, true, bak,
 	    sizeof(bak)) == 0)
-		fprintf(c->out, " (backup: '%s')", bak);
+		fprintf(c->out, " (backup: '%s%s')", dst, bak +
+		    strlen(at.name));
 	fprintf(c->out, "\n");
 	if (c->o->debug && n->type == FT_REG)
 		debug_line(c, n);
@@ -199,79 +207,107 @@ link_fail(struct copy *c, uint32_t node, int err, const char *fmt, ...)
 	else
 		warnx("%s", msg);
 	fault_setc(&f, FAULT_LINK, err);
-	note_error(c, c->dst, &f);
+	note_error(c, copy_path(c, node, FLIST_DST), &f);
 }
 
+/* A directory node's destination is not one: said as cp says it. */
+static void
+not_a_dir(struct copy *c, uint32_t node)
+{
+	struct fault f;
+
+	c->fl->v[node].state = NS_FAILED;
+	c->st->failed++;
+	c->pr.errors++;
+	if (c->status == 0)
+		c->status = 1;
+	progress_clear(&c->pr);
+	warnx("cannot overwrite non-directory %s with directory %s",
+	    quote(copy_path(c, node, FLIST_DST)),
+	    quote(copy_path(c, node, FLIST_SRC)));
+	fault_setc(&f, FAULT_MKDIR, ENOTDIR);
+	note_error(c, copy_path(c, node, FLIST_DST), &f);
+}
+
+/*
+ * Make (or find) a directory node's destination beneath its parent's
+ * descriptor and record its identity: every later step checks it.  A
+ * symlink there (even to a directory) or a file is never written
+ * through, never replaced, as cp refuses it; --keep-directory-symlink
+ * follows a symlink to a directory.  An existing one is swept of earlier
+ * runs' leftovers.
+ */
 static void
 make_dir(struct copy *c, uint32_t node)
 {
 	struct node *n = &c->fl->v[node];
-	struct stat st;
+	int flags = O_PATH | O_DIRECTORY | O_CLOEXEC, fd, err = 0;
+	struct tree_at at;
 	struct fault f;
-	int err;
 
-	if (copy_paths(c, node, &f) == -1) {
-		copy_fail(c, node, &f);
+	if (!located(c, node, &at))
+		return;
+	if (mkdirat(at.dir, at.name, S_IRWXU) == -1)
+		err = errno;
+	if (err != EEXIST || !c->o->keep_dir_links)
+		flags |= O_NOFOLLOW;	/* else: the symlink's directory */
+	if ((err == 0 || err == EEXIST) &&
+	    (fd = openat(at.dir, at.name, flags)) != -1) {
+		(void)tree_set_dst(&c->tree, node, fd);
+		if (err == 0) {
+			c->st->dirs++;
+			if (c->o->verbose > 0)	/* --parents lines: bare */
+				fprintf(c->out, n->path_dir ? "%s -> %s\n" :
+				    "'%s' -> '%s'\n",
+				    copy_path(c, node, FLIST_SRC),
+				    copy_path(c, node, FLIST_DST));
+		} else {
+			n->existed = true;
+			(void)dest_sweep_at(fd, c->o->resume);
+		}
+		(void)close(fd);
 		return;
 	}
-	if (mkdir(c->dst, S_IRWXU) == 0) {
-		c->st->dirs++;
-		if (c->o->verbose > 0)	/* cp's --parents lines are bare */
-			fprintf(c->out, n->path_dir ? "%s -> %s\n" :
-			    "'%s' -> '%s'\n", c->src, c->dst);
+	if (err == EEXIST && (errno == ENOTDIR || errno == ELOOP)) {
+		not_a_dir(c, node);
 		return;
 	}
-	err = errno;
-	/* --keep-directory-symlink: a symlink to a directory is followed. */
-	if (err == EEXIST && (c->o->keep_dir_links ? stat(c->dst, &st) :
-	    lstat(c->dst, &st)) == 0 && S_ISDIR(st.st_mode)) {
-		n->existed = true;
-		(void)dest_sweep(c->dst, c->o->resume);
-		return;
-	}
-	if (err == EEXIST) {
-		/* A symlink (even to a directory) or a file: never written
-		 * through, never replaced, as cp refuses it. */
-		n->state = NS_FAILED;
-		c->st->failed++;
-		c->pr.errors++;
-		if (c->status == 0)
-			c->status = 1;
-		progress_clear(&c->pr);
-		warnx("cannot overwrite non-directory %s with directory %s",
-		    quote(c->dst), quote(c->src));
-		fault_setc(&f, FAULT_MKDIR, ENOTDIR);
-		note_error(c, c->dst, &f);
-		return;
-	}
-	fault_setc(&f, FAULT_MKDIR, err);
+	fault_setc(&f, FAULT_MKDIR, err ? err : errno);
 	copy_fail(c, node, &f);
+}
+
+/* Does fd's directory have the identity *id (then it was done)? */
+static bool
+seen_dir(int fd, struct tree_id *id)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == -1 || (st.st_dev == id->dev &&
+	    st.st_ino == id->ino))
+		return true;
+	id->dev = st.st_dev;
+	id->ino = st.st_ino;
+	return false;
 }
 
 /* Leftovers of earlier runs beside a top-level destination file. */
 static void
-sweep_parent(struct copy *c, uint32_t node, char *last)
+sweep_parent(struct copy *c, uint32_t node, struct tree_id *last)
 {
-	char *dir;
+	struct tree_at at;
 	struct fault f;
 
-	if (copy_paths(c, node, &f) == -1)
-		return;
-	dir = xpath_dir(c->dst);
-	if (strcmp(dir, last) != 0 && strlen(dir) < PATH_MAX) {
-		(void)dest_sweep(dir, c->o->resume);
-		(void)snprintf(last, PATH_MAX, "%s", dir);
-	}
-	free(dir);
+	if (tree_at(&c->tree, FLIST_DST, node, &at, &f) == 0 &&
+	    !seen_dir(at.dir, last))
+		(void)dest_sweep_at(at.dir, c->o->resume);
 }
 
 /* Directories first, parents before children; a failed one's subtree is
- * skipped (its own failure was reported).  Existing directories are swept
- * of earlier runs' leftovers. */
+ * skipped (its own failure was reported). */
 static void
 make_dirs(struct copy *c)
 {
-	char last[PATH_MAX] = "";
+	struct tree_id last = { 0, 0 };
 	struct node *n;
 	uint32_t i;
 
@@ -283,7 +319,7 @@ make_dirs(struct copy *c)
 		else if (n->type == FT_DIR)
 			make_dir(c, i);
 		else if (n->parent == NODE_NONE)
-			sweep_parent(c, i, last);
+			sweep_parent(c, i, &last);
 	}
 }
 
@@ -303,19 +339,38 @@ complete(const struct copy *c, const struct node *n, const struct stat *st)
 	    st->st_mtim.tv_nsec >= n->mtime.tv_nsec);
 }
 
+/*
+ * node's existing destination, into *st (follow: a symlink there is
+ * followed; only an operand's, the name the user gave).  0, or -1: none,
+ * or none that can be reached (its directory's failure comes later).
+ * Only where something can exist: operands, and directories we did not
+ * make.
+ */
+static int
+dst_stat(struct copy *c, uint32_t node, bool follow, struct stat *st)
+{
+	const struct node *n = &c->fl->v[node];
+	struct tree_at at;
+	struct fault f;
+
+	if (n->parent != NODE_NONE && !c->fl->v[n->parent].existed)
+		return -1;	/* a directory this run made is empty */
+	if (tree_at(&c->tree, FLIST_DST, node, &at, &f) == -1)
+		return -1;
+	return fstatat(at.dir, at.name, st, follow && n->parent == NODE_NONE ?
+	    0 : AT_SYMLINK_NOFOLLOW);
+}
+
 /* -n, -u and --resume: keep an existing destination? */
 static bool
 keep_existing(struct copy *c, uint32_t node)
 {
 	const struct node *n = &c->fl->v[node];
 	struct stat st;
-	struct fault f;
 
 	if (!c->o->noclobber && !c->o->update && !c->o->resume)
 		return false;
-	if (n->parent != NODE_NONE && !c->fl->v[n->parent].existed)
-		return false;	/* a directory this run made is empty */
-	if (copy_paths(c, node, &f) == -1 || lstat(c->dst, &st) == -1)
+	if (dst_stat(c, node, false, &st) == -1)
 		return false;
 	if (c->o->noclobber)
 		return true;
@@ -338,20 +393,17 @@ keep_existing(struct copy *c, uint32_t node)
 static bool
 declined(struct copy *c, uint32_t node)
 {
-	const struct node *n = &c->fl->v[node];
 	char *line = NULL;
 	size_t cap = 0;
 	struct stat st;
-	struct fault f;
 	bool no;
 
-	if (!c->o->interactive || (n->parent != NODE_NONE &&
-	    !c->fl->v[n->parent].existed) || copy_paths(c, node, &f) == -1 ||
-	    lstat(c->dst, &st) == -1 || S_ISDIR(st.st_mode))
+	if (!c->o->interactive || dst_stat(c, node, false, &st) == -1 ||
+	    S_ISDIR(st.st_mode))
 		return false;
 	progress_clear(&c->pr);
 	fprintf(stderr, "%s: overwrite %s? ", program_invocation_short_name,
-	    quote(c->dst));
+	    quote(copy_path(c, node, FLIST_DST)));
 	(void)fflush(stderr);
 	no = getline(&line, &cap, stdin) == -1 || (line[0] != 'y' &&
 	    line[0] != 'Y');
@@ -365,46 +417,46 @@ enum existing { EX_REPLACE, EX_INTO, EX_REFUSED };
 /* An existing regular destination this user may not replace: said as cp
  * says it (read-only, without -f), or why not and what would do. */
 static bool
-refused(struct copy *c)
+refused(struct copy *c, uint32_t node)
 {
+	const char *dst;
+	struct tree_at at;
+	struct fault f;
 	char *dir;
-	bool bad = false;
 
-	if (geteuid() == 0)
+	if (geteuid() == 0 || tree_at(&c->tree, FLIST_DST, node, &at, &f) ==
+	    -1)
 		return false;	/* root may replace anything, as cp */
-	if (access(c->dst, W_OK) == -1 && !c->o->force) {
-		warnx("cannot create regular file %s: %s", quote(c->dst),
+	dst = copy_path(c, node, FLIST_DST);
+	if (faccessat(at.dir, at.name, W_OK, 0) == -1 && !c->o->force) {
+		warnx("cannot create regular file %s: %s", quote(dst),
 		    strerror(EACCES));
-		bad = true;
-	} else if (access(dir = xpath_dir(c->dst), W_OK) == -1) {
-		warnx("cannot replace %s: its directory %s is not writable "
-		    "(--inplace writes into the file, as cp does)",
-		    quote(c->dst), quote(dir));
-		bad = true;
-		free(dir);
-	} else
-		free(dir);
-	return bad;
+		return true;
+	}
+	if (faccessat(at.dir, ".", W_OK, 0) == 0)
+		return false;
+	dir = xpath_dir(dst);
+	warnx("cannot replace %s: its directory %s is not writable "
+	    "(--inplace writes into the file, as cp does)", quote(dst),
+	    quote(dir));
+	free(dir);
+	return true;
 }
 
 /*
  * A file's existing destination: a device or FIFO (or a symlink to one)
  * is written into, by one worker, never replaced; so is a regular file
  * with --inplace; a regular file this user may not replace is refused;
- * with --remove-destination all are replaced.
- * Only where something can exist: operands, and directories we did not
- * make.
+ * with --remove-destination all are replaced.  Below an operand, a
+ * symlink is replaced, never followed.
  */
 static enum existing
 existing(struct copy *c, uint32_t node)
 {
-	const struct node *n = &c->fl->v[node];
 	struct stat st;
-	struct fault f;
 
-	if (n->type != FT_REG || (n->parent != NODE_NONE &&
-	    !c->fl->v[n->parent].existed) || copy_paths(c, node, &f) == -1 ||
-	    stat(c->dst, &st) == -1)
+	if (c->fl->v[node].type != FT_REG || dst_stat(c, node, true, &st) ==
+	    -1)
 		return EX_REPLACE;
 	/*
 	 * --remove-destination: cp unlinks it and makes a new file; the
@@ -423,7 +475,7 @@ existing(struct copy *c, uint32_t node)
 		return EX_REPLACE;
 	if (c->o->inplace)
 		return EX_INTO;
-	return refused(c) ? EX_REFUSED : EX_REPLACE;
+	return refused(c, node) ? EX_REFUSED : EX_REPLACE;
 }
 
 /*
@@ -460,38 +512,47 @@ link_entry(struct copy *c, uint32_t node)
 	bool backup = c->o->backup.kind != BACKUP_NONE;
 	bool replace = c->o->force || c->o->remove_dest || backup;
 	const struct node *n = &c->fl->v[node];
+	const char *from = copy_path(c, node, FLIST_SRC);
+	char tmp[NAME_MAX + 1];
+	struct tree_at src, dst;
 	struct fault f;
 	int rv;
 
-	if (copy_paths(c, node, &f) == -1) {
+	if (!hard && !symlink_ok(from, copy_path(c, node, FLIST_DST))) {
+		link_fail(c, node, 0, "%s: can make relative symbolic links "
+		    "only in current directory", copy_path(c, node, FLIST_DST));
+		return;
+	}
+	if (tree_at(&c->tree, FLIST_SRC, node, &src, &f) == -1 ||
+	    tree_at(&c->tree, FLIST_DST, node, &dst, &f) == -1) {
 		copy_fail(c, node, &f);
 		return;
 	}
-	if (!hard && !symlink_ok(c->src, c->dst)) {
-		link_fail(c, node, 0, "%s: can make relative symbolic links "
-		    "only in current directory", c->dst);
+	if (whole_tmpname(&c->wc, node, dst.name, tmp) == -1) {
+		fault_set(&f, FAULT_PATH);
+		copy_fail(c, node, &f);
 		return;
 	}
-	(void)unlink(c->tmp);
-	rv = hard ? linkat(AT_FDCWD, c->src, AT_FDCWD, c->tmp,
-	    walk_follows(c->o, n->parent == NODE_NONE) ? AT_SYMLINK_FOLLOW :
-	    0) : symlink(c->src, c->tmp);
-	if (rv == 0 && backup && (rv = backup_commit(c->tmp, c->dst, false,
-	    &c->o->backup, &f)) >= 0) {
+	rv = hard ? linkat(src.dir, src.name, dst.dir, tmp, walk_follows(c->o,
+	    n->parent == NODE_NONE) ? AT_SYMLINK_FOLLOW : 0) :
+	    symlinkat(from, dst.dir, tmp);
+	if (rv == 0 && backup && (rv = backup_commit(dst.dir, tmp, dst.name,
+	    false, &c->o->backup, &f)) >= 0) {
 		c->fl->v[node].backed = rv == BACKUP_MADE;
 		copy_done(c, node, 0);
 		return;
 	}
-	if (rv == 0 && !backup && (replace ? rename(c->tmp, c->dst) :
-	    renameat2(AT_FDCWD, c->tmp, AT_FDCWD, c->dst, RENAME_NOREPLACE)) ==
-	    0) {
+	if (rv == 0 && !backup && (replace ? renameat(dst.dir, tmp, dst.dir,
+	    dst.name) : dest_rename_noreplace(dst.dir, tmp, dst.dir,
+	    dst.name)) == 0) {
 		copy_done(c, node, 0);
 		return;
 	}
 	rv = errno;
-	(void)unlink(c->tmp);
+	(void)unlinkat(dst.dir, tmp, 0);
 	link_fail(c, node, rv, "cannot create %s link %s to %s", hard ?
-	    "hard" : "symbolic", quote(c->dst), quote(c->src));
+	    "hard" : "symbolic", quote(copy_path(c, node, FLIST_DST)),
+	    quote(copy_path(c, node, FLIST_SRC)));
 }
 
 /* Plan every pending non-directory.  Returns a signal that stopped it. */
@@ -575,6 +636,8 @@ task(void *arg, uint64_t i, const struct engine_buf *eb, struct fault *f,
 static void
 whole_done(struct copy *c, const struct result *res, uint32_t node)
 {
+	char tmp[NAME_MAX + 1];
+	struct tree_at at;
 	struct fault f;
 
 	if (res->fault.op == FAULT_NONE) {
@@ -586,8 +649,9 @@ whole_done(struct copy *c, const struct result *res, uint32_t node)
 		return;
 	}
 	/* A worker that died may have left its temp file. */
-	if (copy_paths(c, node, &f) == 0)
-		(void)unlink(c->tmp);
+	if (tree_at(&c->tree, FLIST_DST, node, &at, &f) == 0 &&
+	    whole_tmpname(&c->wc, node, at.name, tmp) == 0)
+		(void)unlinkat(at.dir, tmp, 0);
 	copy_fail(c, node, &res->fault);
 }
 
@@ -598,12 +662,11 @@ result(void *arg, const struct result *res)
 	struct copy *c = arg;
 	const struct range *r = &c->plan.ranges[res->task];
 	struct node *n = &c->fl->v[r->file];
-	struct fault f;
 
-	if (c->o->verbose > 1 && res->fault.op == FAULT_NONE &&
-	    copy_paths(c, r->file, &f) == 0)
+	if (c->o->verbose > 1 && res->fault.op == FAULT_NONE)
 		fprintf(c->out, "worker %u: '%s' [%jd, %jd)\n", res->worker,
-		    c->src, (intmax_t)r->off, (intmax_t)(r->off + r->len));
+		    copy_path(c, r->file, FLIST_SRC), (intmax_t)r->off,
+		    (intmax_t)(r->off + r->len));
 	if (r->whole) {
 		whole_done(c, res, r->file);
 		return;
@@ -616,11 +679,44 @@ result(void *arg, const struct result *res)
 		part_finish(c, r->file);
 }
 
+/*
+ * Link node to the first copy of its group, beside its final name, and
+ * put it in place: 0, 1 (kept: -n), BACKUP_MADE, or -1 with *f.
+ */
+static int
+link_one(struct copy *c, uint32_t node, struct fault *f)
+{
+	char tmp[NAME_MAX + 1];
+	struct tree_at first, at;
+	int fdir, rv;
+
+	if (tree_at(&c->tree, FLIST_DST, c->fl->v[node].link, &first, f) ==
+	    -1)
+		return -1;
+	/* The next tree_at may reuse first's slot: a descriptor of ours. */
+	if ((fdir = fcntl(first.dir, F_DUPFD_CLOEXEC, 0)) == -1) {
+		fault_set(f, FAULT_LINK);
+		return -1;
+	}
+	if (tree_at(&c->tree, FLIST_DST, node, &at, f) == -1)
+		rv = -1;
+	else if (whole_tmpname(&c->wc, node, at.name, tmp) == -1) {
+		fault_set(f, FAULT_PATH);
+		rv = -1;
+	} else if (linkat(fdir, first.name, at.dir, tmp, 0) == -1) {
+		fault_set(f, FAULT_LINK);
+		rv = -1;
+	} else if ((rv = backup_commit(at.dir, tmp, at.name, c->o->noclobber,
+	    &c->o->backup, f)) == -1)
+		(void)unlinkat(at.dir, tmp, 0);
+	(void)close(fdir);
+	return rv;
+}
+
 /* Later names of a hard-link group: links to the first copy. */
 static void
 make_links(struct copy *c)
 {
-	char first[PATH_MAX];
 	struct node *n;
 	struct fault f;
 	uint32_t i;
@@ -642,33 +738,43 @@ make_links(struct copy *c)
 			c->st->skipped++;
 			continue;
 		}
-		if (flist_path(c->fl, n->link, FLIST_DST, first,
-		    sizeof(first)) == -1 || copy_paths(c, i, &f) == -1) {
-			fault_set(&f, FAULT_PATH);
+		if ((kept = link_one(c, i, &f)) == -1) {
 			copy_fail(c, i, &f);
 			continue;
 		}
-		(void)unlink(c->tmp);
-		if (link(first, c->tmp) == -1) {
-			fault_set(&f, FAULT_LINK);
-			copy_fail(c, i, &f);
-		} else if ((kept = backup_commit(c->tmp, c->dst,
-		    c->o->noclobber, &c->o->backup, &f)) == -1) {
-			(void)unlink(c->tmp);
-			copy_fail(c, i, &f);
-		} else {
-			manifest_copy(&c->man, i, n->link);
-			n->backed = kept == BACKUP_MADE;
-			copy_done(c, i, kept == 1);
-		}
+		manifest_copy(&c->man, i, n->link);
+		n->backed = kept == BACKUP_MADE;
+		copy_done(c, i, kept == 1);
 	}
+}
+
+/*
+ * A directory's metadata, through the descriptors of the very
+ * directories the walk saw and the run made or found (checked by
+ * identity), never by a path resolved again: "." beneath each.
+ */
+static int
+finish_dir(struct copy *c, uint32_t node, struct fault *f)
+{
+	const struct node *n = &c->fl->v[node];
+	struct meta_src ms = { -1, -1, ".", true };
+	struct meta_target mt = { -1, -1, "." };
+
+	/* The source only for what is read from it: xattrs, ACLs. */
+	if ((c->o->preserve & (PRESERVE_XATTR | PRESERVE_MODE)) &&
+	    (ms.dir = tree_dir(&c->tree, FLIST_SRC, node, f)) == -1)
+		return -1;
+	if ((mt.dir = tree_dir(&c->tree, FLIST_DST, node, f)) == -1)
+		return -1;
+	if (meta_apply_src(&mt, &ms, n, c->o, c->wc.umask, f) == -1)
+		return -1;
+	return c->o->fsync ? dest_sync_at(mt.dir, f) : 0;
 }
 
 /* Directory metadata, deepest first: after their contents. */
 static void
 finish_dirs(struct copy *c)
 {
-	struct meta_src ms = { -1, NULL, false };
 	struct node *n;
 	struct fault f;
 	uint32_t i;
@@ -677,11 +783,7 @@ finish_dirs(struct copy *c)
 		n = &c->fl->v[i];
 		if (n->type != FT_DIR || n->state == NS_FAILED)
 			continue;
-		ms.path = c->src;
-		ms.follow = walk_follows(c->o, n->parent == NODE_NONE);
-		if (copy_paths(c, i, &f) == -1 ||
-		    meta_apply_src(-1, c->dst, &ms, n, c->o, c->wc.umask, &f) ==
-		    -1 || (c->o->fsync && dest_sync_dir(c->dst, &f) == -1))
+		if (finish_dir(c, i, &f) == -1)
 			copy_fail(c, i, &f);
 		else
 			n->state = NS_DONE;
@@ -692,21 +794,19 @@ finish_dirs(struct copy *c)
 static void
 sync_parents(struct copy *c)
 {
-	char last[PATH_MAX] = "", *dir;
+	struct tree_id last = { 0, 0 };
+	struct tree_at at;
 	struct fault f;
 	uint32_t i;
 
 	for (i = 0; i < c->fl->n; i++) {
 		if (c->fl->v[i].parent != NODE_NONE ||
-		    c->fl->v[i].state != NS_DONE || copy_paths(c, i, &f) == -1)
+		    c->fl->v[i].state != NS_DONE ||
+		    tree_at(&c->tree, FLIST_DST, i, &at, &f) == -1 ||
+		    seen_dir(at.dir, &last))
 			continue;
-		dir = xpath_dir(c->dst);
-		if (strcmp(dir, last) != 0 && strlen(dir) < PATH_MAX) {
-			if (dest_sync_dir(dir, &f) == -1)
-				copy_fail(c, i, &f);
-			(void)snprintf(last, sizeof(last), "%s", dir);
-		}
-		free(dir);
+		if (dest_sync_at(at.dir, &f) == -1)
+			copy_fail(c, i, &f);
 	}
 }
 
@@ -795,7 +895,11 @@ copy_run(const struct opts *o, struct flist *fl, struct copy_stats *st)
 	c->out = o->json ? stderr : stdout;
 	c->wc.fl = fl;
 	c->wc.o = o;
+	c->wc.tree = &c->tree;
 	c->wc.owner = getpid();
+	dest_token(c->wc.token);
+	tree_init(&c->tree, fl, o->deref == DEREF_ALWAYS,
+	    o->keep_dir_links);
 	c->wc.umask = umask(0);
 	(void)umask(c->wc.umask);
 	st->lane_bytes = xcalloc(o->jobs, sizeof(*st->lane_bytes));
@@ -814,6 +918,9 @@ copy_run(const struct opts *o, struct flist *fl, struct copy_stats *st)
 	manifest_free(&c->man);
 	free(c->eb.buf);
 	free(c->held);
+	tree_free(&c->tree);
+	free(c->path[0]);
+	free(c->path[1]);
 	free(c);
 	return rv;
 }

@@ -126,35 +126,12 @@ held_at(int dir, const char *name)
 }
 
 int
-dest_sweep(const char *dir, bool keep_parts)
-{
-	struct dirent *e;
-	DIR *d;
-	int n = 0;
-	bool part;
-
-	if ((d = opendir(dir)) == NULL)
-		return -1;
-	while ((e = readdir(d)) != NULL) {
-		if (strncmp(e->d_name, DEST_TMP_PREFIX,
-		    sizeof(DEST_TMP_PREFIX) - 1) != 0)
-			continue;
-		part = has_ext(e->d_name, ".part") || has_ext(e->d_name, ".jnl");
-		if (((part && !keep_parts) || (!part && orphan(e->d_name))) &&
-		    !held_at(dirfd(d), e->d_name))
-			n += unlinkat(dirfd(d), e->d_name, 0) == 0;
-	}
-	(void)closedir(d);
-	return n;
-}
-
-int
-dest_sync_dir(const char *dir, struct fault *f)
+dest_sync_at(int dir, struct fault *f)
 {
 	int fd;
 
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
-	    fsync(fd) == -1) {
+	if ((fd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1 || fsync(fd) == -1) {
 		fault_set(f, FAULT_SYNC);
 		if (fd != -1)
 			(void)close(fd);
@@ -162,34 +139,6 @@ dest_sync_dir(const char *dir, struct fault *f)
 	}
 	(void)close(fd);
 	return 0;
-}
-
-int
-dest_create(const char *tmp, off_t size, struct fault *f)
-{
-	int fd, flags = O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
-
-	if ((fd = open(tmp, flags, 0600)) == -1 && errno == EEXIST) {
-		if (held_at(AT_FDCWD, tmp)) {	/* another run's: untouched */
-			fault_setc(f, FAULT_OWNED, 0);
-			return -1;
-		}
-		if (unlink(tmp) == 0)	/* left by a run that is gone */
-			fd = open(tmp, flags, 0600);
-	}
-	if (fd == -1) {
-		fault_set(f, FAULT_CREATE);
-		return -1;
-	}
-	/* Owned while open: a sweep of another run leaves it alone. */
-	(void)flock(fd, LOCK_EX | LOCK_NB);
-	if (size >= 0 && ftruncate(fd, size) == -1) {
-		fault_set(f, FAULT_TRUNCATE);
-		(void)close(fd);
-		(void)unlink(tmp);
-		return -1;
-	}
-	return fd;
 }
 
 int
@@ -207,20 +156,20 @@ dest_rename_noreplace(int odir, const char *old, int ndir, const char *new)
 }
 
 int
-dest_commit(const char *tmp, const char *dst, bool noreplace,
+dest_commit_at(int dir, const char *tmp, const char *name, bool noreplace,
     struct fault *f)
 {
 	if (noreplace) {
-		if (dest_rename_noreplace(AT_FDCWD, tmp, AT_FDCWD, dst) == 0)
+		if (dest_rename_noreplace(dir, tmp, dir, name) == 0)
 			return 0;
 		if (errno == EEXIST) {
-			(void)unlink(tmp);
+			(void)unlinkat(dir, tmp, 0);
 			return 1;
 		}
 		fault_set(f, FAULT_RENAME);
 		return -1;
 	}
-	if (rename(tmp, dst) == -1) {
+	if (renameat(dir, tmp, dir, name) == -1) {
 		fault_set(f, FAULT_RENAME);
 		return -1;
 	}
@@ -276,8 +225,19 @@ unowned(int dir, const char *name)
 	return gone;
 }
 
+/* Is the leftover name in dir (its lstat st) for this sweep to remove? */
+static bool
+leftover(int dir, const char *name, const struct stat *st, bool keep_parts)
+{
+	if (has_ext(name, ".part") || has_ext(name, ".jnl"))
+		return !keep_parts && !held_at(dir, name);
+	if (S_ISREG(st->st_mode))
+		return unowned(dir, name);
+	return !S_ISDIR(st->st_mode) && orphan(name);
+}
+
 int
-dest_sweep_at(int dir)
+dest_sweep_at(int dir, bool keep_parts)
 {
 	struct dirent *e;
 	struct stat st;
@@ -290,16 +250,12 @@ dest_sweep_at(int dir)
 			(void)close(fd);
 		return 0;
 	}
-	while ((e = readdir(d)) != NULL) {
+	while ((e = readdir(d)) != NULL)
 		if (strncmp(e->d_name, DEST_TMP_PREFIX,
-		    sizeof(DEST_TMP_PREFIX) - 1) != 0 ||
-		    has_ext(e->d_name, ".part") || has_ext(e->d_name, ".jnl") ||
-		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1)
-			continue;
-		if (S_ISREG(st.st_mode) ? unowned(dirfd(d), e->d_name) :
-		    !S_ISDIR(st.st_mode) && orphan(e->d_name))
+		    sizeof(DEST_TMP_PREFIX) - 1) == 0 &&
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) ==
+		    0 && leftover(dirfd(d), e->d_name, &st, keep_parts))
 			n += unlinkat(dirfd(d), e->d_name, 0) == 0;
-	}
 	(void)closedir(d);
 	return n;
 }
@@ -307,13 +263,28 @@ dest_sweep_at(int dir)
 int
 dest_create_at(int dir, const char *tmp, off_t size, struct fault *f)
 {
-	int fd;
+	int fd, flags = O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+	struct stat st;
 
-	if ((fd = openat(dir, tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC, 0600)) == -1) {
+	if ((fd = openat(dir, tmp, flags, 0600)) == -1 && errno == EEXIST) {
+		if (held_at(dir, tmp)) {	/* another run's: untouched */
+			fault_setc(f, FAULT_OWNED, 0);
+			return -1;
+		}
+		/* A part left by a run that is gone, or the temp of a worker
+		 * of this run that died: nobody writes it any more.  Anything
+		 * but a regular file is not ours: refused (EEXIST). */
+		if (fstatat(dir, tmp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode) && unlinkat(dir, tmp, 0) == 0)
+			fd = openat(dir, tmp, flags, 0600);
+		else
+			errno = EEXIST;
+	}
+	if (fd == -1) {
 		fault_set(f, FAULT_CREATE);
 		return -1;
 	}
+	/* Owned while open: a sweep of another run leaves it alone. */
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1)
 		fault_set(f, FAULT_CREATE);
 	else if (size >= 0 && ftruncate(fd, size) == -1)

@@ -56,6 +56,8 @@ static const struct {
 	[FAULT_CLONE] =		{ "clone", true, R_ERRNO },
 	[FAULT_OWNED] =		{ "another parcp is copying to it (its "
 				    "part file is locked)", true, R_NONE },
+	[FAULT_MOVED] =		{ "its directory was replaced while being "
+				    "copied into", true, R_NONE },
 };
 
 void

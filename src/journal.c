@@ -55,7 +55,7 @@ record_check(const struct record *r)
 }
 
 int
-journal_create(const char *path, const struct journal_id *id,
+journal_create(int dir, const char *name, const struct journal_id *id,
     struct fault *f)
 {
 	struct header h;
@@ -66,12 +66,12 @@ journal_create(const char *path, const struct journal_id *id,
 	h.id = *id;
 	boot_id(h.boot);
 	h.check = XXH64(&h, offsetof(struct header, check), 0);
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0600)) == -1 || write_full(fd, &h, sizeof(h)) == -1) {
+	if ((fd = openat(dir, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) == -1 || write_full(fd, &h, sizeof(h)) == -1) {
 		fault_set(f, FAULT_JOURNAL);
 		if (fd != -1)
 			(void)close(fd);
-		(void)unlink(path);
+		(void)unlinkat(dir, name, 0);
 		return -1;
 	}
 	if (close(fd) == -1) {
@@ -82,8 +82,8 @@ journal_create(const char *path, const struct journal_id *id,
 }
 
 int
-journal_append(const char *path, off_t off, off_t len, bool durable,
-    struct fault *f)
+journal_append(int dir, const char *name, off_t off, off_t len,
+    bool durable, struct fault *f)
 {
 	struct record r;
 	int fd, rv = 0;
@@ -94,7 +94,8 @@ journal_append(const char *path, off_t off, off_t len, bool durable,
 	r.flags = durable ? RECORD_DURABLE : 0;
 	r.check = record_check(&r);
 	/* O_APPEND: one write per record, never interleaved with another. */
-	if ((fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)) == -1)
+	if ((fd = openat(dir, name, O_WRONLY | O_APPEND | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
 		rv = -1;
 	else if (write_full(fd, &r, sizeof(r)) == -1)
 		rv = -1;
@@ -126,7 +127,7 @@ record_ok(const struct record *r, const struct header *h, const char *boot)
 }
 
 ssize_t
-journal_load(const char *path, const struct journal_id *id,
+journal_load(int dir, const char *name, const struct journal_id *id,
     struct ival **done)
 {
 	struct header h;
@@ -137,7 +138,7 @@ journal_load(const char *path, const struct journal_id *id,
 	int fd;
 
 	*done = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
 		return -1;
 	if (read_full(fd, &h, sizeof(h)) != sizeof(h) || !header_ok(&h, id)) {
 		(void)close(fd);

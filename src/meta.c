@@ -76,22 +76,62 @@ meta_setxattr(const struct meta_target *t, const char *name, const void *v,
 	return rv;
 }
 
+/*
+ * A source without a descriptor: its name in dir, reached through an
+ * O_PATH descriptor (no l*xattrat exists) and /proc's link to it.
+ * Returns that descriptor (proc names it), or -1.
+ */
+static int
+by_proc(const struct meta_src *s, char *proc, size_t len)
+{
+	int fd;
+
+	if ((fd = openat(s->dir, s->name, O_PATH | O_CLOEXEC | (s->follow ?
+	    0 : O_NOFOLLOW))) == -1)
+		return -1;
+	(void)snprintf(proc, len, "/proc/self/fd/%d", fd);
+	return fd;
+}
+
+static void
+close_keep_errno(int fd)
+{
+	int saved = errno;
+
+	(void)close(fd);
+	errno = saved;
+}
+
 static ssize_t
 list(const struct meta_src *s)
 {
+	char proc[64];
+	ssize_t rv;
+	int fd;
+
 	if (s->fd != -1)
 		return flistxattr(s->fd, names, sizeof(names));
-	return s->follow ? listxattr(s->path, names, sizeof(names)) :
-	    llistxattr(s->path, names, sizeof(names));
+	if ((fd = by_proc(s, proc, sizeof(proc))) == -1)
+		return -1;
+	rv = listxattr(proc, names, sizeof(names));
+	close_keep_errno(fd);
+	return rv;
 }
 
 static ssize_t
 get(const struct meta_src *s, const char *name)
 {
+	char proc[64];
+	ssize_t rv;
+	int fd;
+
 	if (s->fd != -1)
 		return fgetxattr(s->fd, name, value, sizeof(value));
-	return s->follow ? getxattr(s->path, name, value, sizeof(value)) :
-	    lgetxattr(s->path, name, value, sizeof(value));
+	if ((fd = by_proc(s, proc, sizeof(proc))) == -1)
+		return -1;
+	rv = getxattr(proc, name, value, sizeof(value));
+	close_keep_errno(fd);
+	return rv;
 }
 
 static int
@@ -207,45 +247,34 @@ xattrs_from(const void *s, const struct meta_target *t,
 }
 
 int
-meta_apply_src(int fd, const char *dst, const struct meta_src *s,
+meta_apply_src(const struct meta_target *t, const struct meta_src *s,
     const struct node *n, const struct opts *o, mode_t umask,
     struct fault *f)
 {
-	struct meta_target t = { fd, AT_FDCWD, dst };
-
-	return meta_apply_with(&t, n, o, umask, xattrs_from, s, f);
+	return meta_apply_with(t, n, o, umask, xattrs_from, s, f);
 }
 
 int
-meta_apply(int fd, const char *dst, const char *src, const struct node *n,
-    const struct opts *o, mode_t umask, struct fault *f)
-{
-	struct meta_src s = { -1, src, false };
-
-	return meta_apply_src(fd, dst, &s, n, o, umask, f);
-}
-
-int
-meta_like_existing(const struct meta_target *t, const char *dst,
+meta_like_existing(const struct meta_target *t, const struct meta_src *old,
     const struct opts *o, struct fault *f)
 {
-	struct node old;
+	struct node was;
 	struct stat st;
 	bool kept;
 	ssize_t len;
 
 	if ((o->preserve & PRESERVE_MODE) || o->remove_dest ||
-	    o->backup.kind != BACKUP_NONE ||
-	    lstat(dst, &st) == -1 || !S_ISREG(st.st_mode))
+	    o->backup.kind != BACKUP_NONE || fstatat(old->dir, old->name, &st,
+	    AT_SYMLINK_NOFOLLOW) == -1 || !S_ISREG(st.st_mode))
 		return 0;
-	memset(&old, 0, sizeof(old));
-	old.uid = st.st_uid;
-	old.gid = st.st_gid;
-	if (!(o->preserve & PRESERVE_OWNER) && owner(t, &old, &kept, f) == -1)
+	memset(&was, 0, sizeof(was));
+	was.uid = st.st_uid;
+	was.gid = st.st_gid;
+	if (!(o->preserve & PRESERVE_OWNER) && owner(t, &was, &kept, f) == -1)
 		return -1;
-	if ((len = lgetxattr(dst, "system.posix_acl_access", value,
-	    sizeof(value))) > 0 && meta_setxattr(t, "system.posix_acl_access",
-	    value, (size_t)len) == -1 && !unsupported(errno)) {
+	if ((len = get(old, "system.posix_acl_access")) > 0 &&
+	    meta_setxattr(t, "system.posix_acl_access", value, (size_t)len) ==
+	    -1 && !unsupported(errno)) {
 		fault_set(f, FAULT_SETXATTR);
 		return -1;
 	}

@@ -32,16 +32,45 @@
 #include "extent.h"
 #include "journal.h"
 #include "meta.h"
+#include "tree.h"
 #include "util.h"
 #include "verify.h"
 #include "walk.h"
 
+/*
+ * A split file's names by descriptor: its source, its final name, and
+ * its part and journal (in the final name's directory).
+ */
+struct where {
+	struct tree_at	 src;
+	struct tree_at	 dst;
+	char		 part[NAME_MAX + 1];
+	char		 jnl[NAME_MAX + 1];
+};
+
+/* Where node's names are, in this process's tree.  0, or -1 with *f. */
 static int
-source_stat(const struct copy *c, const struct node *n, struct stat *st)
+locate(const struct copy *c, uint32_t node, struct where *w,
+    struct fault *f)
 {
-	if (c->o->deref == DEREF_ALWAYS || n->parent == NODE_NONE)
-		return stat(c->src, st);
-	return lstat(c->src, st);
+	if (tree_at(c->wc.tree, FLIST_SRC, node, &w->src, f) == -1 ||
+	    tree_at(c->wc.tree, FLIST_DST, node, &w->dst, f) == -1)
+		return -1;
+	if (dest_partname(w->dst.name, "part", w->part, sizeof(w->part)) ==
+	    -1 || dest_partname(w->dst.name, "jnl", w->jnl, sizeof(w->jnl)) ==
+	    -1) {
+		fault_set(f, FAULT_PATH);
+		return -1;
+	}
+	return 0;
+}
+
+/* The walk followed a symlink here (an operand, -L): so do we. */
+static int
+nofollow(const struct copy *c, const struct node *n)
+{
+	return c->o->deref == DEREF_ALWAYS || n->parent == NODE_NONE ? 0 :
+	    O_NOFOLLOW;
 }
 
 static struct journal_id
@@ -98,21 +127,21 @@ part_release(struct copy *c)
 }
 
 /*
- * --resume: the ranges c->tmp already holds, by c->jnl, if both belong to
+ * --resume: the ranges w's part already holds, by its journal, if both belong to
  * this source (the part is then held: *fd).  Returns how many (*done
  * malloc'ed), -1: start afresh, or -2 with *f: another run owns it.
  */
 static ssize_t
-resumable(struct copy *c, const struct stat *st, struct ival **done,
-    int *fd, struct fault *f)
+resumable(struct copy *c, const struct where *w, const struct stat *st,
+    struct ival **done, int *fd, struct fault *f)
 {
 	struct journal_id id = journal_id(st);
 	struct stat pt;
 	ssize_t n, i;
 
 	*done = NULL;
-	if (!c->o->resume || (*fd = open(c->tmp, O_RDWR | O_NOFOLLOW |
-	    O_CLOEXEC)) == -1)
+	if (!c->o->resume || (*fd = openat(w->dst.dir, w->part, O_RDWR |
+	    O_NOFOLLOW | O_CLOEXEC)) == -1)
 		return -1;
 	if (flock(*fd, LOCK_EX | LOCK_NB) == -1) {
 		(void)close(*fd);
@@ -122,7 +151,7 @@ resumable(struct copy *c, const struct stat *st, struct ival **done,
 	}
 	if (fstat(*fd, &pt) == -1 || !S_ISREG(pt.st_mode) ||
 	    pt.st_size != st->st_size ||
-	    (n = journal_load(c->jnl, &id, done)) == -1) {
+	    (n = journal_load(w->dst.dir, w->jnl, &id, done)) == -1) {
 		(void)close(*fd);	/* fresh() replaces it */
 		*fd = -1;
 		return -1;
@@ -134,16 +163,16 @@ resumable(struct copy *c, const struct stat *st, struct ival **done,
 
 /* A new part file, sized (held: the returned fd), and its journal. */
 static int
-fresh(struct copy *c, const struct stat *st, struct fault *f)
+fresh(const struct where *w, const struct stat *st, struct fault *f)
 {
 	struct journal_id id = journal_id(st);
 	int dfd;
 
-	if ((dfd = dest_create(c->tmp, st->st_size, f)) == -1)
+	if ((dfd = dest_create_at(w->dst.dir, w->part, st->st_size, f)) == -1)
 		return -1;
-	if (journal_create(c->jnl, &id, f) == -1) {
+	if (journal_create(w->dst.dir, w->jnl, &id, f) == -1) {
 		(void)close(dfd);
-		(void)unlink(c->tmp);
+		(void)unlinkat(w->dst.dir, w->part, 0);
 		return -1;
 	}
 	return dfd;
@@ -168,6 +197,26 @@ plan_split(struct copy *c, uint32_t node, int sfd, const struct stat *st,
 	return more;
 }
 
+/* The source, opened as the walk saw it (the same inode).  -1 with *f. */
+static int
+open_source(const struct copy *c, uint32_t node, const struct where *w,
+    int flags, struct fault *f)
+{
+	int fd;
+
+	if ((fd = openat(w->src.dir, w->src.name, O_RDONLY | O_CLOEXEC |
+	    nofollow(c, &c->fl->v[node]) | flags)) == -1) {
+		fault_set(f, FAULT_OPEN_SRC);
+		return -1;
+	}
+	if (!tree_same(c->fl, node, fd)) {
+		(void)close(fd);
+		fault_setc(f, FAULT_CHANGED, 0);	/* replaced since */
+		return -1;
+	}
+	return fd;
+}
+
 /* Plan a large file as ranges into a part file (made here, or resumed). */
 void
 part_plan(struct copy *c, uint32_t node, off_t chunk)
@@ -176,24 +225,24 @@ part_plan(struct copy *c, uint32_t node, off_t chunk)
 	size_t before = c->plan.nranges;
 	struct ival *done = NULL;
 	ssize_t ndone = -1;
+	struct where w;
 	struct stat st;
 	struct fault f;
 	int sfd = -1, pfd = -1;
 
 	n->split = true;
-	if (copy_paths(c, node, &f) == -1)
+	if (locate(c, node, &w, &f) == -1)
 		goto bad;
-	if ((sfd = open(c->src, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(sfd, &st) == -1) {
+	if ((sfd = open_source(c, node, &w, 0, &f)) == -1)
+		goto bad;
+	if (fstat(sfd, &st) == -1) {
 		fault_set(&f, FAULT_OPEN_SRC);
 		goto bad;
 	}
 	n->size = st.st_size;		/* what we hold open is what counts */
 	n->mtime = st.st_mtim;
-	n->dev = st.st_dev;
-	n->ino = st.st_ino;
-	if ((ndone = resumable(c, &st, &done, &pfd, &f)) == -2 ||
-	    (ndone == -1 && (pfd = fresh(c, &st, &f)) == -1))
+	if ((ndone = resumable(c, &w, &st, &done, &pfd, &f)) == -2 ||
+	    (ndone == -1 && (pfd = fresh(&w, &st, &f)) == -1))
 		goto bad;
 	hold(c, node, pfd, &st);
 	if (plan_split(c, node, sfd, &st, chunk, done, ndone > 0 ?
@@ -202,8 +251,8 @@ part_plan(struct copy *c, uint32_t node, off_t chunk)
 			err(1, "plan");
 		fault_set(&f, FAULT_SEEK);
 		c->plan.nranges = before;
-		(void)unlink(c->jnl);
-		(void)unlink(c->tmp);
+		(void)unlinkat(w.dst.dir, w.jnl, 0);
+		(void)unlinkat(w.dst.dir, w.part, 0);
 		release(c, node);
 		goto bad;
 	}
@@ -223,14 +272,15 @@ bad:
  * metadata: the read would disturb atime), metadata, --fsync.
  */
 static int
-seal(struct copy *c, uint32_t node, struct fault *f)
+seal(struct copy *c, uint32_t node, const struct where *w, struct fault *f)
 {
 	const struct node *n = &c->fl->v[node];
 	unsigned char hash[VERIFY_HASHLEN];
 	int fd = c->held[node].fd;
-	struct meta_src ms = { -1, c->src, walk_follows(c->o, n->parent ==
-	    NODE_NONE) };
-	struct meta_target mt = { fd, AT_FDCWD, c->tmp };
+	struct meta_src ms = { -1, w->src.dir, w->src.name,
+	    walk_follows(c->o, n->parent == NODE_NONE) };
+	struct meta_src old = { -1, w->dst.dir, w->dst.name, false };
+	struct meta_target mt = { fd, w->dst.dir, w->part };
 
 	if (fd == -1) {
 		fault_setc(f, FAULT_OPEN_DST, EBADF);
@@ -241,9 +291,9 @@ seal(struct copy *c, uint32_t node, struct fault *f)
 	if (c->o->manifest != NULL &&
 	    verify_hash_file(fd, n->size, &c->eb, hash, f) == -1)
 		return -1;
-	if (meta_apply_src(fd, c->tmp, &ms, n, c->o, c->wc.umask, f) == -1 ||
+	if (meta_apply_src(&mt, &ms, n, c->o, c->wc.umask, f) == -1 ||
 	    ((n->parent == NODE_NONE || c->fl->v[n->parent].existed) &&
-	    meta_like_existing(&mt, c->dst, c->o, f) == -1))
+	    meta_like_existing(&mt, &old, c->o, f) == -1))
 		return -1;
 	if (c->o->fsync && fsync(fd) == -1) {
 		fault_set(f, FAULT_SYNC);
@@ -256,44 +306,50 @@ seal(struct copy *c, uint32_t node, struct fault *f)
 
 /* Is the source not the file planned: another inode, size, mtime, ctime? */
 static bool
-changed(const struct copy *c, uint32_t node, const struct stat *st)
+changed(const struct copy *c, uint32_t node, const struct where *w)
 {
 	const struct node *n = &c->fl->v[node];
 	const struct timespec *ct = &c->held[node].src_ctime;
+	struct stat st;
 
-	return st->st_dev != n->dev || st->st_ino != n->ino ||
-	    st->st_size != n->size || st->st_mtim.tv_sec != n->mtime.tv_sec ||
-	    st->st_mtim.tv_nsec != n->mtime.tv_nsec ||
-	    st->st_ctim.tv_sec != ct->tv_sec ||
-	    st->st_ctim.tv_nsec != ct->tv_nsec;
+	if (fstatat(w->src.dir, w->src.name, &st, nofollow(c, n) ?
+	    AT_SYMLINK_NOFOLLOW : 0) == -1)
+		return true;
+	return st.st_dev != n->dev || st.st_ino != n->ino ||
+	    st.st_size != n->size || st.st_mtim.tv_sec != n->mtime.tv_sec ||
+	    st.st_mtim.tv_nsec != n->mtime.tv_nsec ||
+	    st.st_ctim.tv_sec != ct->tv_sec ||
+	    st.st_ctim.tv_nsec != ct->tv_nsec;
 }
 
 void
 part_finish(struct copy *c, uint32_t node)
 {
 	struct node *n = &c->fl->v[node];
-	struct fault f = n->fault, pf;
-	struct stat st;
+	struct fault f = n->fault, lf;
+	struct where w;
 	int kept;
+	bool located;
 
-	if (f.op == FAULT_NONE && copy_paths(c, node, &f) == 0 &&
-	    (source_stat(c, n, &st) == -1 || changed(c, node, &st)))
+	if (!(located = locate(c, node, &w, &lf) == 0) && f.op == FAULT_NONE)
+		f = lf;
+	if (f.op == FAULT_NONE && changed(c, node, &w))
 		fault_setc(&f, FAULT_CHANGED, 0);
 	/* The journal first: a crash after it leaves no journal that a
 	 * later --resume could trust for a file already renamed. */
-	if (f.op == FAULT_NONE && seal(c, node, &f) == 0 &&
-	    (unlink(c->jnl) == 0 || errno == ENOENT) &&
-	    (kept = backup_commit(c->tmp, c->dst, c->o->noclobber,
-	    &c->o->backup, &f)) >= 0) {
+	if (f.op == FAULT_NONE && seal(c, node, &w, &f) == 0 &&
+	    (unlinkat(w.dst.dir, w.jnl, 0) == 0 || errno == ENOENT) &&
+	    (kept = backup_commit(w.dst.dir, w.part, w.dst.name,
+	    c->o->noclobber, &c->o->backup, &f)) >= 0) {
 		release(c, node);
 		n->backed = kept == BACKUP_MADE;
 		copy_done(c, node, kept == 1);
 		return;
 	}
 	/* Interrupted: the part and its journal stay for --resume. */
-	if (f.op != FAULT_INTR && copy_paths(c, node, &pf) == 0) {
-		(void)unlink(c->jnl);
-		(void)unlink(c->tmp);
+	if (f.op != FAULT_INTR && located) {
+		(void)unlinkat(w.dst.dir, w.jnl, 0);
+		(void)unlinkat(w.dst.dir, w.part, 0);
 	}
 	release(c, node);
 	copy_fail(c, node, &f);
@@ -312,23 +368,16 @@ int
 part_range(const struct copy *c, const struct range *r,
     const struct engine_buf *eb, struct fault *f)
 {
-	char src[PATH_MAX], dst[PATH_MAX], tmp[PATH_MAX], jnl[PATH_MAX];
 	int sfd = -1, dfd = -1, rv = -1, direct = eb->direct ? O_DIRECT : 0;
-	const struct node *n = &c->fl->v[r->file];
 	const struct part_hold *h = &c->held[r->file];
+	struct where w;
 
-	if (flist_path(c->fl, r->file, FLIST_SRC, src, sizeof(src)) == -1 ||
-	    flist_path(c->fl, r->file, FLIST_DST, dst, sizeof(dst)) == -1 ||
-	    copy_tmpnames(c, r->file, dst, tmp, jnl) == -1) {
-		fault_set(f, FAULT_PATH);
+	if (locate(c, r->file, &w, f) == -1)
 		return -1;
-	}
-	if ((sfd = open(src, O_RDONLY | O_CLOEXEC | direct)) == -1)
-		fault_set(f, FAULT_OPEN_SRC);
-	else if (!same_file(sfd, n->dev, n->ino))
-		fault_setc(f, FAULT_CHANGED, 0);	/* replaced since */
-	else if ((dfd = open(tmp, O_RDWR | O_NOFOLLOW | O_CLOEXEC | direct)) ==
-	    -1)
+	if ((sfd = open_source(c, r->file, &w, direct, f)) == -1)
+		return -1;
+	if ((dfd = openat(w.dst.dir, w.part, O_RDWR | O_NOFOLLOW |
+	    O_CLOEXEC | direct)) == -1)
 		fault_set(f, FAULT_OPEN_DST);	/* pre-sized: no O_TRUNC */
 	else if (!same_file(dfd, h->dev, h->ino))
 		fault_setc(f, FAULT_OPEN_DST, ESTALE);	/* not our part */
@@ -338,8 +387,8 @@ part_range(const struct copy *c, const struct range *r,
 		rv = -1;
 	}
 	if ((rv = engine_close(sfd, dfd, rv, f)) != -1 &&
-	    journal_append(jnl, r->off, r->len, eb->durable, f) == -1)
+	    journal_append(w.dst.dir, w.jnl, r->off, r->len, eb->durable, f) ==
+	    -1)
 		rv = -1;
 	return rv;
 }
-

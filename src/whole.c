@@ -20,6 +20,7 @@
 #include "dest.h"
 #include "extent.h"
 #include "meta.h"
+#include "tree.h"
 #include "util.h"
 #include "verify.h"
 #include "whole.h"
@@ -127,35 +128,83 @@ unsized(int fd, const struct stat *st)
 	    (sf.f_type == SYSFS_MAGIC || sf.f_type == PROC_SUPER_MAGIC);
 }
 
-/* A regular file into tmp; metadata through the open descriptor. */
+/* One entry on its way: where it comes from, where it goes. */
+struct entry {
+	const struct whole_ctx	*c;
+	const struct node	*n;
+	struct tree_at		 src;
+	struct tree_at		 dst;		/* the final name */
+	char			 tmp[NAME_MAX + 1];	/* in dst.dir */
+};
+
+int
+whole_tmpname(const struct whole_ctx *c, uint32_t node, const char *leaf,
+    char *buf)
+{
+	return dest_runname(leaf, c->token, c->owner, node, buf, NAME_MAX + 1);
+}
+
+/*
+ * Open the source the walk saw, beneath its directory: a symlink is not
+ * followed unless the walk followed it (operands, -L), and another file
+ * now under the name (dev, inode) is refused.  sfd, or -1 with *f.
+ */
 static int
-regular(const struct whole_ctx *c, const struct node *n, const char *src,
-    const char *tmp, const struct engine_buf *eb, struct fault *f,
+open_source(const struct entry *e, int flags, struct stat *st,
+    struct fault *f)
+{
+	const struct opts *o = e->c->o;
+	int fd;
+
+	if (o->deref != DEREF_ALWAYS && e->n->parent != NODE_NONE)
+		flags |= O_NOFOLLOW;
+	if ((fd = openat(e->src.dir, e->src.name, O_RDONLY | O_CLOEXEC |
+	    flags)) == -1 || fstat(fd, st) == -1) {
+		fault_set(f, FAULT_OPEN_SRC);
+		if (fd != -1)
+			(void)close(fd);
+		return -1;
+	}
+	if (st->st_dev != e->n->dev || st->st_ino != e->n->ino) {
+		fault_setc(f, FAULT_CHANGED, 0);	/* replaced since */
+		(void)close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The copy's metadata through dfd, from the source it was read from. */
+static int
+meta_by_fd(const struct entry *e, int sfd, int dfd, struct fault *f)
+{
+	struct meta_target t = { dfd, e->dst.dir, e->tmp };
+	struct meta_src s = { sfd, e->src.dir, e->src.name, true };
+
+	return meta_apply_src(&t, &s, e->n, e->c->o, e->c->umask, f);
+}
+
+/* A regular file into the temp; metadata through the open descriptor. */
+static int
+regular(const struct entry *e, const struct engine_buf *eb, struct fault *f,
     unsigned char *out)
 {
+	const struct whole_ctx *c = e->c;
 	struct stat before, after;
-	struct meta_src ms = { -1, src, true };
-	int sfd, dfd = -1, rv = -1, kind, bits, nofollow = O_NOFOLLOW;
+	int sfd, dfd = -1, rv = -1, kind, bits;
 	int direct = eb->direct ? O_DIRECT : 0;
 	off_t size;
 
-	/* Operands were resolved by the walk's rules (-H, no -r). */
-	if (c->o->deref == DEREF_ALWAYS || n->parent == NODE_NONE)
-		nofollow = 0;
-	if ((sfd = open(src, O_RDONLY | O_CLOEXEC | nofollow | direct)) == -1 ||
-	    fstat(sfd, &before) == -1) {
-		fault_set(f, FAULT_OPEN_SRC);
-		goto out;
-	}
+	if ((sfd = open_source(e, direct, &before, f)) == -1)
+		return -1;
 	if (c->o->attributes_only) {	/* a new file: empty */
-		if ((dfd = dest_create(tmp, -1, f)) == -1)
+		if ((dfd = dest_create_at(e->dst.dir, e->tmp, -1, f)) == -1)
 			goto out;
 		size = 0;
 		kind = ENGINE_PREAD;
 		goto meta;
 	}
 	if (unsized(sfd, &before)) {
-		if ((dfd = dest_create(tmp, -1, f)) == -1 ||
+		if ((dfd = dest_create_at(e->dst.dir, e->tmp, -1, f)) == -1 ||
 		    (size = stream(sfd, dfd, eb, f)) == -1)
 			goto out;
 		kind = ENGINE_PREAD;
@@ -163,85 +212,94 @@ regular(const struct whole_ctx *c, const struct node *n, const char *src,
 	}
 	size = before.st_size;
 	/* Pre-size only when holes will be left unwritten. */
-	if ((dfd = dest_create(tmp, has_holes(before.st_size, before.st_blocks,
-	    c->o) || c->o->sparse == SPARSE_ALWAYS ? before.st_size : -1, f)) ==
-	    -1)
+	if ((dfd = dest_create_at(e->dst.dir, e->tmp, has_holes(size,
+	    before.st_blocks, c->o) || c->o->sparse == SPARSE_ALWAYS ? size :
+	    -1, f)) == -1)
 		goto out;
 	if (direct)	/* best effort: copy_rw falls back if refused */
 		(void)fcntl(dfd, F_SETFL, fcntl(dfd, F_GETFL) | O_DIRECT);
-	if ((kind = whole_data(sfd, dfd, before.st_size, before.st_blocks,
-	    c->o, eb, f)) == -1)
+	if ((kind = whole_data(sfd, dfd, size, before.st_blocks, c->o, eb,
+	    f)) == -1)
 		goto out;
 	if (fstat(sfd, &after) == -1 || moved(&before, &after)) {
 		fault_setc(f, FAULT_CHANGED, 0);
 		goto out;
 	}
 meta:
-	ms.fd = sfd;			/* the attributes of what was copied */
 	if ((bits = hash(c, dfd, size, eb, f, out)) == -1 ||
-	    meta_apply_src(dfd, tmp, &ms, n, c->o, c->umask, f) == -1 ||
-	    sync_file(c, dfd, f) == -1)
+	    meta_by_fd(e, sfd, dfd, f) == -1 || sync_file(c, dfd, f) == -1)
 		goto out;
 	rv = kind | bits;
 out:
 	return engine_close(sfd, dfd, rv, f);
 }
 
-/* A symlink, FIFO or device node as tmp; metadata by path. */
+/* A symlink, FIFO or device node as the temp; metadata by name. */
 static int
-special(const struct whole_ctx *c, const struct node *n, const char *src,
-    const char *tmp, struct fault *f)
+special(const struct entry *e, struct fault *f)
 {
+	struct meta_target t = { -1, e->dst.dir, e->tmp };
+	struct meta_src s = { -1, e->src.dir, e->src.name, false };
+	const struct node *n = e->n;
 	char target[PATH_MAX];
 	ssize_t len;
 
-	(void)unlink(tmp);		/* left by a worker that died */
+	(void)unlinkat(e->dst.dir, e->tmp, 0);	/* a dead worker's */
 	if (n->type == FT_LNK) {
-		if ((len = readlink(src, target, sizeof(target) - 1)) == -1) {
+		if ((len = readlinkat(e->src.dir, e->src.name, target,
+		    sizeof(target) - 1)) == -1) {
 			fault_set(f, FAULT_READLINK);
 			return -1;
 		}
 		target[len] = '\0';
-		if (symlink(target, tmp) == -1) {
+		if (symlinkat(target, e->dst.dir, e->tmp) == -1) {
 			fault_set(f, FAULT_SYMLINK);
 			return -1;
 		}
-	} else if (mknod(tmp, (n->mode & S_IFMT) | 0600, n->rdev) == -1) {
+	} else if (mknodat(e->dst.dir, e->tmp, (n->mode & S_IFMT) | 0600,
+	    n->rdev) == -1) {
 		fault_set(f, FAULT_MKNOD);
 		return -1;
 	}
-	return meta_apply(-1, tmp, src, n, c->o, c->umask, f);
+	return meta_apply_src(&t, &s, n, e->c->o, e->c->umask, f);
 }
 
 /*
  * Into an existing destination, as cp writes it: a device or FIFO (or,
  * with --inplace, a regular file, truncated first) is opened (a FIFO may
  * block until it has a reader) and written from the start, in order;
- * never replaced.  Its own mode stays unless -p says otherwise.  With
+ * never replaced.  An operand's destination is opened as the user named
+ * it (a symlink to a device too); below an operand, a symlink is never
+ * written through.  Its own mode stays unless -p says otherwise.  With
  * --attributes-only, nothing is written but the attributes.
  */
 static int
-inplace(const struct whole_ctx *c, const struct node *n, const char *src,
-    const char *dst, const struct engine_buf *eb, struct fault *f)
+inplace(const struct entry *e, const struct engine_buf *eb, struct fault *f)
 {
-	struct node kept = *n;
-	int sfd, dfd = -1, rv = -1;
+	const struct opts *o = e->c->o;
+	struct node kept = *e->n;
+	struct meta_target t = { -1, e->dst.dir, e->dst.name };
+	struct meta_src s = { -1, e->src.dir, e->src.name, true };
+	struct stat st;
+	int sfd, dfd = -1, rv = -1, flags = O_WRONLY | O_NOCTTY | O_CLOEXEC;
 
 	kept.existed = true;
-	if ((sfd = open(src, O_RDONLY | O_CLOEXEC | (c->o->deref ==
-	    DEREF_ALWAYS || n->parent == NODE_NONE ? 0 : O_NOFOLLOW))) == -1) {
-		fault_set(f, FAULT_OPEN_SRC);
+	if ((sfd = open_source(e, 0, &st, f)) == -1)
 		return -1;
-	}
-	if ((dfd = open(dst, O_WRONLY | O_NOCTTY | O_CLOEXEC |
-	    (c->o->inplace && !c->o->attributes_only ? O_TRUNC : 0))) == -1) {
+	if (o->inplace && !o->attributes_only)
+		flags |= O_TRUNC;
+	if (e->n->parent != NODE_NONE)
+		flags |= O_NOFOLLOW;
+	if ((dfd = openat(e->dst.dir, e->dst.name, flags)) == -1) {
 		fault_set(f, FAULT_OPEN_DST);
 		goto out;
 	}
 	/* --attributes-only: its data stays, its attributes are set. */
-	if (!c->o->attributes_only && stream(sfd, dfd, eb, f) == -1)
+	if (!o->attributes_only && stream(sfd, dfd, eb, f) == -1)
 		goto out;
-	if (meta_apply(dfd, dst, src, &kept, c->o, c->umask, f) == -1)
+	t.fd = dfd;
+	s.fd = sfd;
+	if (meta_apply_src(&t, &s, &kept, o, e->c->umask, f) == -1)
 		goto out;
 	rv = ENGINE_PREAD;
 out:
@@ -256,32 +314,53 @@ may_exist(const struct whole_ctx *c, const struct node *n)
 	return n->parent == NODE_NONE || c->fl->v[n->parent].existed;
 }
 
+/* The new copy takes an existing regular file's owner, ACL, mode. */
+static int
+like_existing(const struct entry *e, struct fault *f)
+{
+	struct meta_target t = { -1, e->dst.dir, e->tmp };
+	struct meta_src old = { -1, e->dst.dir, e->dst.name, false };
+
+	if (e->n->type != FT_REG || !may_exist(e->c, e->n))
+		return 0;
+	return meta_like_existing(&t, &old, e->c->o, f);
+}
+
+/* Where node comes from and goes, by descriptor.  0, or -1 with *f. */
+static int
+locate(const struct whole_ctx *c, uint32_t node, struct entry *e,
+    struct fault *f)
+{
+	e->c = c;
+	e->n = &c->fl->v[node];
+	if (tree_at(c->tree, FLIST_SRC, node, &e->src, f) == -1 ||
+	    tree_at(c->tree, FLIST_DST, node, &e->dst, f) == -1)
+		return -1;
+	if (whole_tmpname(c, node, e->dst.name, e->tmp) == -1) {
+		fault_set(f, FAULT_PATH);
+		return -1;
+	}
+	return 0;
+}
+
 int
 whole_copy(const struct whole_ctx *c, uint32_t node,
     const struct engine_buf *eb, struct fault *f, unsigned char *out)
 {
-	const struct node *n = &c->fl->v[node];
-	char src[PATH_MAX], dst[PATH_MAX], tmp[PATH_MAX];
-	struct meta_target t = { -1, AT_FDCWD, tmp };
+	struct entry e;
 	int rv, kept;
 
-	if (flist_path(c->fl, node, FLIST_SRC, src, sizeof(src)) == -1 ||
-	    flist_path(c->fl, node, FLIST_DST, dst, sizeof(dst)) == -1 ||
-	    dest_tmpname(dst, c->owner, node, tmp, sizeof(tmp)) == -1) {
-		fault_set(f, FAULT_PATH);
+	if (locate(c, node, &e, f) == -1)
 		return -1;
-	}
-	if (n->inplace)
-		return inplace(c, n, src, dst, eb, f);
-	rv = n->type == FT_REG ? regular(c, n, src, tmp, eb, f, out) :
-	    special(c, n, src, tmp, f);
-	if (rv >= 0 && n->type == FT_REG && may_exist(c, n) &&
-	    meta_like_existing(&t, dst, c->o, f) == -1)
+	if (e.n->inplace)
+		return inplace(&e, eb, f);
+	rv = e.n->type == FT_REG ? regular(&e, eb, f, out) : special(&e, f);
+	if (rv >= 0 && like_existing(&e, f) == -1)
 		rv = -1;
-	if (rv >= 0 && (kept = backup_commit(tmp, dst, c->o->noclobber,
-	    &c->o->backup, f)) >= 0)	/* kept: no hash to list */
+	if (rv >= 0 && (kept = backup_commit(e.dst.dir, e.tmp, e.dst.name,
+	    c->o->noclobber, &c->o->backup, f)) >= 0)	/* kept: no hash */
 		return kept == 1 ? WHOLE_KEPT : kept == BACKUP_MADE ?
 		    rv | WHOLE_BACKED : rv;
-	(void)unlink(tmp);
+	(void)unlinkat(e.dst.dir, e.tmp, 0);
 	return -1;
 }

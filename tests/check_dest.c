@@ -20,6 +20,7 @@
 #include "testutil.h"
 
 static char dst[PATH_MAX], tmp[PATH_MAX];
+static int dir = -1;		/* the scratch directory; dst, tmp in it */
 
 static void
 setup(void)
@@ -27,6 +28,22 @@ setup(void)
 	testutil_setup();
 	(void)snprintf(dst, sizeof(dst), "%s", testutil_path("out"));
 	ck_assert_int_eq(dest_tmpname(dst, 1234, 56, tmp, sizeof(tmp)), 0);
+	ck_assert_int_ge(dir = open(testutil_path("."), O_PATH |
+	    O_DIRECTORY), 0);
+}
+
+static void
+teardown(void)
+{
+	(void)close(dir);
+	testutil_teardown();
+}
+
+/* The leaf of a scratch path (dst, tmp): its name in dir. */
+static const char *
+leaf(const char *path)
+{
+	return strrchr(path, '/') + 1;
 }
 
 START_TEST(test_dest_tmpname_is_hidden_beside_dst)
@@ -120,17 +137,16 @@ START_TEST(test_dest_sweep_removes_leftovers_only)
 	touch(".parcp.c.0123456789abcdef.jnl");
 	touch(".parcp.notours");
 	touch("user.file");
-	ck_assert_int_eq(dest_sweep(testutil_path(""), true), 1);
+	ck_assert_int_eq(dest_sweep_at(dir, true), 1);
 	ck_assert(!exists(dead));
 	ck_assert(exists(live));
 	ck_assert(exists(".parcp.c.0123456789abcdef.part"));
-	ck_assert_int_eq(dest_sweep(testutil_path(""), false), 2);
+	ck_assert_int_eq(dest_sweep_at(dir, false), 2);
 	ck_assert(!exists(".parcp.c.0123456789abcdef.part"));
 	ck_assert(!exists(".parcp.c.0123456789abcdef.jnl"));
 	ck_assert(exists(live));
 	ck_assert(exists(".parcp.notours"));
 	ck_assert(exists("user.file"));
-	ck_assert_int_eq(dest_sweep(testutil_path("nodir"), false), -1);
 }
 END_TEST
 
@@ -138,10 +154,10 @@ START_TEST(test_dest_sync_dir)
 {
 	struct fault f = { FAULT_NONE, 0 };
 
-	ck_assert_int_eq(dest_sync_dir(testutil_path(""), &f), 0);
-	ck_assert_int_eq(dest_sync_dir(testutil_path("nodir"), &f), -1);
+	ck_assert_int_eq(dest_sync_at(dir, &f), 0);
+	ck_assert_int_eq(dest_sync_at(-1, &f), -1);
 	ck_assert_int_eq(f.op, FAULT_SYNC);
-	ck_assert_int_eq(f.err, ENOENT);
+	ck_assert_int_eq(f.err, EBADF);
 }
 END_TEST
 
@@ -151,7 +167,7 @@ START_TEST(test_dest_create_is_private_sized_and_sparse)
 	struct stat st;
 	int fd;
 
-	ck_assert_int_ne(fd = dest_create(tmp, (off_t)5 << 30, &f), -1);
+	ck_assert_int_ne(fd = dest_create_at(dir, leaf(tmp), (off_t)5 << 30, &f), -1);
 	close(fd);
 	ck_assert_int_eq(stat(tmp, &st), 0);
 	ck_assert_int_eq(st.st_mode & 07777, 0600);
@@ -168,10 +184,19 @@ START_TEST(test_dest_create_replaces_a_stale_temp)
 	int fd;
 
 	testutil_make_file(tmp, 1000, 1);
-	ck_assert_int_ne(fd = dest_create(tmp, 10, &f), -1);
+	ck_assert_int_ne(fd = dest_create_at(dir, leaf(tmp), 10, &f), -1);
 	close(fd);
 	ck_assert_int_eq(stat(tmp, &st), 0);
 	ck_assert_int_eq(st.st_size, 10);
+	/* not a regular file there (a planted symlink): not ours, kept */
+	ck_assert_int_eq(unlink(tmp), 0);
+	ck_assert_int_eq(symlink("victim", tmp), 0);
+	ck_assert_int_eq(dest_create_at(dir, leaf(tmp), 10, &f), -1);
+	ck_assert_int_eq(f.op, FAULT_CREATE);
+	ck_assert_int_eq(f.err, EEXIST);
+	ck_assert_int_eq(lstat(tmp, &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	ck_assert(!exists("victim"));
 }
 END_TEST
 
@@ -182,11 +207,11 @@ START_TEST(test_dest_commit_replaces_old_file)
 	int fd;
 
 	testutil_make_file(dst, 10, 1);
-	ck_assert_int_ne(fd = dest_create(tmp, 3, &f), -1);
+	ck_assert_int_ne(fd = dest_create_at(dir, leaf(tmp), 3, &f), -1);
 	close(fd);
 	ck_assert_int_eq(stat(dst, &st), 0);
 	ck_assert_int_eq(st.st_size, 10);	/* old file intact meanwhile */
-	ck_assert_int_eq(dest_commit(tmp, dst, false, &f), 0);
+	ck_assert_int_eq(dest_commit_at(dir, leaf(tmp), leaf(dst), false, &f), 0);
 	ck_assert_int_eq(stat(dst, &st), 0);
 	ck_assert_int_eq(st.st_size, 3);
 	ck_assert_int_eq(access(tmp, F_OK), -1);
@@ -200,16 +225,16 @@ START_TEST(test_dest_commit_noreplace_keeps_old_and_drops_temp)
 	int fd;
 
 	testutil_make_file(dst, 10, 1);
-	ck_assert_int_ne(fd = dest_create(tmp, 3, &f), -1);
+	ck_assert_int_ne(fd = dest_create_at(dir, leaf(tmp), 3, &f), -1);
 	close(fd);
-	ck_assert_int_eq(dest_commit(tmp, dst, true, &f), 1);
+	ck_assert_int_eq(dest_commit_at(dir, leaf(tmp), leaf(dst), true, &f), 1);
 	ck_assert_int_eq(stat(dst, &st), 0);
 	ck_assert_int_eq(st.st_size, 10);
 	ck_assert_int_eq(access(tmp, F_OK), -1);
 	unlink(dst);
-	ck_assert_int_ne(fd = dest_create(tmp, 3, &f), -1);
+	ck_assert_int_ne(fd = dest_create_at(dir, leaf(tmp), 3, &f), -1);
 	close(fd);
-	ck_assert_int_eq(dest_commit(tmp, dst, true, &f), 0);
+	ck_assert_int_eq(dest_commit_at(dir, leaf(tmp), leaf(dst), true, &f), 0);
 	ck_assert_int_eq(stat(dst, &st), 0);
 	ck_assert_int_eq(st.st_size, 3);
 }
@@ -219,9 +244,7 @@ START_TEST(test_dest_missing_directory_is_create_enoent)
 {
 	struct fault f = { FAULT_NONE, 0 };
 
-	ck_assert_int_eq(dest_tmpname(testutil_path("nodir/out"), 1, 1, tmp,
-	    sizeof(tmp)), 0);
-	ck_assert_int_eq(dest_create(tmp, 1, &f), -1);
+	ck_assert_int_eq(dest_create_at(dir, "nodir/x", 1, &f), -1);
 	ck_assert_int_eq(f.op, FAULT_CREATE);
 	ck_assert_int_eq(f.err, ENOENT);
 }
@@ -231,7 +254,7 @@ START_TEST(test_dest_too_big_is_truncate_fault_and_no_file)
 {
 	struct fault f = { FAULT_NONE, 0 };
 
-	ck_assert_int_eq(dest_create(tmp, INT64_MAX, &f), -1);
+	ck_assert_int_eq(dest_create_at(dir, leaf(tmp), INT64_MAX, &f), -1);
 	ck_assert_int_eq(f.op, FAULT_TRUNCATE);
 	ck_assert(f.err == EFBIG || f.err == EINVAL);
 	ck_assert_int_eq(access(tmp, F_OK), -1);
@@ -245,9 +268,9 @@ START_TEST(test_dest_rename_onto_directory_is_rename_fault)
 
 	ck_assert_int_eq(mkdir(dst, 0700), 0);
 	ck_assert_int_eq(mkdir(testutil_path("out/x"), 0700), 0);
-	ck_assert_int_ne(fd = dest_create(tmp, 3, &f), -1);
+	ck_assert_int_ne(fd = dest_create_at(dir, leaf(tmp), 3, &f), -1);
 	close(fd);
-	ck_assert_int_eq(dest_commit(tmp, dst, false, &f), -1);
+	ck_assert_int_eq(dest_commit_at(dir, leaf(tmp), leaf(dst), false, &f), -1);
 	ck_assert_int_eq(f.op, FAULT_RENAME);
 	ck_assert_int_eq(f.err, EISDIR);
 }
@@ -260,7 +283,7 @@ START_TEST(test_dest_sweep_at_takes_only_unowned_temps)
 	char tok[17], name[NAME_MAX + 1], old[NAME_MAX + 1], buf[PATH_MAX];
 	struct fault f;
 	struct stat st;
-	int dir, held, fd;
+	int held, fd;
 
 	dest_token(tok);
 	ck_assert_int_eq(strlen(tok), 16);
@@ -268,14 +291,15 @@ START_TEST(test_dest_sweep_at_takes_only_unowned_temps)
 	    0);
 	(void)snprintf(buf, sizeof(buf), ".parcp.leaf.%s.42.7", tok);
 	ck_assert_str_eq(name, buf);
-	dir = open(testutil_path("."), O_RDONLY | O_DIRECTORY);
 	ck_assert_int_ge(held = dest_create_at(dir, name, 10, &f), 0);
 	ck_assert_int_eq(fstat(held, &st), 0);
 	ck_assert_int_eq(st.st_size, 10);
 	ck_assert_int_eq(st.st_mode & 07777, 0600);
-	/* O_EXCL: an existing name (or a symlink planted there) is refused */
+	/* held: another run's, refused and untouched */
 	ck_assert_int_eq(dest_create_at(dir, name, -1, &f), -1);
-	ck_assert_int_eq(f.op, FAULT_CREATE);
+	ck_assert_int_eq(f.op, FAULT_OWNED);
+	ck_assert_int_eq(fstat(held, &st), 0);
+	ck_assert_int_eq(st.st_nlink, 1);
 	/* an unlocked temp of a run that is gone (pid 1 is alive, so old) */
 	ck_assert_int_eq(dest_runname("gone", tok, 1, 8, old, sizeof(old)),
 	    0);
@@ -292,15 +316,14 @@ START_TEST(test_dest_sweep_at_takes_only_unowned_temps)
 	sleep(3);
 	ck_assert_int_ge(fd = openat(dir, buf, O_WRONLY), 0);
 	ck_assert_int_eq(flock(fd, LOCK_EX), 0);	/* now held */
-	ck_assert_int_eq(dest_sweep_at(dir), 1);
+	ck_assert_int_eq(dest_sweep_at(dir, true), 1);
 	ck_assert_int_eq(faccessat(dir, old, F_OK, 0), -1);
 	ck_assert_int_eq(faccessat(dir, name, F_OK, 0), 0);
 	ck_assert_int_eq(faccessat(dir, buf, F_OK, 0), 0);
 	ck_assert_int_eq(access(testutil_path("mine"), F_OK), 0);
 	(void)close(fd);			/* its owner is gone... */
 	(void)close(held);
-	ck_assert_int_eq(dest_sweep_at(dir), 2);	/* ...both go */
-	(void)close(dir);
+	ck_assert_int_eq(dest_sweep_at(dir, true), 2);	/* ...both go */
 }
 END_TEST
 
@@ -311,7 +334,7 @@ dest_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("lifecycle");
-	tcase_add_checked_fixture(tc, setup, testutil_teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_dest_tmpname_is_hidden_beside_dst);
 	tcase_add_test(tc, test_dest_tmpname_fits_name_max);
 	tcase_add_test(tc, test_dest_partname_is_stable_and_distinct);
@@ -325,7 +348,7 @@ dest_suite(void)
 	    test_dest_commit_noreplace_keeps_old_and_drops_temp);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");
-	tcase_add_checked_fixture(tc, setup, testutil_teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_dest_missing_directory_is_create_enoent);
 	tcase_add_test(tc, test_dest_too_big_is_truncate_fault_and_no_file);
 	tcase_add_test(tc, test_dest_rename_onto_directory_is_rename_fault);

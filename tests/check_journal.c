@@ -32,11 +32,11 @@ START_TEST(test_journal_round_trip_merges_records)
 	struct fault f;
 	struct ival *v;
 
-	ck_assert_int_eq(journal_create(jpath(), &id, &f), 0);
-	ck_assert_int_eq(journal_append(jpath(), 100, 100, false, &f), 0);
-	ck_assert_int_eq(journal_append(jpath(), 0, 100, false, &f), 0);
-	ck_assert_int_eq(journal_append(jpath(), 500, 10, true, &f), 0);
-	ck_assert_int_eq(journal_load(jpath(), &id, &v), 2);
+	ck_assert_int_eq(journal_create(AT_FDCWD, jpath(), &id, &f), 0);
+	ck_assert_int_eq(journal_append(AT_FDCWD, jpath(), 100, 100, false, &f), 0);
+	ck_assert_int_eq(journal_append(AT_FDCWD, jpath(), 0, 100, false, &f), 0);
+	ck_assert_int_eq(journal_append(AT_FDCWD, jpath(), 500, 10, true, &f), 0);
+	ck_assert_int_eq(journal_load(AT_FDCWD, jpath(), &id, &v), 2);
 	ck_assert_int_eq(v[0].off, 0);
 	ck_assert_int_eq(v[0].end, 200);
 	ck_assert_int_eq(v[1].off, 500);
@@ -50,9 +50,9 @@ START_TEST(test_journal_empty_is_usable_absent_is_not)
 	struct fault f;
 	struct ival *v;
 
-	ck_assert_int_eq(journal_load(jpath(), &id, &v), -1);
-	ck_assert_int_eq(journal_create(jpath(), &id, &f), 0);
-	ck_assert_int_eq(journal_load(jpath(), &id, &v), 0);
+	ck_assert_int_eq(journal_load(AT_FDCWD, jpath(), &id, &v), -1);
+	ck_assert_int_eq(journal_create(AT_FDCWD, jpath(), &id, &f), 0);
+	ck_assert_int_eq(journal_load(AT_FDCWD, jpath(), &id, &v), 0);
 	free(v);
 }
 END_TEST
@@ -63,16 +63,16 @@ START_TEST(test_journal_changed_source_is_discarded)
 	struct fault f;
 	struct ival *v;
 
-	ck_assert_int_eq(journal_create(jpath(), &id, &f), 0);
-	ck_assert_int_eq(journal_append(jpath(), 0, 10, false, &f), 0);
+	ck_assert_int_eq(journal_create(AT_FDCWD, jpath(), &id, &f), 0);
+	ck_assert_int_eq(journal_append(AT_FDCWD, jpath(), 0, 10, false, &f), 0);
 	other.mtime_nsec++;
-	ck_assert_int_eq(journal_load(jpath(), &other, &v), -1);
+	ck_assert_int_eq(journal_load(AT_FDCWD, jpath(), &other, &v), -1);
 	other = id;
 	other.size++;
-	ck_assert_int_eq(journal_load(jpath(), &other, &v), -1);
+	ck_assert_int_eq(journal_load(AT_FDCWD, jpath(), &other, &v), -1);
 	other = id;
 	other.ino++;
-	ck_assert_int_eq(journal_load(jpath(), &other, &v), -1);
+	ck_assert_int_eq(journal_load(AT_FDCWD, jpath(), &other, &v), -1);
 }
 END_TEST
 
@@ -98,23 +98,23 @@ START_TEST(test_journal_torn_or_damaged_records_are_ignored)
 	off_t hdr;
 	int fd;
 
-	ck_assert_int_eq(journal_create(jpath(), &id, &f), 0);
+	ck_assert_int_eq(journal_create(AT_FDCWD, jpath(), &id, &f), 0);
 	ck_assert_int_eq(stat(jpath(), &st), 0);
 	hdr = st.st_size;
-	ck_assert_int_eq(journal_append(jpath(), 0, 10, false, &f), 0);
-	ck_assert_int_eq(journal_append(jpath(), 20, 10, false, &f), 0);
-	ck_assert_int_eq(journal_append(jpath(), 40, 10, false, &f), 0);
+	ck_assert_int_eq(journal_append(AT_FDCWD, jpath(), 0, 10, false, &f), 0);
+	ck_assert_int_eq(journal_append(AT_FDCWD, jpath(), 20, 10, false, &f), 0);
+	ck_assert_int_eq(journal_append(AT_FDCWD, jpath(), 40, 10, false, &f), 0);
 	flip(hdr + 24 + 3);		/* the second record's offset */
 	/* a torn last record: half of one */
 	fd = open(jpath(), O_WRONLY | O_APPEND);
 	ck_assert_int_eq(write(fd, "0123456789ab", 12), 12);
 	close(fd);
-	ck_assert_int_eq(journal_load(jpath(), &id, &v), 2);
+	ck_assert_int_eq(journal_load(AT_FDCWD, jpath(), &id, &v), 2);
 	ck_assert_int_eq(v[0].off, 0);
 	ck_assert_int_eq(v[1].off, 40);
 	free(v);
 	flip(3);			/* the header's magic */
-	ck_assert_int_eq(journal_load(jpath(), &id, &v), -1);
+	ck_assert_int_eq(journal_load(AT_FDCWD, jpath(), &id, &v), -1);
 }
 END_TEST
 
@@ -123,9 +123,9 @@ START_TEST(test_journal_record_past_the_source_is_ignored)
 	struct fault f;
 	struct ival *v;
 
-	ck_assert_int_eq(journal_create(jpath(), &id, &f), 0);
-	ck_assert_int_eq(journal_append(jpath(), 990, 20, false, &f), 0);
-	ck_assert_int_eq(journal_load(jpath(), &id, &v), 0);
+	ck_assert_int_eq(journal_create(AT_FDCWD, jpath(), &id, &f), 0);
+	ck_assert_int_eq(journal_append(AT_FDCWD, jpath(), 990, 20, false, &f), 0);
+	ck_assert_int_eq(journal_load(AT_FDCWD, jpath(), &id, &v), 0);
 	free(v);
 }
 END_TEST
@@ -144,9 +144,9 @@ START_TEST(test_journal_other_boot_keeps_only_durable_records)
 	struct ival *v;
 	int fd;
 
-	ck_assert_int_eq(journal_create(jpath(), &id, &f), 0);
-	ck_assert_int_eq(journal_append(jpath(), 0, 10, false, &f), 0);
-	ck_assert_int_eq(journal_append(jpath(), 20, 10, true, &f), 0);
+	ck_assert_int_eq(journal_create(AT_FDCWD, jpath(), &id, &f), 0);
+	ck_assert_int_eq(journal_append(AT_FDCWD, jpath(), 0, 10, false, &f), 0);
+	ck_assert_int_eq(journal_append(AT_FDCWD, jpath(), 20, 10, true, &f), 0);
 	fd = open(jpath(), O_RDWR);
 	ck_assert_int_eq(pread(fd, h, chk, 0), (ssize_t)chk);
 	memcpy(h + idend, "00000000-0000-0000-0000-000000000000", 36);
@@ -155,7 +155,7 @@ START_TEST(test_journal_other_boot_keeps_only_durable_records)
 	ck_assert_int_eq(pwrite(fd, h, chk + sizeof(sum), 0),
 	    (ssize_t)(chk + sizeof(sum)));
 	close(fd);
-	ck_assert_int_eq(journal_load(jpath(), &id, &v), 1);
+	ck_assert_int_eq(journal_load(AT_FDCWD, jpath(), &id, &v), 1);
 	ck_assert_int_eq(v[0].off, 20);
 	free(v);
 }
@@ -165,13 +165,35 @@ START_TEST(test_journal_unwritable_is_a_fault)
 {
 	struct fault f = { FAULT_NONE, 0 };
 
-	ck_assert_int_eq(journal_create(testutil_path("no/such/j"), &id, &f),
-	    -1);
+	ck_assert_int_eq(journal_create(AT_FDCWD, testutil_path("no/such/j"),
+	    &id, &f), -1);
 	ck_assert_int_eq(f.op, FAULT_JOURNAL);
 	ck_assert_int_eq(f.err, ENOENT);
-	ck_assert_int_eq(journal_append(testutil_path("none"), 0, 1, false,
-	    &f), -1);
+	ck_assert_int_eq(journal_append(AT_FDCWD, testutil_path("none"), 0, 1,
+	    false, &f), -1);
 	ck_assert_int_eq(f.op, FAULT_JOURNAL);
+}
+END_TEST
+
+/* A symlink planted at the journal's name is never written through. */
+START_TEST(test_journal_symlink_is_not_followed)
+{
+	struct fault f = { FAULT_NONE, 0 };
+	struct ival *v;
+	struct stat st;
+	int dir;
+
+	testutil_make_file(testutil_path("victim"), 10, 1);
+	ck_assert_int_eq(symlink("victim", jpath()), 0);
+	ck_assert_int_ge(dir = open(testutil_path("."), O_PATH |
+	    O_DIRECTORY), 0);
+	ck_assert_int_eq(journal_create(dir, "j", &id, &f), -1);
+	ck_assert_int_eq(f.err, ELOOP);
+	ck_assert_int_eq(journal_append(dir, "j", 0, 1, false, &f), -1);
+	ck_assert_int_eq(journal_load(dir, "j", &id, &v), -1);
+	ck_assert_int_eq(stat(testutil_path("victim"), &st), 0);
+	ck_assert_int_eq(st.st_size, 10);
+	(void)close(dir);
 }
 END_TEST
 
@@ -189,6 +211,7 @@ journal_suite(void)
 	tcase_add_test(tc, test_journal_record_past_the_source_is_ignored);
 	tcase_add_test(tc, test_journal_other_boot_keeps_only_durable_records);
 	tcase_add_test(tc, test_journal_unwritable_is_a_fault);
+	tcase_add_test(tc, test_journal_symlink_is_not_followed);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -15,6 +15,17 @@
 #include "meta.h"
 #include "testutil.h"
 
+/* Metadata by path: the copy dst (or fd), xattrs from src's own inode. */
+static int
+apply(int fd, const char *dst, const char *src, const struct node *n,
+    const struct opts *o, mode_t umask, struct fault *f)
+{
+	struct meta_target t = { fd, AT_FDCWD, dst };
+	struct meta_src s = { -1, AT_FDCWD, src, false };
+
+	return meta_apply_src(&t, &s, n, o, umask, f);
+}
+
 static struct node n;
 static struct opts o;
 static char src[4096], dst[4096];
@@ -51,7 +62,7 @@ START_TEST(test_meta_without_preserve_is_mode_minus_umask)
 {
 	struct fault f = { FAULT_NONE, 0 };
 
-	ck_assert_int_eq(meta_apply(-1, dst, src, &n, &o, 027, &f), 0);
+	ck_assert_int_eq(apply(-1, dst, src, &n, &o, 027, &f), 0);
 	ck_assert_int_eq(mode_of(dst), 0750);
 }
 END_TEST
@@ -62,7 +73,7 @@ START_TEST(test_meta_existing_directory_keeps_its_mode)
 
 	chmod(dst, 0600);
 	n.existed = true;
-	ck_assert_int_eq(meta_apply(-1, dst, src, &n, &o, 022, &f), 0);
+	ck_assert_int_eq(apply(-1, dst, src, &n, &o, 022, &f), 0);
 	ck_assert_int_eq(mode_of(dst), 0600);
 }
 END_TEST
@@ -75,7 +86,7 @@ START_TEST(test_meta_preserve_mode_owner_times_through_fd)
 
 	o.preserve = PRESERVE_MODE | PRESERVE_OWNER | PRESERVE_TIMES;
 	ck_assert_int_ne(fd = open(dst, O_WRONLY), -1);
-	ck_assert_int_eq(meta_apply(fd, dst, src, &n, &o, 077, &f), 0);
+	ck_assert_int_eq(apply(fd, dst, src, &n, &o, 077, &f), 0);
 	close(fd);
 	ck_assert_int_eq(stat(dst, &st), 0);
 	ck_assert_int_eq(st.st_mode & 07777, 04751);	/* owner kept */
@@ -92,7 +103,7 @@ START_TEST(test_meta_xattrs_are_copied)
 
 	ck_assert_int_eq(setxattr(src, "user.parcp", "v1", 2, 0), 0);
 	o.preserve = PRESERVE_XATTR;
-	ck_assert_int_eq(meta_apply(-1, dst, src, &n, &o, 022, &f), 0);
+	ck_assert_int_eq(apply(-1, dst, src, &n, &o, 022, &f), 0);
 	ck_assert_int_eq(len = getxattr(dst, "user.parcp", v, sizeof(v)), 2);
 	ck_assert(memcmp(v, "v1", 2) == 0);
 }
@@ -103,12 +114,12 @@ START_TEST(test_meta_errors_name_the_operation)
 	struct fault f = { FAULT_NONE, 0 };
 
 	o.preserve = PRESERVE_TIMES;
-	ck_assert_int_eq(meta_apply(-1, testutil_path("gone"), src, &n, &o,
+	ck_assert_int_eq(apply(-1, testutil_path("gone"), src, &n, &o,
 	    022, &f), -1);
 	ck_assert_int_eq(f.op, FAULT_CHMOD);
 	ck_assert_int_eq(f.err, ENOENT);
 	o.preserve = PRESERVE_XATTR;
-	ck_assert_int_eq(meta_apply(-1, dst, testutil_path("gone"), &n, &o,
+	ck_assert_int_eq(apply(-1, dst, testutil_path("gone"), &n, &o,
 	    022, &f), -1);
 	ck_assert_int_eq(f.op, FAULT_GETXATTR);
 }

@@ -14,6 +14,7 @@
 #include <check.h>
 
 #include "pool.h"
+#include "dest.h"
 #include "whole.h"
 #include "testutil.h"
 
@@ -24,6 +25,7 @@ static struct engine_buf eb = { buf, sizeof(buf), NULL, false, ENGINE_AUTO,
 static struct flist fl;
 static struct opts o;
 static struct whole_ctx wc;
+static struct tree tree;
 
 static uint32_t
 operand(const char *name)
@@ -49,11 +51,15 @@ setup(void)
 	wc.o = &o;
 	wc.umask = 022;
 	wc.owner = getpid();
+	dest_token(wc.token);
+	tree_init(&tree, &fl, false, false);
+	wc.tree = &tree;
 }
 
 static void
 teardown(void)
 {
+	tree_free(&tree);
 	flist_free(&fl);
 	testutil_teardown();
 }
