@@ -10,6 +10,7 @@
 . "$TESTLIB"
 
 H=$(dirname "$TESTLIB")/hostile_tar.py
+SWAP=$(dirname "$TESTLIB")/swap.py
 RUNS=${PARCP_RACE_RUNS:-100}
 STREAMED=${PARCP_RACE_STREAMED:-10}
 BUDGET=${PARCP_RACE_SECONDS:-60}
@@ -32,32 +33,6 @@ with tarfile.open("a.tar", "w", format=tarfile.PAX_FORMAT) as t:
 PY
 gzip -1 -c a.tar >a.tar.gz
 
-# The swapper: renameat2 from libc (or the raw system call), exchanging
-# its two arguments until SIGTERM; then it writes how many exchanges
-# succeeded and how many failed to its third argument.
-cat >h/swap.py <<'PY'
-import ctypes, os, platform, signal, sys
-libc = ctypes.CDLL(None, use_errno=True)
-a, b = os.fsencode(sys.argv[1]), os.fsencode(sys.argv[2])
-AT_FDCWD, RENAME_EXCHANGE = -100, 2
-if hasattr(libc, "renameat2"):
-    def swap():
-        return libc.renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE)
-else:
-    nr = {"x86_64": 316, "aarch64": 276}[platform.machine()]
-    def swap():
-        return libc.syscall(nr, AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE)
-done = [0, 0]
-def stop(*_):
-    with open(sys.argv[3], "w") as f:
-        f.write("%d %d\n" % tuple(done))
-    os._exit(0)
-signal.signal(signal.SIGTERM, stop)
-with open(sys.argv[3] + ".up", "w"):
-    pass
-while True:
-    done[0 if swap() == 0 else 1] += 1
-PY
 
 # race ARCHIVE: one extraction with the swapper running; sets rc.
 race() {
@@ -65,7 +40,7 @@ race() {
 	rm -rf dest h/count h/count.up
 	mkdir -p dest/d
 	ln -s "$T/outside" dest/l
-	python3 h/swap.py dest/d dest/l h/count &
+	python3 "$SWAP" dest/d dest/l h/count &
 	pid=$!
 	while [ ! -e h/count.up ]; do
 		sleep 0.01
