@@ -16,6 +16,14 @@
 #include "opts.h"
 #include "pool.h"
 
+/* --dry-run: one thing a copy would do (for --json). */
+struct copy_would {
+	const char	*action;	/* "copy", "mkdir", "keep", ... */
+	char		*src;
+	char		*dst;
+	uint64_t	 bytes;		/* data a copy would write */
+};
+
 /* A failure, as reported (for --json). */
 struct copy_error {
 	char		*path;
@@ -36,6 +44,8 @@ struct copy_stats {
 	uint64_t	*lane_bytes;	/* bytes per worker, o->jobs entries */
 	struct copy_error *errors;
 	size_t		 nerrors;
+	struct copy_would *would;	/* --dry-run --json */
+	size_t		 nwould;
 };
 
 /*
@@ -43,7 +53,9 @@ struct copy_stats {
  * failed (each reported), 3 when a copy still differed from its source
  * after a retry (--verify), or 128 + N when signal N stopped the run (no
  * partial file under a final name; split files keep their part and
- * journal for --resume).  *st is filled in; copy_stats_free it.
+ * journal for --resume).  *st is filled in; copy_stats_free it.  With
+ * --dry-run nothing is written: each thing the copy would do is listed
+ * (and counted in *st as if done).
  */
 int	copy_run(const struct opts *o, struct flist *fl, struct copy_stats *st);
 /*

@@ -103,6 +103,7 @@ struct opts {
 	bool		 resume;
 	bool		 fsync;
 	bool		 json;
+	bool		 dry_run;	/* --dry-run: copies only */
 	enum tar_mode	 tar;
 	const char	*tar_path;	/* the archive */
 	enum tar_compress compress;	/* --to-tar: resolved, never AUTO */

@@ -852,6 +852,107 @@ job_init(struct copy *c, struct pool_job *job)
 	job->tick = tick;
 }
 
+/*
+ * --dry-run: say (and count) what node's copy would do, as a line on the
+ * -v stream ("would ACTION 'SRC' -> 'DST' (N bytes)") and, with --json,
+ * an entry of st->would.
+ */
+static void
+would(struct copy *c, uint32_t node, const char *action)
+{
+	const struct node *n = &c->fl->v[node];
+	bool data = n->type == FT_REG && n->link == NODE_NONE &&
+	    (strcmp(action, "copy") == 0 || strcmp(action, "replace") == 0 ||
+	    strcmp(action, "write into") == 0);
+	uint64_t bytes = data ? (uint64_t)n->size : 0;
+	struct copy_stats *st = c->st;
+	struct copy_would *w;
+	char *src = xstrdup(copy_path(c, node, FLIST_SRC));
+
+	fprintf(c->out, "would %s %s -> %s", action, quote(src),
+	    quote(copy_path(c, node, FLIST_DST)));
+	if (data)
+		fprintf(c->out, " (%ju bytes)", (uintmax_t)bytes);
+	fprintf(c->out, "\n");
+	if (strcmp(action, "keep") == 0)
+		st->skipped++;
+	else if (strcmp(action, "make directory") == 0)
+		st->dirs++;
+	else {
+		st->files++;
+		st->bytes += bytes;
+	}
+	if (!c->o->json) {
+		free(src);
+		return;
+	}
+	st->would = xreallocarray(st->would, st->nwould + 1,
+	    sizeof(*st->would));
+	w = &st->would[st->nwould++];
+	w->action = action;
+	w->src = src;
+	w->dst = xstrdup(copy_path(c, node, FLIST_DST));
+	w->bytes = bytes;
+}
+
+/* --dry-run: a directory is made, or found (then its contents may
+ * exist), or refused as make_dir refuses it. */
+static void
+dry_dir(struct copy *c, uint32_t node)
+{
+	struct node *n = &c->fl->v[node];
+	struct stat st;
+
+	if (dst_stat(c, node, c->o->keep_dir_links, &st) == -1)
+		would(c, node, "make directory");
+	else if (S_ISDIR(st.st_mode))
+		n->existed = true;
+	else if (!S_ISLNK(st.st_mode) || !c->o->keep_dir_links)
+		not_a_dir(c, node);
+}
+
+/* --dry-run: what run() would do to each entry, with nothing written:
+ * the same decisions (-n, -u, --resume, existing destinations). */
+static int
+dry_run(struct copy *c)
+{
+	struct stat st;
+	struct node *n;
+	uint32_t i;
+
+	for (i = 0; i < c->fl->n; i++) {
+		n = &c->fl->v[i];
+		if (n->parent != NODE_NONE &&
+		    c->fl->v[n->parent].state == NS_FAILED)
+			n->state = NS_FAILED;
+		else if (n->type == FT_DIR)
+			dry_dir(c, i);
+		else if (n->link != NODE_NONE)
+			would(c, i, "link");
+		else if (keep_existing(c, i))
+			would(c, i, "keep");
+		else if (c->o->link_instead)
+			would(c, i, c->o->link_instead == LINK_HARD ?
+			    "hard link" : "symlink");
+		else switch (existing(c, i)) {
+		case EX_REFUSED:
+			n->state = NS_FAILED;
+			c->st->failed++;
+			if (c->status == 0)
+				c->status = 1;
+			break;
+		case EX_INTO:
+			would(c, i, "write into");
+			break;
+		case EX_REPLACE:
+			would(c, i, dst_stat(c, i, false, &st) == 0 ?
+			    "replace" : "copy");
+			break;
+		}
+	}
+	return c->status;
+}
+
 /* Plan and run; the status, or 128 + a signal that stopped the run (split
  * files keep their part and journal: --resume finishes them). */
 static int
@@ -906,7 +1007,7 @@ copy_run(const struct opts *o, struct flist *fl, struct copy_stats *st)
 	if (o->manifest != NULL)
 		manifest_init(&c->man, fl->n);
 	raise_nofile();
-	rv = run(c);
+	rv = o->dry_run ? dry_run(c) : run(c);
 	part_release(c);		/* kept parts: unlocked for --resume */
 	for (i = 0, st->written = 0; i < o->jobs; i++)
 		st->written += st->lane_bytes[i];
@@ -933,6 +1034,11 @@ copy_stats_free(struct copy_stats *st)
 	for (i = 0; i < st->nerrors; i++)
 		free(st->errors[i].path);
 	free(st->errors);
+	for (i = 0; i < st->nwould; i++) {
+		free(st->would[i].src);
+		free(st->would[i].dst);
+	}
+	free(st->would);
 	free(st->lane_bytes);
 	memset(st, 0, sizeof(*st));
 }

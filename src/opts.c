@@ -30,7 +30,8 @@ enum {
 	OPT_TO_TAR, OPT_FROM_TAR, OPT_LIST_TAR, OPT_COMPRESS, OPT_INPLACE,
 	OPT_NO_PRESERVE, OPT_STRIP, OPT_REMOVE_DEST, OPT_KEEP_DIR_LINKS,
 	OPT_PARENTS, OPT_BACKUP, OPT_UPDATE, OPT_CONTEXT,
-	OPT_DEBUG, OPT_REFLINK, OPT_ATTR_ONLY, OPT_COPY_CONTENTS
+	OPT_DEBUG, OPT_REFLINK, OPT_ATTR_ONLY, OPT_COPY_CONTENTS,
+	OPT_DRY_RUN
 };
 
 static int	set_jobs(struct opts *, const char *);
@@ -161,6 +162,8 @@ static const struct optdef {
 	    "make every file and directory durable before exit" },
 	{ "json", OPT_JSON, NULL, false, NULL, FLAG(json),
 	    "print a JSON summary on stdout (-v lines: stderr)" },
+	{ "dry-run", OPT_DRY_RUN, NULL, false, NULL, FLAG(dry_run),
+	    "list what a copy would do; write nothing" },
 	{ "to-tar", OPT_TO_TAR, "FILE", false, set_to_tar, NOFLAG,
 	    "pack SOURCE... into a pax archive FILE (parallel)" },
 	{ "compress", OPT_COMPRESS, "HOW", false, set_compress, NOFLAG,
@@ -617,6 +620,9 @@ tar_moot(const struct opts *o)
 		{ TAR_EXTRACT, FLAG(interactive), "-i" },
 		{ TAR_CREATE, FLAG(make_backups), "--backup" },
 		{ TAR_EXTRACT, FLAG(make_backups), "--backup" },
+		{ TAR_CREATE, FLAG(dry_run), "--dry-run" },
+		{ TAR_EXTRACT, FLAG(dry_run), "--dry-run" },
+		{ TAR_LIST, FLAG(dry_run), "--dry-run" },
 	};
 	static const char *modes[] = { "", "--to-tar", "--from-tar",
 	    "--list-tar" };

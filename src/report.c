@@ -122,6 +122,25 @@ json_errors(FILE *fp, const struct copy_stats *st)
 	fprintf(fp, "%s]\n", st->nerrors ? "\n  " : "");
 }
 
+/* --dry-run: what the copy would have done. */
+static void
+json_would(FILE *fp, const struct copy_stats *st)
+{
+	size_t i;
+
+	fprintf(fp, "  \"dry_run\": true,\n  \"would\": [");
+	for (i = 0; i < st->nwould; i++) {
+		fprintf(fp, "%s\n    {\"action\": ", i ? "," : "");
+		report_json_str(fp, st->would[i].action);
+		fprintf(fp, ", \"source\": ");
+		report_json_str(fp, st->would[i].src);
+		fprintf(fp, ", \"destination\": ");
+		report_json_str(fp, st->would[i].dst);
+		fprintf(fp, ", \"bytes\": %ju}", (uintmax_t)st->would[i].bytes);
+	}
+	fprintf(fp, "%s],\n", st->nwould ? "\n  " : "");
+}
+
 static void
 json_strings(FILE *fp, const char *key, char **v, int n)
 {
@@ -191,6 +210,8 @@ report_json(FILE *fp, const struct opts *o, const struct copy_stats *st,
 		fprintf(fp, "%s%ju", i ? ", " : "",
 		    (uintmax_t)st->lane_bytes[i]);
 	fprintf(fp, "],\n");
+	if (o->dry_run)
+		json_would(fp, st);
 	json_errors(fp, st);
 	fprintf(fp, "}\n");
 }
