@@ -61,10 +61,14 @@ void	copy_fail(struct copy *, uint32_t node, const struct fault *f);
 void	copy_done(struct copy *, uint32_t node, int kept);
 
 /* Plan a file larger than chunk as ranges into its part file (made here,
- * or resumed from its journal with --resume). */
-void	part_plan(struct copy *, uint32_t node, off_t chunk);
-/* The split file's last range reported: check, seal, rename, or fail. */
-void	part_finish(struct copy *, uint32_t node);
+ * or resumed from its journal with --resume): 0, or -1 with *f. */
+int	part_plan(struct copy *, uint32_t node, off_t chunk, struct fault *f);
+/*
+ * The split file's last range reported: check, seal, rename.  Returns 1
+ * when -n kept an existing destination, 0 when it is in place, or -1
+ * with *f (the part and journal removed, or kept when interrupted).
+ */
+int	part_finish(struct copy *, uint32_t node, struct fault *f);
 /* Let go of every part still held (a stopped run keeps them for
  * --resume, unlocked). */
 void	part_release(struct copy *);

@@ -555,6 +555,31 @@ link_entry(struct copy *c, uint32_t node)
 	    quote(copy_path(c, node, FLIST_SRC)));
 }
 
+/* A split file's last range reported: in place, kept, or failed. */
+static void
+finish_split(struct copy *c, uint32_t node)
+{
+	struct fault f;
+	int kept;
+
+	if ((kept = part_finish(c, node, &f)) == -1)
+		copy_fail(c, node, &f);
+	else
+		copy_done(c, node, kept);
+}
+
+/* A file larger than the chunk: ranges into its part file. */
+static void
+split(struct copy *c, uint32_t node, off_t chunk)
+{
+	struct fault f;
+
+	if (part_plan(c, node, chunk, &f) == -1)
+		copy_fail(c, node, &f);
+	else if (c->fl->v[node].pending == 0)
+		finish_split(c, node);		/* all hole, or resumed */
+}
+
 /* Plan every pending non-directory.  Returns a signal that stopped it. */
 static int
 plan_all(struct copy *c)
@@ -610,9 +635,7 @@ plan_all(struct copy *c)
 				err(1, "plan");
 		} else if (n->type == FT_REG && n->size > chunk &&
 		    !c->o->attributes_only) {
-			part_plan(c, i, chunk);
-			if (n->state == NS_PENDING && n->pending == 0)
-				part_finish(c, i);	/* hole, or resumed */
+			split(c, i, chunk);
 		} else if (plan_add_whole(&c->plan, i, n->size) == -1)
 			err(1, "plan");
 	}
@@ -676,7 +699,7 @@ result(void *arg, const struct result *res)
 	else if (res->fault.op == FAULT_NONE)
 		n->engine = (uint8_t)res->rv;
 	if (--n->pending == 0)
-		part_finish(c, r->file);
+		finish_split(c, r->file);
 }
 
 /*

@@ -127,8 +127,8 @@ part_release(struct copy *c)
 }
 
 /*
- * --resume: the ranges w's part already holds, by its journal, if both belong to
- * this source (the part is then held: *fd).  Returns how many (*done
+ * --resume: the ranges w's part already holds, by its journal, if both
+ * belong to this source (the part is then held: *fd).  Returns how many (*done
  * malloc'ed), -1: start afresh, or -2 with *f: another run owns it.
  */
 static ssize_t
@@ -218,8 +218,8 @@ open_source(const struct copy *c, uint32_t node, const struct where *w,
 }
 
 /* Plan a large file as ranges into a part file (made here, or resumed). */
-void
-part_plan(struct copy *c, uint32_t node, off_t chunk)
+int
+part_plan(struct copy *c, uint32_t node, off_t chunk, struct fault *f)
 {
 	struct node *n = &c->fl->v[node];
 	size_t before = c->plan.nranges;
@@ -227,29 +227,28 @@ part_plan(struct copy *c, uint32_t node, off_t chunk)
 	ssize_t ndone = -1;
 	struct where w;
 	struct stat st;
-	struct fault f;
 	int sfd = -1, pfd = -1;
 
 	n->split = true;
-	if (locate(c, node, &w, &f) == -1)
+	if (locate(c, node, &w, f) == -1)
 		goto bad;
-	if ((sfd = open_source(c, node, &w, 0, &f)) == -1)
+	if ((sfd = open_source(c, node, &w, 0, f)) == -1)
 		goto bad;
 	if (fstat(sfd, &st) == -1) {
-		fault_set(&f, FAULT_OPEN_SRC);
+		fault_set(f, FAULT_OPEN_SRC);
 		goto bad;
 	}
 	n->size = st.st_size;		/* what we hold open is what counts */
 	n->mtime = st.st_mtim;
-	if ((ndone = resumable(c, &w, &st, &done, &pfd, &f)) == -2 ||
-	    (ndone == -1 && (pfd = fresh(&w, &st, &f)) == -1))
+	if ((ndone = resumable(c, &w, &st, &done, &pfd, f)) == -2 ||
+	    (ndone == -1 && (pfd = fresh(&w, &st, f)) == -1))
 		goto bad;
 	hold(c, node, pfd, &st);
 	if (plan_split(c, node, sfd, &st, chunk, done, ndone > 0 ?
 	    (size_t)ndone : 0) == -1) {
 		if (errno == ENOMEM)
 			err(1, "plan");
-		fault_set(&f, FAULT_SEEK);
+		fault_set(f, FAULT_SEEK);
 		c->plan.nranges = before;
 		(void)unlinkat(w.dst.dir, w.jnl, 0);
 		(void)unlinkat(w.dst.dir, w.part, 0);
@@ -259,12 +258,12 @@ part_plan(struct copy *c, uint32_t node, off_t chunk)
 	free(done);
 	(void)close(sfd);
 	n->pending = (uint32_t)(c->plan.nranges - before);
-	return;
+	return 0;
 bad:
 	free(done);
 	if (sfd != -1)
 		(void)close(sfd);
-	copy_fail(c, node, &f);
+	return -1;
 }
 
 /*
@@ -322,37 +321,37 @@ changed(const struct copy *c, uint32_t node, const struct where *w)
 	    st.st_ctim.tv_nsec != ct->tv_nsec;
 }
 
-void
-part_finish(struct copy *c, uint32_t node)
+int
+part_finish(struct copy *c, uint32_t node, struct fault *f)
 {
 	struct node *n = &c->fl->v[node];
-	struct fault f = n->fault, lf;
+	struct fault lf;
 	struct where w;
 	int kept;
 	bool located;
 
-	if (!(located = locate(c, node, &w, &lf) == 0) && f.op == FAULT_NONE)
-		f = lf;
-	if (f.op == FAULT_NONE && changed(c, node, &w))
-		fault_setc(&f, FAULT_CHANGED, 0);
+	*f = n->fault;
+	if (!(located = locate(c, node, &w, &lf) == 0) && f->op == FAULT_NONE)
+		*f = lf;
+	if (f->op == FAULT_NONE && changed(c, node, &w))
+		fault_setc(f, FAULT_CHANGED, 0);
 	/* The journal first: a crash after it leaves no journal that a
 	 * later --resume could trust for a file already renamed. */
-	if (f.op == FAULT_NONE && seal(c, node, &w, &f) == 0 &&
+	if (f->op == FAULT_NONE && seal(c, node, &w, f) == 0 &&
 	    (unlinkat(w.dst.dir, w.jnl, 0) == 0 || errno == ENOENT) &&
 	    (kept = backup_commit(w.dst.dir, w.part, w.dst.name,
-	    c->o->noclobber, &c->o->backup, &f)) >= 0) {
+	    c->o->noclobber, &c->o->backup, f)) >= 0) {
 		release(c, node);
 		n->backed = kept == BACKUP_MADE;
-		copy_done(c, node, kept == 1);
-		return;
+		return kept == 1;
 	}
 	/* Interrupted: the part and its journal stay for --resume. */
-	if (f.op != FAULT_INTR && located) {
+	if (f->op != FAULT_INTR && located) {
 		(void)unlinkat(w.dst.dir, w.jnl, 0);
 		(void)unlinkat(w.dst.dir, w.part, 0);
 	}
 	release(c, node);
-	copy_fail(c, node, &f);
+	return -1;
 }
 
 static bool
