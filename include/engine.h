@@ -52,17 +52,27 @@ const char	*engine_name(int kind);
 /* The kind named name, or -1. */
 int		 engine_parse(const char *name);
 /*
- * Copy len bytes from src at soff into the existing file dst at doff.  dst
- * is opened without O_TRUNC: other workers fill its other ranges.  Returns
- * the engine kind that did the copy (>= 1), or -1 with *f set
- * (FAULT_SHRANK if src ends early).
+ * One range on its way: the values that travel together from a task to
+ * the engines (and to --verify's check).  dst is written without O_TRUNC:
+ * other workers fill its other ranges.
  */
-int	engine_copy_range(const char *src, off_t soff, const char *dst,
-	    off_t doff, off_t len, const struct engine_buf *,
-	    struct fault *f);
-/* The same on open descriptors. */
-int	engine_copy_fd(int sfd, off_t soff, int dfd, off_t doff, off_t len,
-	    const struct engine_buf *, struct fault *f);
+struct xfer {
+	int			 sfd;
+	off_t			 soff;
+	int			 dfd;
+	off_t			 doff;
+	off_t			 len;
+	const struct engine_buf	*eb;
+	struct fault		*f;
+};
+
+/*
+ * Copy x's range with the engine eb asks for (or auto's pick), falling
+ * back down the table's chain for the rest of the range where the file
+ * system cannot.  Returns the engine kind that finished it (>= 1), or -1
+ * with *x->f set (FAULT_SHRANK if the source ends early).
+ */
+int	engine_copy(const struct xfer *x);
 /*
  * Write [off, off + len) of fd out to storage and drop its cached pages,
  * so that a read shows what storage holds.  Returns 0, or -1 with errno

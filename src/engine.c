@@ -49,19 +49,23 @@
 #define CEPH_SUPER_MAGIC	0x00c36400
 #endif
 
-typedef int	copy_fn(int, off_t, int, off_t, off_t,
-		    const struct engine_buf *, struct fault *);
+/* An engine's return when the file system cannot: the next one goes on. */
+#define ENGINE_NEXT	0
+
+/* Copy the range at x (advancing it as bytes move): a kind, -1, NEXT. */
+typedef int	copy_fn(struct xfer *x);
 
 static copy_fn	copy_rw, copy_cfr, copy_clone;
 
 static const struct {
 	const char	*name;
 	copy_fn		*copy;
+	int		 next;		/* the fallback, for the rest */
 } engines[ENGINE_NKINDS] = {
-	[ENGINE_AUTO] = { "auto", NULL },
-	[ENGINE_PREAD] = { "pread", copy_rw },
-	[ENGINE_CFR] = { "copy_file_range", copy_cfr },
-	[ENGINE_REFLINK] = { "reflink", copy_clone },
+	[ENGINE_AUTO] = { "auto", NULL, ENGINE_PREAD },
+	[ENGINE_PREAD] = { "pread", copy_rw, ENGINE_PREAD },
+	[ENGINE_CFR] = { "copy_file_range", copy_cfr, ENGINE_PREAD },
+	[ENGINE_REFLINK] = { "reflink", copy_clone, ENGINE_CFR },
 };
 
 /* File systems with a better engine than the rule above (auto). */
@@ -168,87 +172,86 @@ put(int dfd, const char *buf, size_t len, off_t off, bool holes)
 }
 
 static int
-copy_rw(int sfd, off_t soff, int dfd, off_t doff, off_t len,
-    const struct engine_buf *eb, struct fault *f)
+copy_rw(struct xfer *x)
 {
+	const struct engine_buf *eb = x->eb;
 	size_t want;
 	ssize_t n;
 
-	while (len > 0) {
-		want = (uint64_t)len < eb->size ? (size_t)len : eb->size;
-		if ((n = pread(sfd, eb->buf, want, soff)) == -1) {
+	while (x->len > 0) {
+		want = (uint64_t)x->len < eb->size ? (size_t)x->len : eb->size;
+		if ((n = pread(x->sfd, eb->buf, want, x->soff)) == -1) {
 			if (errno == EINTR ||
-			    (errno == EINVAL && buffered(sfd) == 0))
+			    (errno == EINVAL && buffered(x->sfd) == 0))
 				continue;
-			fault_set(f, FAULT_READ);
+			fault_set(x->f, FAULT_READ);
 			return -1;
 		}
 		if (n == 0) {
-			fault_setc(f, FAULT_SHRANK, 0);
+			fault_setc(x->f, FAULT_SHRANK, 0);
 			return -1;
 		}
-		if (put(dfd, eb->buf, (size_t)n, doff, eb->holes) == -1) {
-			fault_set(f, FAULT_WRITE);
+		if (put(x->dfd, eb->buf, (size_t)n, x->doff, eb->holes) == -1) {
+			fault_set(x->f, FAULT_WRITE);
 			return -1;
 		}
 		progress(eb, n);
-		soff += n;
-		doff += n;
-		len -= n;
+		x->soff += n;
+		x->doff += n;
+		x->len -= n;
 	}
 	return ENGINE_PREAD;
 }
 
 static int
-copy_cfr(int sfd, off_t soff, int dfd, off_t doff, off_t len,
-    const struct engine_buf *eb, struct fault *f)
+copy_cfr(struct xfer *x)
 {
 	size_t want;
 	ssize_t n;
 
-	while (len > 0) {
-		want = (uint64_t)len < CFR_STEP ? (size_t)len : CFR_STEP;
-		if ((n = copy_file_range(sfd, &soff, dfd, &doff, want, 0)) ==
-		    -1) {
+	while (x->len > 0) {
+		want = (uint64_t)x->len < CFR_STEP ? (size_t)x->len : CFR_STEP;
+		/* the kernel advances both offsets by what it copied */
+		if ((n = copy_file_range(x->sfd, &x->soff, x->dfd, &x->doff,
+		    want, 0)) == -1) {
 			if (errno == EINTR)
 				continue;
 			if (unsupported(errno))
-				return copy_rw(sfd, soff, dfd, doff, len, eb, f);
-			fault_set(f, FAULT_COPY);
+				return ENGINE_NEXT;
+			fault_set(x->f, FAULT_COPY);
 			return -1;
 		}
 		if (n == 0) {
-			fault_setc(f, FAULT_SHRANK, 0);
+			fault_setc(x->f, FAULT_SHRANK, 0);
 			return -1;
 		}
-		progress(eb, n);
-		len -= n;
+		progress(x->eb, n);
+		x->len -= n;
 	}
 	return ENGINE_CFR;
 }
 
 static int
-copy_clone(int sfd, off_t soff, int dfd, off_t doff, off_t len,
-    const struct engine_buf *eb, struct fault *f)
+copy_clone(struct xfer *x)
 {
 	struct file_clone_range fcr;
 
-	fcr.src_fd = sfd;
-	fcr.src_offset = (uint64_t)soff;
-	fcr.src_length = (uint64_t)len;
-	fcr.dest_offset = (uint64_t)doff;
-	if (ioctl(dfd, FICLONERANGE, &fcr) == -1) {
-		if (eb->clone_only) {
+	fcr.src_fd = x->sfd;
+	fcr.src_offset = (uint64_t)x->soff;
+	fcr.src_length = (uint64_t)x->len;
+	fcr.dest_offset = (uint64_t)x->doff;
+	if (ioctl(x->dfd, FICLONERANGE, &fcr) == -1) {
+		if (x->eb->clone_only) {
 			/* as cp --reflink=always: fail, never copy */
-			fault_set(f, FAULT_CLONE);
+			fault_set(x->f, FAULT_CLONE);
 			return -1;
 		}
 		if (unsupported(errno) || errno == EBADF)
-			return copy_cfr(sfd, soff, dfd, doff, len, eb, f);
-		fault_set(f, FAULT_COPY);
+			return ENGINE_NEXT;
+		fault_set(x->f, FAULT_COPY);
 		return -1;
 	}
-	progress(eb, len);
+	progress(x->eb, x->len);
 	return ENGINE_REFLINK;
 }
 
@@ -286,42 +289,26 @@ engine_flush(int fd, off_t off, off_t len)
 
 /* --nocache: write the range out and drop both sides' pages. */
 static void
-drop_cache(int sfd, off_t soff, int dfd, off_t doff, off_t len)
+drop_cache(const struct xfer *x)
 {
-	(void)engine_flush(dfd, doff, len);
-	(void)posix_fadvise(sfd, soff, len, POSIX_FADV_DONTNEED);
+	(void)engine_flush(x->dfd, x->doff, x->len);
+	(void)posix_fadvise(x->sfd, x->soff, x->len, POSIX_FADV_DONTNEED);
 }
 
 int
-engine_copy_fd(int sfd, off_t soff, int dfd, off_t doff, off_t len,
-    const struct engine_buf *eb, struct fault *f)
+engine_copy(const struct xfer *x)
 {
-	int rv;
+	struct xfer at = *x;
+	int kind, rv;
 
-	if (len == 0)
+	if (x->len == 0)
 		return ENGINE_PREAD;
-	rv = engines[pick(dfd, eb)].copy(sfd, soff, dfd, doff, len, eb, f);
-	if (rv != -1 && eb->nocache)
-		drop_cache(sfd, soff, dfd, doff, len);
+	for (kind = pick(x->dfd, x->eb); (rv = engines[kind].copy(&at)) ==
+	    ENGINE_NEXT; kind = engines[kind].next)
+		;
+	if (rv != -1 && x->eb->nocache)
+		drop_cache(x);
 	return rv;
-}
-
-int
-engine_copy_range(const char *src, off_t soff, const char *dst, off_t doff,
-    off_t len, const struct engine_buf *eb, struct fault *f)
-{
-	int dfd = -1, sfd = -1, rv = -1, direct = eb->direct ? O_DIRECT : 0;
-	if ((sfd = open(src, O_RDONLY | O_CLOEXEC | direct)) == -1) {
-		fault_set(f, FAULT_OPEN_SRC);
-		goto out;
-	}
-	if ((dfd = open(dst, O_WRONLY | O_CLOEXEC | direct)) == -1) {
-		fault_set(f, FAULT_OPEN_DST);	/* pre-sized: no O_TRUNC */
-		goto out;
-	}
-	rv = engine_copy_fd(sfd, soff, dfd, doff, len, eb, f);
-out:
-	return engine_close(sfd, dfd, rv, f);
 }
 
 int

@@ -35,6 +35,7 @@
 #include "tree.h"
 #include "util.h"
 #include "verify.h"
+#include "xfer.h"
 #include "walk.h"
 
 /*
@@ -380,7 +381,8 @@ part_range(const struct copy *c, const struct range *r,
 		fault_set(f, FAULT_OPEN_DST);	/* pre-sized: no O_TRUNC */
 	else if (!same_file(dfd, h->dev, h->ino))
 		fault_setc(f, FAULT_OPEN_DST, ESTALE);	/* not our part */
-	else if ((rv = verify_copy(sfd, r->off, dfd, r->off, r->len, eb, f)) !=
+	else if ((rv = xfer_run(&(struct xfer){ .sfd = sfd, .soff = r->off,
+	    .dfd = dfd, .doff = r->off, .len = r->len, .eb = eb, .f = f })) !=
 	    -1 && eb->durable && fdatasync(dfd) == -1) {
 		fault_set(f, FAULT_SYNC);
 		rv = -1;

@@ -54,6 +54,7 @@
 #include "tarx.h"
 #include "util.h"
 #include "verify.h"
+#include "xfer.h"
 
 static struct tarw_item
 item(const struct tarx *x, size_t i)
@@ -126,7 +127,8 @@ whole(struct tarx *x, size_t i, const struct engine_buf *eb,
 	if ((dfd = tarw_file_begin(&x->w, &it, own.holes ? size : -1, &dir,
 	    tmp, f)) == -1)
 		return -1;
-	rv = verify_copy(x->afd, m->data, dfd, 0, size, &own, f);
+	rv = xfer_run(&(struct xfer){ .sfd = x->afd, .soff = m->data,
+	    .dfd = dfd, .doff = 0, .len = size, .eb = &own, .f = f });
 	if (rv != -1 && x->o->manifest != NULL) {
 		rv = verify_hash_file(dfd, size, &own, out, f);
 		hashed = WHOLE_HASH;
@@ -150,7 +152,8 @@ task(void *arg, uint64_t t, const struct engine_buf *eb, struct fault *f,
 		return whole(x, r->file, eb, f, out);
 	if ((dfd = tarw_file_reopen(&x->w, &it, m->dev, m->ino, f)) == -1)
 		return -1;
-	rv = verify_copy(x->afd, m->data + r->off, dfd, r->off, r->len, eb, f);
+	rv = xfer_run(&(struct xfer){ .sfd = x->afd, .soff = m->data + r->off,
+	    .dfd = dfd, .doff = r->off, .len = r->len, .eb = eb, .f = f });
 	return engine_close(-1, dfd, rv, f);
 }
 

@@ -50,6 +50,7 @@
 #include "tarc.h"
 #include "util.h"
 #include "verify.h"
+#include "xfer.h"
 
 #define ARENA_MAX	((size_t)64 << 20)	/* headers kept for workers */
 #define NO_ARENA	UINT64_MAX
@@ -335,8 +336,9 @@ member_copy(struct tarc *t, uint32_t node, int sfd, const char *src,
 		    __ATOMIC_RELAXED);
 	if (first == size)
 		return ENGINE_PREAD;
-	return engine_copy_fd(sfd, first, t->out.fd, data + first,
-	    size - first, eb, f);
+	return engine_copy(&(struct xfer){ .sfd = sfd, .soff = first,
+	    .dfd = t->out.fd, .doff = data + first, .len = size - first,
+	    .eb = eb, .f = f });
 }
 
 /* Worker side: a member, or one range of a large member's data. */
@@ -363,8 +365,9 @@ task(void *arg, uint64_t i, const struct engine_buf *eb, struct fault *f,
 	if (r->whole)
 		rv = member_copy(t, r->file, sfd, src, eb, f);
 	else
-		rv = verify_copy(sfd, r->off, t->out.fd,
-		    archive_off(t, r->file, r->off), r->len, eb, f);
+		rv = xfer_run(&(struct xfer){ .sfd = sfd, .soff = r->off,
+		    .dfd = t->out.fd, .doff = archive_off(t, r->file, r->off),
+		    .len = r->len, .eb = eb, .f = f });
 	return engine_close(sfd, -1, rv, f);
 }
 

@@ -93,51 +93,27 @@ hash64(int fd, off_t off, off_t len, char *buf, size_t size, int op,
 }
 
 int
-verify_range(int sfd, off_t soff, int dfd, off_t doff, off_t len,
-    const struct engine_buf *eb, struct fault *f)
+verify_range(const struct xfer *x)
 {
+	const struct engine_buf *eb = x->eb;
 	XXH64_hash_t hs, hd;
 	size_t half = eb->size / 2;
 	int sfl, dfl, rv = -1;
 
 	/* this range only: other workers may be writing the rest */
-	if (engine_flush(dfd, doff, len) == -1) {
-		fault_set(f, FAULT_SYNC);
+	if (engine_flush(x->dfd, x->doff, x->len) == -1) {
+		fault_set(x->f, FAULT_SYNC);
 		return -1;
 	}
-	sfl = buffered(sfd);
-	dfl = buffered(dfd);
-	if (hash64(sfd, soff, len, eb->buf, half, FAULT_READ, &hs, f) == 0 &&
-	    hash64(dfd, doff, len, eb->buf + half, half, FAULT_READBACK, &hd,
-	    f) == 0)
+	sfl = buffered(x->sfd);
+	dfl = buffered(x->dfd);
+	if (hash64(x->sfd, x->soff, x->len, eb->buf, half, FAULT_READ, &hs,
+	    x->f) == 0 && hash64(x->dfd, x->doff, x->len, eb->buf + half, half,
+	    FAULT_READBACK, &hd, x->f) == 0)
 		rv = hs != hd;
-	restore(sfd, sfl);
-	restore(dfd, dfl);
+	restore(x->sfd, sfl);
+	restore(x->dfd, dfl);
 	return rv;
-}
-
-int
-verify_copy(int sfd, off_t soff, int dfd, off_t doff, off_t len,
-    const struct engine_buf *eb, struct fault *f)
-{
-	struct engine_buf again = *eb;
-	int kind, differ;
-
-	if ((kind = engine_copy_fd(sfd, soff, dfd, doff, len, eb, f)) == -1 ||
-	    !eb->verify)
-		return kind;
-	if ((differ = verify_range(sfd, soff, dfd, doff, len, eb, f)) != 1)
-		return differ == 0 ? kind : -1;
-	again.holes = false;	/* a bad block may sit where zeros belong */
-	if ((kind = engine_copy_fd(sfd, soff, dfd, doff, len, &again, f)) ==
-	    -1 || (differ = verify_range(sfd, soff, dfd, doff, len, eb, f)) ==
-	    -1)
-		return -1;
-	if (differ) {
-		fault_setc(f, FAULT_VERIFY, 0);
-		return -1;
-	}
-	return kind;
 }
 
 int

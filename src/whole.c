@@ -23,6 +23,7 @@
 #include "tree.h"
 #include "util.h"
 #include "verify.h"
+#include "xfer.h"
 #include "whole.h"
 
 /* Does the source have holes worth keeping?  cp's test: fewer blocks. */
@@ -42,11 +43,13 @@ whole_data(int sfd, int dfd, off_t size, blkcnt_t blocks,
 
 	own.shared = false;		/* this worker alone writes the file */
 	if (!has_holes(size, blocks, o))
-		return verify_copy(sfd, 0, dfd, 0, size, &own, f);
+		return xfer_run(&(struct xfer){ .sfd = sfd, .soff = 0,
+		    .dfd = dfd, .doff = 0, .len = size, .eb = &own, .f = f });
 	for (pos = 0; (more = extent_next(sfd, pos, size, &off, &len)) > 0;
 	    pos = off + len)
-		if ((kind = verify_copy(sfd, off, dfd, off, len, &own, f)) ==
-		    -1)
+		if ((kind = xfer_run(&(struct xfer){ .sfd = sfd, .soff = off,
+		    .dfd = dfd, .doff = off, .len = len, .eb = &own,
+		    .f = f })) == -1)
 			return -1;
 	if (more == -1) {
 		fault_set(f, FAULT_SEEK);

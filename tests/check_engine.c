@@ -26,6 +26,25 @@ xs(const char *name)
 	return strdup(testutil_path(name));
 }
 
+/* Copy [soff, soff + len) of the file src into dst at doff, by path. */
+static int
+copy_range(const char *src, off_t soff, const char *dst, off_t doff,
+    off_t len, const struct engine_buf *b, struct fault *f)
+{
+	int sfd, dfd, rv = -1, direct = b->direct ? O_DIRECT : 0;
+
+	if ((sfd = open(src, O_RDONLY | direct)) == -1) {
+		fault_set(f, FAULT_OPEN_SRC);
+		return -1;
+	}
+	if ((dfd = open(dst, O_WRONLY | direct)) == -1)
+		fault_set(f, FAULT_OPEN_DST);
+	else
+		rv = engine_copy(&(struct xfer){ .sfd = sfd, .soff = soff,
+		    .dfd = dfd, .doff = doff, .len = len, .eb = b, .f = f });
+	return engine_close(sfd, dfd, rv, f);
+}
+
 /* A file of size bytes, all hole, as the parent makes temp files. */
 static void
 make_sized(const char *path, off_t size)
@@ -47,7 +66,7 @@ START_TEST(test_engine_copies_whole_file_with_odd_buffer)
 
 	testutil_make_file(src, 123457, 1);
 	make_sized(dst, 123457);
-	ck_assert_int_eq(engine_copy_range(src, 0, dst, 0, 123457, &small, &f),
+	ck_assert_int_eq(copy_range(src, 0, dst, 0, 123457, &small, &f),
 	    ENGINE_PREAD);
 	ck_assert_int_eq(f.op, FAULT_NONE);
 	ck_assert(testutil_same(src, dst));
@@ -66,7 +85,7 @@ START_TEST(test_engine_copies_only_its_range_and_counts_progress)
 	testutil_make_file(src, sizeof(a), 2);
 	make_sized(dst, sizeof(a));
 	progress = 0;
-	ck_assert_int_eq(engine_copy_range(src, 4096, dst, 4096, 70001, &eb,
+	ck_assert_int_eq(copy_range(src, 4096, dst, 4096, 70001, &eb,
 	    &f), ENGINE_PREAD);
 	ck_assert_uint_eq(progress, 70001);
 	fp = fopen(src, "r");
@@ -106,7 +125,7 @@ START_TEST(test_engine_holes_mode_leaves_zero_blocks_unwritten)
 	ck_assert_int_eq(write(fd, block, 100), 100);
 	close(fd);
 	make_sized(dst, 4096 + (1 << 20) + 100);
-	ck_assert_int_eq(engine_copy_range(src, 0, dst, 0, 4096 + (1 << 20) +
+	ck_assert_int_eq(copy_range(src, 0, dst, 0, 4096 + (1 << 20) +
 	    100, &holes, &f), ENGINE_PREAD);	/* holes: pread only */
 	ck_assert(testutil_same(src, dst));
 	ck_assert_int_eq(stat(dst, &st), 0);
@@ -140,9 +159,9 @@ START_TEST(test_engine_every_engine_copies_odd_ranges)
 	testutil_make_file(src, size, 9);
 	make_sized(dst, size);
 	progress = 0;
-	ck_assert_int_ne(kind = engine_copy_range(src, mid, dst, mid,
+	ck_assert_int_ne(kind = copy_range(src, mid, dst, mid,
 	    size - mid, &e, &f), -1);
-	ck_assert_int_ne(kind = engine_copy_range(src, 0, dst, 0, mid, &e,
+	ck_assert_int_ne(kind = copy_range(src, 0, dst, 0, mid, &e,
 	    &f), -1);
 	ck_assert_int_ge(kind, ENGINE_PREAD);
 	ck_assert_int_lt(kind, ENGINE_NKINDS);
@@ -166,7 +185,7 @@ START_TEST(test_engine_clone_only_reports_clone_fault_without_copying)
 
 	testutil_make_file(src, 8192, 1);
 	make_sized(dst, 8192);
-	rv = engine_copy_range(src, 0, dst, 0, 8192, &e, &f);
+	rv = copy_range(src, 0, dst, 0, 8192, &e, &f);
 	if (rv == ENGINE_REFLINK)
 		return;		/* btrfs, xfs: shared */
 	ck_assert_int_eq(rv, -1);
@@ -188,7 +207,7 @@ START_TEST(test_engine_copy_file_range_reports_shrank_source)
 
 	testutil_make_file(src, 5000, 1);
 	make_sized(dst, 10000);
-	ck_assert_int_eq(engine_copy_range(src, 0, dst, 0, 10000, &e, &f), -1);
+	ck_assert_int_eq(copy_range(src, 0, dst, 0, 10000, &e, &f), -1);
 	ck_assert_int_eq(f.op, FAULT_SHRANK);
 	free(src);
 	free(dst);
@@ -212,7 +231,7 @@ START_TEST(test_engine_reports_enospc_as_write_fault)
 	struct fault f = { FAULT_NONE, 0 };
 
 	testutil_make_file(src, 10000, 1);
-	ck_assert_int_eq(engine_copy_range(src, 0, "/dev/full", 0, 10000, &eb,
+	ck_assert_int_eq(copy_range(src, 0, "/dev/full", 0, 10000, &eb,
 	    &f), -1);
 	ck_assert_int_eq(f.op, FAULT_WRITE);
 	ck_assert_int_eq(f.err, ENOSPC);
@@ -226,7 +245,7 @@ START_TEST(test_engine_missing_source_is_open_src_enoent)
 	struct fault f = { FAULT_NONE, 0 };
 
 	make_sized(dst, 10);
-	ck_assert_int_eq(engine_copy_range(testutil_path("nope"), 0, dst, 0,
+	ck_assert_int_eq(copy_range(testutil_path("nope"), 0, dst, 0,
 	    10, &eb, &f), -1);
 	ck_assert_int_eq(f.op, FAULT_OPEN_SRC);
 	ck_assert_int_eq(f.err, ENOENT);
@@ -240,7 +259,7 @@ START_TEST(test_engine_missing_temp_is_open_dst_enoent)
 	struct fault f = { FAULT_NONE, 0 };
 
 	testutil_make_file(src, 10, 1);
-	ck_assert_int_eq(engine_copy_range(src, 0, testutil_path("gone"), 0,
+	ck_assert_int_eq(copy_range(src, 0, testutil_path("gone"), 0,
 	    10, &eb, &f), -1);
 	ck_assert_int_eq(f.op, FAULT_OPEN_DST);
 	ck_assert_int_eq(f.err, ENOENT);
@@ -255,7 +274,7 @@ START_TEST(test_engine_source_shorter_than_plan_is_shrank)
 
 	testutil_make_file(src, 5000, 1);
 	make_sized(dst, 10000);
-	ck_assert_int_eq(engine_copy_range(src, 0, dst, 0, 10000, &eb, &f),
+	ck_assert_int_eq(copy_range(src, 0, dst, 0, 10000, &eb, &f),
 	    -1);
 	ck_assert_int_eq(f.op, FAULT_SHRANK);
 	free(src);
@@ -270,7 +289,7 @@ START_TEST(test_engine_unreadable_source_is_read_fault)
 
 	make_sized(dst, 10);
 	/* A directory opens read-only, but pread fails with EISDIR. */
-	ck_assert_int_eq(engine_copy_range(testutil_path(""), 0, dst, 0, 10,
+	ck_assert_int_eq(copy_range(testutil_path(""), 0, dst, 0, 10,
 	    &eb, &f), -1);
 	ck_assert_int_eq(f.op, FAULT_READ);
 	ck_assert_int_eq(f.err, EISDIR);
