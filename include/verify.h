@@ -17,10 +17,10 @@
 #define VERIFY_HASHLEN	16	/* XXH128, canonical (big-endian) bytes */
 
 /*
- * Compare x's source range with its destination range by XXH3 hashes,
- * after writing the destination's range out and dropping its cached
- * pages, so the read shows what storage holds.  Returns 0 when equal, 1
- * when they differ, -1 with *x->f set.
+ * Compare x's source range with its destination range by XXH3 hashes
+ * (the caller has written the destination's range out and dropped its
+ * cached pages, so the read shows what storage holds).  Returns 0 when
+ * equal, 1 when they differ, -1 with *x->f set.
  */
 int	verify_range(const struct xfer *x);
 /* XXH128 of fd's first size bytes into out.  Returns 0, or -1 with *f. */

@@ -100,11 +100,6 @@ verify_range(const struct xfer *x)
 	size_t half = eb->size / 2;
 	int sfl, dfl, rv = -1;
 
-	/* this range only: other workers may be writing the rest */
-	if (engine_flush(x->dfd, x->doff, x->len) == -1) {
-		fault_set(x->f, FAULT_SYNC);
-		return -1;
-	}
 	sfl = buffered(x->sfd);
 	dfl = buffered(x->dfd);
 	if (hash64(x->sfd, x->soff, x->len, eb->buf, half, FAULT_READ, &hs,

@@ -8,6 +8,22 @@
 #include "verify.h"
 #include "xfer.h"
 
+/*
+ * The check stage: the destination's range written out and its pages
+ * dropped (this range only: other workers may be writing the rest), so
+ * that the read-back shows what storage holds; then both sides compared.
+ * 0 equal, 1 different, -1 with *x->f.
+ */
+static int
+check(const struct xfer *x)
+{
+	if (engine_flush(x->dfd, x->doff, x->len) == -1) {
+		fault_set(x->f, FAULT_SYNC);
+		return -1;
+	}
+	return verify_range(x);
+}
+
 /* The range once more, every byte written: the repair stage. */
 static int
 recopy(const struct xfer *x)
@@ -19,7 +35,7 @@ recopy(const struct xfer *x)
 	all.holes = false;
 	again.eb = &all;
 	if ((kind = engine_copy(&again)) == -1 ||
-	    (differ = verify_range(&again)) == -1)
+	    (differ = check(&again)) == -1)
 		return -1;
 	if (differ) {
 		fault_setc(x->f, FAULT_VERIFY, 0);
@@ -35,7 +51,7 @@ xfer_run(const struct xfer *x)
 
 	if ((kind = engine_copy(x)) == -1 || !x->eb->verify)
 		return kind;
-	if ((differ = verify_range(x)) != 1)
+	if ((differ = check(x)) != 1)
 		return differ == 0 ? kind : -1;
 	return recopy(x);
 }
