@@ -183,11 +183,12 @@ copy_done(struct copy *c, uint32_t node, int kept)
 }
 
 /*
- * node failed in the parent (-l, -s), said in cp's words; err is its
- * errno, or 0.
+ * node refused or failed in the parent, said in cp's words (": ERRNO's
+ * text" added when err > 0; err < 0: the message says why, -err is what
+ * --json reports), and kept for --json as op.
  */
-static void __attribute__((format(printf, 4, 5)))
-link_fail(struct copy *c, uint32_t node, int err, const char *fmt, ...)
+static void __attribute__((format(printf, 5, 6)))
+refuse(struct copy *c, uint32_t node, int op, int err, const char *fmt, ...)
 {
 	char msg[3 * PATH_MAX];
 	struct fault f;
@@ -202,11 +203,11 @@ link_fail(struct copy *c, uint32_t node, int err, const char *fmt, ...)
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	progress_clear(&c->pr);
-	if (err != 0)
+	if (err > 0)
 		warnx("%s: %s", msg, strerror(err));
 	else
 		warnx("%s", msg);
-	fault_setc(&f, FAULT_LINK, err);
+	fault_setc(&f, op, err < 0 ? -err : err);
 	note_error(c, copy_path(c, node, FLIST_DST), &f);
 }
 
@@ -214,19 +215,34 @@ link_fail(struct copy *c, uint32_t node, int err, const char *fmt, ...)
 static void
 not_a_dir(struct copy *c, uint32_t node)
 {
-	struct fault f;
-
-	c->fl->v[node].state = NS_FAILED;
-	c->st->failed++;
-	c->pr.errors++;
-	if (c->status == 0)
-		c->status = 1;
-	progress_clear(&c->pr);
-	warnx("cannot overwrite non-directory %s with directory %s",
+	refuse(c, node, FAULT_MKDIR, -ENOTDIR,
+	    "cannot overwrite non-directory %s with directory %s",
 	    quote(copy_path(c, node, FLIST_DST)),
 	    quote(copy_path(c, node, FLIST_SRC)));
-	fault_setc(&f, FAULT_MKDIR, ENOTDIR);
-	note_error(c, copy_path(c, node, FLIST_DST), &f);
+}
+
+/*
+ * A directory where a non-directory goes (below an operand: the walk
+ * decides those; a symlink to one with --keep-directory-symlink):
+ * refused as cp refuses it, before any data moves.
+ */
+static bool
+dir_in_the_way(struct copy *c, uint32_t node)
+{
+	const struct node *n = &c->fl->v[node];
+	struct tree_at at;
+	struct stat st;
+	struct fault f;
+
+	if (n->parent == NODE_NONE || !c->fl->v[n->parent].existed ||
+	    tree_at(&c->tree, FLIST_DST, node, &at, &f) == -1 ||
+	    fstatat(at.dir, at.name, &st, c->o->keep_dir_links ? 0 :
+	    AT_SYMLINK_NOFOLLOW) == -1 || !S_ISDIR(st.st_mode))
+		return false;
+	refuse(c, node, FAULT_RENAME, -EISDIR,
+	    "cannot overwrite directory %s with non-directory",
+	    quote(copy_path(c, node, FLIST_DST)));
+	return true;
 }
 
 /*
@@ -398,8 +414,8 @@ declined(struct copy *c, uint32_t node)
 	struct stat st;
 	bool no;
 
-	if (!c->o->interactive || dst_stat(c, node, false, &st) == -1 ||
-	    S_ISDIR(st.st_mode))
+	/* cp asks before it looks at what is there (a directory too) */
+	if (!c->o->interactive || dst_stat(c, node, false, &st) == -1)
 		return false;
 	progress_clear(&c->pr);
 	fprintf(stderr, "%s: overwrite %s? ", program_invocation_short_name,
@@ -429,16 +445,16 @@ refused(struct copy *c, uint32_t node)
 		return false;	/* root may replace anything, as cp */
 	dst = copy_path(c, node, FLIST_DST);
 	if (faccessat(at.dir, at.name, W_OK, 0) == -1 && !c->o->force) {
-		warnx("cannot create regular file %s: %s", quote(dst),
-		    strerror(EACCES));
+		refuse(c, node, FAULT_CREATE, EACCES,
+		    "cannot create regular file %s", quote(dst));
 		return true;
 	}
 	if (faccessat(at.dir, ".", W_OK, 0) == 0)
 		return false;
 	dir = xpath_dir(dst);
-	warnx("cannot replace %s: its directory %s is not writable "
-	    "(--inplace writes into the file, as cp does)", quote(dst),
-	    quote(dir));
+	refuse(c, node, FAULT_RENAME, -EACCES, "cannot replace %s: its "
+	    "directory %s is not writable (--inplace writes into the file, as "
+	    "cp does)", quote(dst), quote(dir));
 	free(dir);
 	return true;
 }
@@ -499,6 +515,17 @@ symlink_ok(const char *src, const char *dst)
 	return ok;
 }
 
+/* Are the two names one inode already? */
+static bool
+linked(int adir, const char *a, int bdir, const char *b)
+{
+	struct stat sa, sb;
+
+	return fstatat(adir, a, &sa, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    fstatat(bdir, b, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 /*
  * -l, -s: the parent makes the link itself (one system call, no data),
  * beside the final name and renamed over it: an existing destination is
@@ -510,8 +537,11 @@ link_entry(struct copy *c, uint32_t node)
 {
 	bool hard = c->o->link_instead == LINK_HARD;
 	bool backup = c->o->backup.kind != BACKUP_NONE;
-	bool replace = c->o->force || c->o->remove_dest || backup;
 	const struct node *n = &c->fl->v[node];
+	/* cp unlinks first when it does not follow and the source is not a
+	 * regular file (-dl of a symlink onto a symlink): replaced too. */
+	bool replace = c->o->force || c->o->remove_dest || backup ||
+	    (!walk_follows(c->o, n->parent == NODE_NONE) && n->type != FT_REG);
 	const char *from = copy_path(c, node, FLIST_SRC);
 	char tmp[NAME_MAX + 1];
 	struct tree_at src, dst;
@@ -519,8 +549,9 @@ link_entry(struct copy *c, uint32_t node)
 	int rv;
 
 	if (!hard && !symlink_ok(from, copy_path(c, node, FLIST_DST))) {
-		link_fail(c, node, 0, "%s: can make relative symbolic links "
-		    "only in current directory", copy_path(c, node, FLIST_DST));
+		refuse(c, node, FAULT_LINK, 0, "%s: can make relative symbolic "
+		    "links only in current directory",
+		    copy_path(c, node, FLIST_DST));
 		return;
 	}
 	if (tree_at(&c->tree, FLIST_SRC, node, &src, &f) == -1 ||
@@ -531,6 +562,10 @@ link_entry(struct copy *c, uint32_t node)
 	if (whole_tmpname(&c->wc, node, dst.name, tmp) == -1) {
 		fault_set(&f, FAULT_PATH);
 		copy_fail(c, node, &f);
+		return;
+	}
+	if (hard && linked(src.dir, src.name, dst.dir, dst.name)) {
+		copy_done(c, node, 0);	/* rename(2) would keep both names */
 		return;
 	}
 	rv = hard ? linkat(src.dir, src.name, dst.dir, tmp, walk_follows(c->o,
@@ -550,7 +585,7 @@ link_entry(struct copy *c, uint32_t node)
 	}
 	rv = errno;
 	(void)unlinkat(dst.dir, tmp, 0);
-	link_fail(c, node, rv, "cannot create %s link %s to %s", hard ?
+	refuse(c, node, FAULT_LINK, rv, "cannot create %s link %s to %s", hard ?
 	    "hard" : "symbolic", quote(copy_path(c, node, FLIST_DST)),
 	    quote(copy_path(c, node, FLIST_SRC)));
 }
@@ -603,7 +638,8 @@ plan_all(struct copy *c)
 			if (declined(c, i)) {
 				n->state = NS_SKIPPED;
 				c->st->skipped++;
-			}
+			} else
+				(void)dir_in_the_way(c, i);
 			continue;
 		}
 		if (keep_existing(c, i) || declined(c, i)) {
@@ -611,18 +647,15 @@ plan_all(struct copy *c)
 			c->st->skipped++;
 			continue;
 		}
+		if (dir_in_the_way(c, i))
+			continue;
 		c->pr.nfiles++;
 		if (c->o->link_instead) {
 			link_entry(c, i);
 			continue;
 		}
 		switch (existing(c, i)) {
-		case EX_REFUSED:
-			n->state = NS_FAILED;
-			c->st->failed++;
-			c->pr.errors++;
-			if (c->status == 0)
-				c->status = 1;
+		case EX_REFUSED:		/* said by refused() */
 			continue;
 		case EX_INTO:
 			n->inplace = true;
@@ -723,6 +756,8 @@ link_one(struct copy *c, uint32_t node, struct fault *f)
 	}
 	if (tree_at(&c->tree, FLIST_DST, node, &at, f) == -1)
 		rv = -1;
+	else if (linked(fdir, first.name, at.dir, at.name))
+		rv = 0;		/* rename(2) would keep both names */
 	else if (whole_tmpname(&c->wc, node, at.name, tmp) == -1) {
 		fault_set(f, FAULT_PATH);
 		rv = -1;
@@ -753,10 +788,14 @@ make_links(struct copy *c)
 			n->state = NS_FAILED;	/* reported with the first */
 			continue;
 		}
-		/* The first was kept (-n, -u, --resume: an existing copy):
-		 * a missing name of its group links to that copy, as cp. */
+		/*
+		 * The first was kept (-n, -u, --resume: an existing copy): a
+		 * missing name of its group links to that copy.  With -n (or
+		 * --resume) an existing later name stays; with -u it is made
+		 * a link too, newer or not, so the group stays whole (cp).
+		 */
 		if (c->fl->v[n->link].state == NS_SKIPPED &&
-		    keep_existing(c, i)) {
+		    (c->o->noclobber || !c->o->update) && keep_existing(c, i)) {
 			n->state = NS_SKIPPED;
 			c->st->skipped++;
 			continue;
@@ -958,11 +997,7 @@ dry_run(struct copy *c)
 			would(c, i, c->o->link_instead == LINK_HARD ?
 			    "hard link" : "symlink");
 		else switch (existing(c, i)) {
-		case EX_REFUSED:
-			n->state = NS_FAILED;
-			c->st->failed++;
-			if (c->status == 0)
-				c->status = 1;
+		case EX_REFUSED:		/* said by refused() */
 			break;
 		case EX_INTO:
 			would(c, i, "write into");

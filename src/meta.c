@@ -41,8 +41,14 @@ owner(const struct meta_target *t, const struct node *n, bool *kept,
 	if (rv == 0)
 		return 0;
 	*kept = false;
-	if ((errno == EPERM || errno == EINVAL) && geteuid() != 0)
+	if ((errno == EPERM || errno == EINVAL) && geteuid() != 0) {
+		/* The owner is not ours to give, but a group of ours is (cp
+		 * -p by a user keeps a supplementary group). */
+		(void)(t->fd != -1 ? fchown(t->fd, (uid_t)-1, n->gid) :
+		    fchownat(t->dir, t->name, (uid_t)-1, n->gid,
+		    AT_SYMLINK_NOFOLLOW));
 		return 0;
+	}
 	fault_set(f, FAULT_CHOWN);
 	return -1;
 }
