@@ -4,10 +4,9 @@
  * Naming: SOURCE DEST copies to DEST, or into DEST/basename when DEST is a
  * directory (-T: never; -t DIR: always).  Several sources need a
  * directory.  A directory is refused when DEST is inside it (cp's "cannot
- * copy a directory into itself").  A file is refused when DEST is the same
- * file (also through a hard link or a symlink); a symlink DEST to a file is
- * resolved, so the copy replaces the link's target as cp's write through
- * it would.
+ * copy a directory into itself").  An operand's existing destination is
+ * decided by clash.c as cp decides it (the same file, a symlink written
+ * through or replaced); an operand given twice is copied once.
  *
  * Recursion opens each directory relative to its parent's descriptor with
  * O_NOFOLLOW (unless -L), so a directory swapped for a symlink mid-walk is
