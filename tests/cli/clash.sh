@@ -52,6 +52,9 @@ like_cp --backup=simple 'foo~' foo
 like_cp --b=simple 'foo~' foo		# cp's abbreviation, not ambiguous
 like_cp --backup=numbered 'foo~' foo	# numbered: no clash
 like_cp -S '~' -b 'foo~' foo
+like_cp --d symlink d			# cp's --dereference, not --debug
+like_cp --path foo d			# cp's old name of --parents
+like_cp -S --b --b=simple foo bar	# -S's value is no option
 
 # 3. Repeated operands: copied once, with a warning; with a backup, the
 # second copy is refused (numbered: see the notes).
