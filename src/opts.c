@@ -767,6 +767,139 @@ opts_loop(struct opts *o, int argc, char **argv, const char *sopts,
 	return OPTS_OK;
 }
 
+/*
+ * cp's long options, each with the name parcp knows it by.  A prefix that
+ * names one of them in cp but several options in parcp ("--b": backup,
+ * buffer-size) means what it means to cp.
+ */
+static const struct {
+	const char	*name, *ours;
+} cp_longs[] = {
+	{ "archive", "archive" }, { "attributes-only", "attributes-only" },
+	{ "backup", "backup" }, { "copy-contents", "copy-contents" },
+	{ "context", "context" }, { "dereference", "dereference" },
+	{ "force", "force" }, { "help", "help" },
+	{ "interactive", "interactive" }, { "link", "link" },
+	{ "no-clobber", "no-clobber" }, { "no-dereference", "no-dereference" },
+	{ "no-preserve", "no-preserve" },
+	{ "no-target-directory", "no-target-directory" },
+	{ "one-file-system", "one-file-system" }, { "parents", "parents" },
+	{ "path", "parents" }, { "preserve", "preserve" },
+	{ "recursive", "recursive" },
+	{ "remove-destination", "remove-destination" },
+	{ "reflink", "reflink" }, { "sparse", "sparse" },
+	{ "strip-trailing-slashes", "strip-trailing-slashes" },
+	{ "suffix", "suffix" }, { "symbolic-link", "symbolic-link" },
+	{ "target-directory", "target-directory" }, { "update", "update" },
+	{ "verbose", "verbose" }, { "version", "version" },
+};
+
+/* The optdef a long name (len bytes) names exactly or as the only
+ * prefix, NULL if none; *many: several. */
+static const struct optdef *
+long_match(const char *name, size_t len, bool *many)
+{
+	const struct optdef *found = NULL;
+	size_t i;
+
+	*many = false;
+	for (i = 0; i < NOPTDEFS; i++) {
+		if (optdefs[i].name == NULL ||
+		    strncmp(optdefs[i].name, name, len) != 0)
+			continue;
+		if (strlen(optdefs[i].name) == len) {
+			*many = false;
+			return &optdefs[i];
+		}
+		if (found != NULL)
+			*many = true;
+		found = &optdefs[i];
+	}
+	return *many ? NULL : found;
+}
+
+/* cp's option a long name (len bytes) abbreviates, or NULL. */
+static const char *
+cp_long(const char *name, size_t len)
+{
+	const char *ours = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(cp_longs) / sizeof(cp_longs[0]); i++) {
+		if (strncmp(cp_longs[i].name, name, len) != 0)
+			continue;
+		if (ours != NULL && strcmp(ours, cp_longs[i].ours) != 0)
+			return NULL;
+		ours = cp_longs[i].ours;
+	}
+	return ours;
+}
+
+/* The argument of a short option cluster "-xyz" is the next word? */
+static bool
+short_takes_next(const char *arg)
+{
+	const char *p;
+	size_t i;
+
+	for (p = arg + 1; *p != '\0'; p++) {
+		for (i = 0; i < NOPTDEFS && optdefs[i].val != *p; i++)
+			;
+		if (i < NOPTDEFS && optdefs[i].arg != NULL)
+			return p[1] == '\0';	/* else the rest is its value */
+	}
+	return false;
+}
+
+/*
+ * Respell argv's long options that cp would take and parcp would find
+ * ambiguous or unknown ("--b=simple": "--backup=simple"), before getopt
+ * sees them.  The new words live in a static arena (argv outlives the
+ * parse); one that does not fit is left for getopt to refuse.
+ */
+static void
+respell(int argc, char **argv)
+{
+	static char arena[4096];
+	const struct optdef *d;
+	size_t used = 0, len, need;
+	const char *ours, *eq;
+	bool many, posix = getenv("POSIXLY_CORRECT") != NULL;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return;
+		if (argv[i][0] != '-' || argv[i][1] == '\0') {
+			if (posix)
+				return;		/* options end here */
+			continue;
+		}
+		if (argv[i][1] != '-') {
+			i += short_takes_next(argv[i]);
+			continue;
+		}
+		eq = strchr(argv[i] + 2, '=');
+		len = eq ? (size_t)(eq - argv[i] - 2) : strlen(argv[i] + 2);
+		d = long_match(argv[i] + 2, len, &many);
+		if (d != NULL) {
+			i += d->arg != NULL && !d->optional && eq == NULL;
+			continue;
+		}
+		if ((ours = cp_long(argv[i] + 2, len)) == NULL)
+			continue;
+		need = 2 + strlen(ours) + (eq ? strlen(eq) : 0) + 1;
+		if (used + need > sizeof(arena))
+			return;
+		(void)snprintf(arena + used, need, "--%s%s", ours,
+		    eq ? eq : "");
+		argv[i] = arena + used;
+		used += need;
+		d = long_match(ours, strlen(ours), &many);
+		i += d != NULL && d->arg != NULL && !d->optional && eq == NULL;
+	}
+}
+
 enum opts_status
 opts_parse(struct opts *o, int argc, char **argv)
 {
@@ -780,6 +913,7 @@ opts_parse(struct opts *o, int argc, char **argv)
 	optind = 0;		/* glibc: full re-initialisation */
 	/* getopt's messages name argv[0]: "parcp: unrecognized option". */
 	argv[0] = (char *)"parcp";
+	respell(argc, argv);
 	ch = opts_loop(o, argc, argv, sopts, lopts);
 	argv[0] = argv0;
 	if (ch != OPTS_OK)

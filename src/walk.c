@@ -4,10 +4,9 @@
  * Naming: SOURCE DEST copies to DEST, or into DEST/basename when DEST is a
  * directory (-T: never; -t DIR: always).  Several sources need a
  * directory.  A directory is refused when DEST is inside it (cp's "cannot
- * copy a directory into itself").  A file is refused when DEST is the same
- * file (also through a hard link or a symlink); a symlink DEST to a file is
- * resolved, so the copy replaces the link's target as cp's write through
- * it would.
+ * copy a directory into itself").  An operand's existing destination is
+ * decided by clash.c as cp decides it (the same file, a symlink written
+ * through or replaced); an operand given twice is copied once.
  *
  * Recursion opens each directory relative to its parent's descriptor with
  * O_NOFOLLOW (unless -L), so a directory swapped for a symlink mid-walk is
@@ -28,6 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clash.h"
 #include "compat.h"
 #include "nameset.h"
 #include "quote.h"
@@ -49,6 +49,8 @@ struct walk {
 	struct stat	*stack;		/* -L: ancestors, for cycles */
 	size_t		 depth, scap;
 	struct nameset	 tops;		/* operands' destinations so far */
+	struct nameset	 linktops;	/* those made as symlinks */
+	struct clash_seen seen;		/* operands so far */
 };
 
 static size_t
@@ -80,14 +82,19 @@ links_grow(struct walk *w)
 	free(old);
 }
 
-/* Group node with earlier names of the same inode (--preserve=links). */
+/*
+ * Group node with earlier names of the same inode (--preserve=links).  A
+ * file reached through a followed symlink may be one seen by another name
+ * even with one link (cp -RL: d/a and d/b -> a), as cp has it.
+ */
 static void
 note_link(struct walk *w, uint32_t node, const struct stat *st)
 {
+	bool followed = walk_follows(w->o, w->fl->v[node].parent == NODE_NONE);
 	size_t i;
 
 	if (!(w->o->preserve & PRESERVE_LINKS) || S_ISDIR(st->st_mode) ||
-	    st->st_nlink < 2 || w->o->link_instead != 0)
+	    (st->st_nlink < 2 && !followed) || w->o->link_instead != 0)
 		return;
 	if (2 * (w->nlinks + 1) > w->lcap)
 		links_grow(w);
@@ -257,54 +264,6 @@ inside(const char *src, const char *dst)
 	return in;
 }
 
-/*
- * Check the destination of a non-directory.  Returns the name to write
- * (dst, or a symlink's target), or NULL after reporting why not.
- */
-static char *
-check_file_dst(const struct opts *o, const char *src, const struct stat *st,
-    char *dst)
-{
-	struct stat dl, ds;
-	char *real;
-
-	if (lstat(dst, &dl) == -1)
-		return dst;	/* absent, or creating it will say why */
-	if ((o->remove_dest || o->backup.kind != BACKUP_NONE) &&
-	    S_ISLNK(dl.st_mode))
-		return dst;	/* the link itself is removed (or backed up),
-				   as cp does */
-	if (stat(dst, &ds) == -1) {
-		if (S_ISLNK(dl.st_mode) && errno == ENOENT &&
-		    S_ISREG(st->st_mode))
-			warnx("%s: not writing through dangling symlink", dst);
-		else if (S_ISLNK(dl.st_mode))
-			return dst;	/* a link is replaced by a link */
-		else
-			warn("%s: stat", dst);
-		goto bad;
-	}
-	if (ds.st_dev == st->st_dev && ds.st_ino == st->st_ino) {
-		warnx("%s: same file as '%s'", dst, src);
-		goto bad;
-	}
-	if (S_ISDIR(ds.st_mode)) {
-		warnc(EISDIR, "%s: cannot overwrite directory", dst);
-		goto bad;
-	}
-	if (!S_ISLNK(dl.st_mode) || !S_ISREG(st->st_mode))
-		return dst;
-	if ((real = realpath(dst, NULL)) == NULL) {
-		warn("%s: realpath", dst);
-		goto bad;
-	}
-	free(dst);
-	return real;
-bad:
-	free(dst);
-	return NULL;
-}
-
 /* Check the destination of a directory; false after reporting. */
 static bool
 check_dir_dst(const char *src, const char *dst)
@@ -312,13 +271,13 @@ check_dir_dst(const char *src, const char *dst)
 	struct stat ds;
 
 	if (inside(src, dst)) {
-		warnx("%s: cannot copy a directory into itself, '%s'", src,
-		    dst);
+		warnx("cannot copy a directory, %s, into itself, %s",
+		    quote(src), quote(dst));
 		return false;
 	}
 	if (stat(dst, &ds) == 0 && !S_ISDIR(ds.st_mode)) {
-		warnc(ENOTDIR, "%s: cannot overwrite non-directory with "
-		    "directory", dst);
+		warnx("cannot overwrite non-directory %s with directory %s",
+		    quote(dst), quote(src));
 		return false;
 	}
 	return true;
@@ -337,15 +296,52 @@ operand_stat(const struct opts *o, const char *src, struct stat *st)
 	return walk_follows(o, true) ? stat(src, st) : lstat(src, st);
 }
 
-/* Check one operand; on success its destination, else NULL (reported). */
-static char *
-operand_dst(const struct opts *o, const char *src, const struct stat *st,
-    const char *dest, bool into)
+/*
+ * Two operands with one destination (dst as named, before a symlink is
+ * resolved): the first is copied, as cp, and a symlink it made is never
+ * written through.  XXX with numbered backups cp copies the second too,
+ * backing up the first; the file list has one entry per destination, so
+ * the second is left out (*nothing).  True if dst was taken (reported).
+ */
+static bool
+taken(struct walk *w, const char *src, const char *dst, bool *nothing)
 {
-	char *dst, *base;
+	if (!nameset_has(&w->tops, dst, strlen(dst)))
+		return false;
+	if (w->o->backup.kind == BACKUP_NUMBERED)
+		*nothing = true;
+	else if (nameset_has(&w->linktops, dst, strlen(dst)))
+		warnx("will not copy %s through just-created symlink %s",
+		    quote(src), quote(dst));
+	else
+		warnx("will not overwrite just-created %s with %s", quote(dst),
+		    quote(src));
+	return true;
+}
+
+/* dst is an operand's destination now (as named). */
+static void
+take(struct walk *w, const struct stat *st, const char *dst)
+{
+	(void)nameset_add(&w->tops, dst);
+	if (S_ISLNK(st->st_mode) || w->o->link_instead == LINK_SYMBOLIC)
+		(void)nameset_add(&w->linktops, dst);
+}
+
+/*
+ * Check one operand; on success its destination, else NULL (reported,
+ * or *nothing: there is nothing to do and that is no failure).
+ */
+static char *
+operand_dst(struct walk *w, const char *src, const struct stat *st,
+    const char *dest, bool into, bool *nothing)
+{
+	const struct opts *o = w->o;
+	char *dst, *base, *named;
+	enum clash rv;
 
 	if (S_ISDIR(st->st_mode) && !o->recursive) {
-		warnc(EISDIR, "%s: -r not specified; omitting directory", src);
+		warnx("-r not specified; omitting directory %s", quote(src));
 		return NULL;
 	}
 	if (S_ISSOCK(st->st_mode) && !o->recursive) {
@@ -359,7 +355,7 @@ operand_dst(const struct opts *o, const char *src, const struct stat *st,
 	if (!into && !S_ISDIR(st->st_mode) && dest[0] != '\0' &&
 	    dest[strlen(dest) - 1] == '/') {
 		/* "a" -> "new/" must not create a file named "new" */
-		warnc(ENOTDIR, "%s: cannot create regular file", dest);
+		warnc(ENOTDIR, "cannot create regular file %s", quote(dest));
 		return NULL;
 	}
 	if (o->parents)
@@ -370,13 +366,36 @@ operand_dst(const struct opts *o, const char *src, const struct stat *st,
 		free(base);
 	} else
 		dst = xstrdup(dest);
-	if (S_ISDIR(st->st_mode)) {
-		if (check_dir_dst(src, dst))
-			return dst;
+	if (into && clash_repeated(&w->seen, o, src, st, dst))
+		*nothing = true;
+	if (*nothing || taken(w, src, dst, nothing)) {
 		free(dst);
 		return NULL;
 	}
-	return check_file_dst(o, src, st, dst);
+	if (S_ISDIR(st->st_mode)) {
+		if (check_dir_dst(src, dst)) {
+			take(w, st, dst);
+			return dst;
+		}
+		free(dst);
+		return NULL;
+	}
+	named = xstrdup(dst);
+	rv = clash_file(o, src, st, &dst, into);
+	if (rv == CLASH_COPY)
+		take(w, st, named);
+	free(named);
+	switch (rv) {
+	case CLASH_COPY:
+		return dst;
+	case CLASH_NOTHING:
+		*nothing = true;
+		break;
+	case CLASH_REFUSED:
+		break;
+	}
+	free(dst);
+	return NULL;
 }
 
 /* An operand's node (destination dst), and its tree below. */
@@ -403,16 +422,18 @@ add_top(struct walk *w, const char *src, const struct stat *st,
 static int
 add_one(struct walk *w, const char *src, const char *dest, bool into)
 {
+	bool nothing = false;
 	struct stat st;
 	char *dst;
 	int rv;
 
 	if (operand_stat(w->o, src, &st) == -1) {
-		warn("%s: stat", src);
+		warn("cannot stat %s", quote(src));
 		return -1;
 	}
-	if ((dst = operand_dst(w->o, src, &st, dest, into)) == NULL)
-		return flist_type(st.st_mode) == -1 && w->o->recursive ? 0 : -1;
+	if ((dst = operand_dst(w, src, &st, dest, into, &nothing)) == NULL)
+		return nothing || (flist_type(st.st_mode) == -1 &&
+		    w->o->recursive) ? 0 : -1;
 	/*
 	 * Without -r, cp copies what a FIFO, a pipe or a device holds: a
 	 * regular file read to its end (size 0: unknown, never split).  A
@@ -423,13 +444,6 @@ add_one(struct walk *w, const char *src, const char *dest, bool into)
 		as_contents(&st);
 	else if (w->o->copy_contents)
 		contents(&st);
-	/* Two operands with one destination: the first is copied (as cp). */
-	if (!nameset_add(&w->tops, dst)) {
-		warnx("will not overwrite just-created %s with %s", quote(dst),
-		    quote(src));
-		free(dst);
-		return -1;
-	}
 	rv = add_top(w, src, &st, dst);
 	free(dst);
 	return rv;
@@ -552,7 +566,8 @@ destination(const struct opts *o, const char **dest, bool *into, int *nsrc)
 	*into = o->target != NULL || (!o->no_target && isdir);
 	if ((o->target != NULL || *nsrc > 1) && !isdir) {
 		/* say why: missing (ENOENT...) or a file (ENOTDIR) */
-		warnc(err != 0 ? err : ENOTDIR, "target '%s'", *dest);
+		warnc(err != 0 ? err : ENOTDIR, "target %s%s", o->target ?
+		    "directory " : "", quote(*dest));
 		return -1;
 	}
 	return 0;
@@ -575,6 +590,8 @@ walk_args(const struct opts *o, struct flist *fl)
 		if (add_operand(&w, o->paths[i], dest, into) == -1)
 			w.bad++;
 	nameset_free(&w.tops);
+	nameset_free(&w.linktops);
+	clash_seen_free(&w.seen);
 	free(w.links);
 	free(w.stack);
 	return w.bad;

@@ -80,9 +80,9 @@ extra=
 # The error messages name the paths.
 world "$T/pc"
 run "$PARCP" -r "$T/pc/src" "$T/pc/src/sub"
-expect_err "^parcp: $T/pc/src: cannot copy a directory into itself, '$T/pc/src/sub/src'$"
+expect_err "^parcp: cannot copy a directory, '$T/pc/src', into itself, '$T/pc/src/sub/src'$"
 run "$PARCP" -r "$T/pc/src" "$T/pc/file"
-expect_err "^parcp: $T/pc/file: cannot overwrite non-directory with directory: Not a directory$"
+expect_err "^parcp: cannot overwrite non-directory '$T/pc/file' with directory '$T/pc/src'$"
 pass
 
 done_tests
