@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -211,16 +212,30 @@ static bool
 force_backup_self(const struct opts *o, const char *src, char **dst,
     bool into)
 {
-	char bak[PATH_MAX];
+	char bak[NAME_MAX + 1], *dir, *leaf, *path;
 	struct stat st;
+	int dfd, rv;
 
 	if (into || !o->force || o->backup.kind == BACKUP_NONE ||
 	    strcmp(src, *dst) != 0 || stat(*dst, &st) == -1 ||
-	    !S_ISREG(st.st_mode) ||
-	    backup_name(*dst, &o->backup, false, bak, sizeof(bak)) == -1)
+	    !S_ISREG(st.st_mode))
 		return false;
-	rename_dst(dst, xstrdup(bak));
-	return true;
+	dir = xpath_dir(*dst);
+	leaf = xpath_base(*dst);
+	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	rv = dfd != -1 && backup_name(dfd, leaf, &o->backup, false, bak,
+	    sizeof(bak)) == 0;
+	if (dfd != -1)
+		(void)close(dfd);
+	if (rv) {	/* the backup's name is dst's and a suffix */
+		path = xmalloc(strlen(*dst) + strlen(bak) - strlen(leaf) + 1);
+		(void)strcpy(path, *dst);
+		(void)strcat(path, bak + strlen(leaf));
+		rename_dst(dst, path);
+	}
+	free(dir);
+	free(leaf);
+	return rv;
 }
 
 /* A dangling symlink dst: what its target's name is (POSIXLY_CORRECT). */

@@ -515,13 +515,13 @@ symlink_ok(const char *src, const char *dst)
 	return ok;
 }
 
-/* Are the two names one inode already? */
+/* Are the two names one inode already (a's symlink followed: follow)? */
 static bool
-linked(int adir, const char *a, int bdir, const char *b)
+linked(int adir, const char *a, bool follow, int bdir, const char *b)
 {
 	struct stat sa, sb;
 
-	return fstatat(adir, a, &sa, AT_SYMLINK_NOFOLLOW) == 0 &&
+	return fstatat(adir, a, &sa, follow ? 0 : AT_SYMLINK_NOFOLLOW) == 0 &&
 	    fstatat(bdir, b, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
@@ -564,7 +564,8 @@ link_entry(struct copy *c, uint32_t node)
 		copy_fail(c, node, &f);
 		return;
 	}
-	if (hard && linked(src.dir, src.name, dst.dir, dst.name)) {
+	if (hard && linked(src.dir, src.name, walk_follows(c->o,
+	    n->parent == NODE_NONE), dst.dir, dst.name)) {
 		copy_done(c, node, 0);	/* rename(2) would keep both names */
 		return;
 	}
@@ -756,7 +757,7 @@ link_one(struct copy *c, uint32_t node, struct fault *f)
 	}
 	if (tree_at(&c->tree, FLIST_DST, node, &at, f) == -1)
 		rv = -1;
-	else if (linked(fdir, first.name, at.dir, at.name))
+	else if (linked(fdir, first.name, false, at.dir, at.name))
 		rv = 0;		/* rename(2) would keep both names */
 	else if (whole_tmpname(&c->wc, node, at.name, tmp) == -1) {
 		fault_set(f, FAULT_PATH);
