@@ -24,11 +24,13 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "compat.h"
+#include "exclude.h"
 #include "nameset.h"
 #include "quote.h"
 #include "util.h"
@@ -49,6 +51,9 @@ struct walk {
 	struct stat	*stack;		/* -L: ancestors, for cycles */
 	size_t		 depth, scap;
 	struct nameset	 tops;		/* operands' destinations so far */
+	char		 rel[PATH_MAX];	/* the directory walked, relative to
+					   its operand (--exclude) */
+	size_t		 rlen;
 };
 
 static size_t
@@ -157,20 +162,58 @@ contents(struct stat *st)
 		as_contents(st);
 }
 
+/* --exclude: name appended to w->rel (a path too long is cut short). */
+static void
+path_push(struct walk *w, const char *name)
+{
+	int n = snprintf(w->rel + w->rlen, sizeof(w->rel) - w->rlen, "%s%s",
+	    w->rlen ? "/" : "", name);
+
+	if (n > 0)
+		w->rlen += (size_t)n < sizeof(w->rel) - w->rlen ? (size_t)n :
+		    sizeof(w->rel) - w->rlen - 1;
+}
+
+/*
+ * --exclude: is the entry name of the directory walked left out?  Its
+ * name is appended to w->rel; descend() keeps it there below.
+ */
+static bool
+excluded(struct walk *w, const char *name, const struct stat *st)
+{
+	int n;
+	bool out;
+
+	if (w->o->exclude.n == 0)
+		return false;
+	n = snprintf(w->rel + w->rlen, sizeof(w->rel) - w->rlen, "%s%s",
+	    w->rlen ? "/" : "", name);
+	out = n > 0 && (size_t)n < sizeof(w->rel) - w->rlen &&
+	    exclude_match(&w->o->exclude, w->rel, S_ISDIR(st->st_mode));
+	w->rel[w->rlen] = '\0';
+	return out;
+}
+
 /* Open child directory name of dfd and walk it. */
 static void
 descend(struct walk *w, int dfd, uint32_t child)
 {
 	int cfd, flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+	const char *name = flist_name(w->fl, child);
+	size_t rlen = w->rlen;
 
 	if (w->o->deref != DEREF_ALWAYS)
 		flags |= O_NOFOLLOW;
-	if ((cfd = openat(dfd, flist_name(w->fl, child), flags)) == -1) {
+	if ((cfd = openat(dfd, name, flags)) == -1) {
 		entry_warn(w, child, NULL, "opendir", errno);
 		w->bad++;
 		return;
 	}
+	if (w->o->exclude.n > 0)
+		path_push(w, name);
 	walk_dir(w, child, cfd);
+	w->rlen = rlen;
+	w->rel[rlen] = '\0';
 }
 
 /* Add every entry of the open directory dfd (node dir); closes dfd. */
@@ -203,6 +246,8 @@ walk_dir(struct walk *w, uint32_t dir, int dfd)
 			w->bad++;
 			continue;
 		}
+		if (excluded(w, de->d_name, &st))
+			continue;
 		if (flist_type(st.st_mode) == -1) {
 			entry_warn(w, dir, de->d_name, "socket skipped", 0);
 			continue;	/* a warning, not a failure */
@@ -392,6 +437,8 @@ add_top(struct walk *w, const char *src, const struct stat *st,
 	note_link(w, node, st);
 	if (!S_ISDIR(st->st_mode))
 		return 0;
+	w->rlen = 0;			/* --exclude: paths from here */
+	w->rel[0] = '\0';
 	if ((dfd = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
 		warn("%s: opendir", src);
 		return -1;
