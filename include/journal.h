@@ -45,4 +45,10 @@ int	journal_append(const char *path, off_t off, off_t len, bool durable,
 ssize_t	journal_load(const char *path, const struct journal_id *,
 	    struct ival **done);
 
+/*
+ * The bytes the journal at path lists as copied (trusted records, merged),
+ * whatever source it is for; 0 if there is no usable journal.
+ */
+uint64_t	journal_kept(const char *path);
+
 #endif

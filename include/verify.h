@@ -28,7 +28,8 @@ int	verify_range(int sfd, off_t soff, int dfd, off_t doff, off_t len,
  * engine_copy_fd, then (eb->verify) verify_range; a range that differs is
  * copied again in full (no hole skipping) and checked once more, and
  * fails with FAULT_VERIFY if it still differs.  Returns the engine kind,
- * or -1 with *f set.
+ * or -1 with *f set.  eb->tally (if not NULL) counts the bytes compared
+ * and the ranges repaired (the first one's place).
  */
 int	verify_copy(int sfd, off_t soff, int dfd, off_t doff, off_t len,
 	    const struct engine_buf *, struct fault *f);

@@ -37,6 +37,7 @@
 #include "engine.h"
 #include "manifest.h"
 #include "meta.h"
+#include "notice.h"
 #include "plan.h"
 #include "pool.h"
 #include "progress.h"
@@ -600,6 +601,7 @@ result(void *arg, const struct result *res)
 	struct node *n = &c->fl->v[r->file];
 	struct fault f;
 
+	notice_tally(c, r->file, &res->tally);	/* --verify's repairs */
 	if (c->o->verbose > 1 && res->fault.op == FAULT_NONE &&
 	    copy_paths(c, r->file, &f) == 0)
 		fprintf(c->out, "worker %u: '%s' [%jd, %jd)\n", res->worker,

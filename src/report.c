@@ -51,6 +51,10 @@ report_stats(FILE *fp, const struct opts *o, const struct copy_stats *st,
 	    (uintmax_t)st->files, (uintmax_t)st->failed,
 	    (uintmax_t)st->dirs, (uintmax_t)st->ranges, o->jobs,
 	    o->mode == POOL_MODE_FORK ? "fork" : "pool", cpu);
+	if (o->verify)
+		fprintf(fp, "verified %ju bytes; repaired %ju range%s (read "
+		    "back different, copied again)\n", (uintmax_t)st->verified,
+		    (uintmax_t)st->repaired, st->repaired == 1 ? "" : "s");
 	for (i = 0; i < o->jobs; i++)
 		if (st->lane_bytes[i] != 0)
 			fprintf(fp, "worker %u: %ju bytes\n", i,
@@ -186,6 +190,8 @@ report_json(FILE *fp, const struct opts *o, const struct copy_stats *st,
 	fprintf(fp, "  \"chunk_size\": %jd,\n  \"buffer_size\": %zu,\n"
 	    "  \"tasks\": %ju,\n  \"verified\": %s,\n", (intmax_t)st->chunk,
 	    o->bufsz, (uintmax_t)st->ranges, o->verify ? "true" : "false");
+	fprintf(fp, "  \"verified_bytes\": %ju,\n  \"repaired_ranges\": %ju,\n",
+	    (uintmax_t)st->verified, (uintmax_t)st->repaired);
 	fprintf(fp, "  \"worker_bytes\": [");
 	for (i = 0; i < o->jobs; i++)
 		fprintf(fp, "%s%ju", i ? ", " : "",

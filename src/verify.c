@@ -116,6 +116,23 @@ verify_range(int sfd, off_t soff, int dfd, off_t doff, off_t len,
 	return rv;
 }
 
+/* Count what was compared (and repaired) for the parent's report. */
+static void
+tally(const struct engine_buf *eb, off_t doff, off_t len, bool repaired)
+{
+	struct engine_tally *t = eb->tally;
+
+	if (t == NULL)
+		return;
+	t->verified += (uint64_t)len;
+	if (!repaired)
+		return;
+	if (t->repaired++ == 0) {
+		t->repair_off = doff;
+		t->repair_len = len;
+	}
+}
+
 int
 verify_copy(int sfd, off_t soff, int dfd, off_t doff, off_t len,
     const struct engine_buf *eb, struct fault *f)
@@ -126,8 +143,11 @@ verify_copy(int sfd, off_t soff, int dfd, off_t doff, off_t len,
 	if ((kind = engine_copy_fd(sfd, soff, dfd, doff, len, eb, f)) == -1 ||
 	    !eb->verify)
 		return kind;
-	if ((differ = verify_range(sfd, soff, dfd, doff, len, eb, f)) != 1)
+	if ((differ = verify_range(sfd, soff, dfd, doff, len, eb, f)) != 1) {
+		if (differ == 0)
+			tally(eb, doff, len, false);
 		return differ == 0 ? kind : -1;
+	}
 	again.holes = false;	/* a bad block may sit where zeros belong */
 	if ((kind = engine_copy_fd(sfd, soff, dfd, doff, len, &again, f)) ==
 	    -1 || (differ = verify_range(sfd, soff, dfd, doff, len, eb, f)) ==
@@ -137,6 +157,7 @@ verify_copy(int sfd, off_t soff, int dfd, off_t doff, off_t len,
 		fault_setc(f, FAULT_VERIFY, 0);
 		return -1;
 	}
+	tally(eb, doff, len, true);
 	return kind;
 }
 

@@ -16,7 +16,7 @@
 
 static char buf[65536];
 static struct engine_buf eb = { buf, sizeof(buf), NULL, false, ENGINE_PREAD,
-    false, false, false, true, false, false, false };
+    false, false, false, true, false, false, false, NULL };
 
 #define SIZE	(3 * 65536 + 17)
 
@@ -85,6 +85,24 @@ START_TEST(test_verify_copy_repairs_a_bad_range)
 }
 END_TEST
 
+START_TEST(test_verify_copy_counts_what_it_compared)
+{
+	struct engine_tally t = { 1, 0, 0, 0, 0 };
+	struct engine_buf own = eb;
+	struct fault f = { FAULT_NONE, 0 };
+
+	own.tally = &t;
+	ck_assert_int_eq(verify_copy(sfd, 65536, dfd, 65536, 65536, &own, &f),
+	    ENGINE_PREAD);
+	ck_assert_uint_eq(t.verified, 1 + 65536);	/* added to */
+	ck_assert_uint_eq(t.repaired, 0);	/* the first check passed */
+	own.verify = false;
+	ck_assert_int_eq(verify_copy(sfd, 0, dfd, 0, 100, &own, &f),
+	    ENGINE_PREAD);
+	ck_assert_uint_eq(t.verified, 1 + 65536);	/* nothing compared */
+}
+END_TEST
+
 START_TEST(test_verify_short_copy_is_shrank)
 {
 	struct fault f = { FAULT_NONE, 0 };
@@ -125,6 +143,7 @@ verify_suite(void)
 	tcase_add_test(tc, test_verify_equal_ranges_pass);
 	tcase_add_test(tc, test_verify_one_flipped_byte_is_caught);
 	tcase_add_test(tc, test_verify_copy_repairs_a_bad_range);
+	tcase_add_test(tc, test_verify_copy_counts_what_it_compared);
 	tcase_add_test(tc, test_verify_short_copy_is_shrank);
 	tcase_add_test(tc, test_verify_hash_file_is_xxh128_canonical);
 	suite_add_tcase(s, tc);
