@@ -26,6 +26,7 @@
 #include "report.h"
 #include "sig.h"
 #include "tar.h"
+#include "util.h"
 #include "walk.h"
 
 static double
@@ -93,17 +94,22 @@ run_opts(struct opts *o)
 	sig_init();
 	memset(&fl, 0, sizeof(fl));
 	bad = 0;
-	if (o->tar != TAR_EXTRACT && (bad = o->tar == TAR_CREATE ?
-	    walk_sources(o, &fl) : walk_args(o, &fl)) == -1) {
-		flist_free(&fl);
-		return 1;
-	}
+	if (o->tar != TAR_EXTRACT)
+		bad = o->tar == TAR_CREATE ? walk_sources(o, &fl) :
+		    walk_args(o, &fl);
 	t0 = now();
-	rv = dispatch(o, &fl, &st);
+	if (bad == -1) {		/* nothing can be copied at all */
+		memset(&st, 0, sizeof(st));
+		st.lane_bytes = xcalloc(o->jobs, sizeof(*st.lane_bytes));
+		rv = 1;
+	} else
+		rv = dispatch(o, &fl, &st);
 	run.seconds = now() - t0;
 	run.cpu = children_cpu();
 	run.status = rv != 0 ? rv : bad > 0;
-	if (o->stats && rv < 128)
+	run.walk_errors = fl.errors;
+	run.nwalk_errors = fl.nerrors;
+	if (o->stats && rv < 128 && bad != -1)
 		/* with --json, stdout is the JSON object alone */
 		report_stats(o->json ? stderr : stdout, o, &st, run.seconds,
 		    run.cpu);

@@ -4,8 +4,10 @@
  */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <xxhash.h>
 
@@ -109,21 +111,34 @@ report_utf8_len(const unsigned char *p)
 }
 
 static void
-json_errors(FILE *fp, const struct copy_stats *st)
+json_error(FILE *fp, bool first, const char *path, const char *op,
+    const char *reason)
+{
+	fprintf(fp, "%s\n    {\"path\": ", first ? "" : ",");
+	report_json_str(fp, path);
+	fprintf(fp, ", \"operation\": ");
+	report_json_str(fp, op);
+	fprintf(fp, ", \"error\": ");
+	report_json_str(fp, reason);
+	fprintf(fp, "}");
+}
+
+/* The walk's errors (a directory not opened...), then the copy's. */
+static void
+json_errors(FILE *fp, const struct copy_stats *st,
+    const struct report_run *run)
 {
 	size_t i;
 
 	fprintf(fp, "  \"errors\": [");
-	for (i = 0; i < st->nerrors; i++) {
-		fprintf(fp, "%s\n    {\"path\": ", i ? "," : "");
-		report_json_str(fp, st->errors[i].path);
-		fprintf(fp, ", \"operation\": ");
-		report_json_str(fp, fault_str(st->errors[i].fault.op));
-		fprintf(fp, ", \"error\": ");
-		report_json_str(fp, fault_reason(&st->errors[i].fault));
-		fprintf(fp, "}");
-	}
-	fprintf(fp, "%s]\n", st->nerrors ? "\n  " : "");
+	for (i = 0; i < run->nwalk_errors; i++)
+		json_error(fp, i == 0, run->walk_errors[i].path,
+		    run->walk_errors[i].op, strerror(run->walk_errors[i].err));
+	for (i = 0; i < st->nerrors; i++)
+		json_error(fp, i + run->nwalk_errors == 0, st->errors[i].path,
+		    fault_str(st->errors[i].fault.op),
+		    fault_reason(&st->errors[i].fault));
+	fprintf(fp, "%s]\n", st->nerrors + run->nwalk_errors ? "\n  " : "");
 }
 
 static void
@@ -197,7 +212,7 @@ report_json(FILE *fp, const struct opts *o, const struct copy_stats *st,
 		fprintf(fp, "%s%ju", i ? ", " : "",
 		    (uintmax_t)st->lane_bytes[i]);
 	fprintf(fp, "],\n");
-	json_errors(fp, st);
+	json_errors(fp, st, run);
 	fprintf(fp, "}\n");
 }
 

@@ -111,22 +111,45 @@ note_link(struct walk *w, uint32_t node, const struct stat *st)
 
 /*
  * Report an entry's problem with its path: "parcp: PATH: what: reason".
- * The caller decides whether it counts as an error.
+ * An error (bad) is counted and kept for --json: what failed, and why
+ * (err, or why for a problem without an errno).
  */
 static void
 entry_warn(struct walk *w, uint32_t dir, const char *name, const char *what,
-    int err)
+    int err, bool bad, int why)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX + NAME_MAX + 2];
+	int n;
 
-	if (flist_path(w->fl, dir, FLIST_SRC, path, sizeof(path)) == -1)
-		(void)strcpy(path, "...");
+	if ((n = flist_path(w->fl, dir, FLIST_SRC, path, PATH_MAX)) == -1)
+		n = snprintf(path, PATH_MAX, "...");
+	if (name != NULL)
+		(void)snprintf(path + n, sizeof(path) - (size_t)n, "/%s", name);
 	if (err != 0)
-		warnc(err, "%s%s%s: %s", path, name ? "/" : "",
-		    name ? name : "", what);
+		warnc(err, "%s: %s", path, what);
 	else
-		warnx("%s%s%s: %s", path, name ? "/" : "", name ? name : "",
-		    what);
+		warnx("%s: %s", path, what);
+	if (!bad)
+		return;
+	w->bad++;
+	flist_error(w->fl, path, what, err != 0 ? err : why);
+}
+
+/* Keep an operand's error for --json (its line is printed already). */
+static void
+note(struct walk *w, const char *path, const char *op, int err)
+{
+	flist_error(w->fl, path, op, err);
+}
+
+/* An operand that cannot be stat'ed (errno): said and kept. */
+static void
+stat_failed(struct walk *w, const char *src)
+{
+	int err = errno;
+
+	warnc(err, "%s: stat", src);
+	note(w, src, "stat", err);
 }
 
 static bool
@@ -205,8 +228,7 @@ descend(struct walk *w, int dfd, uint32_t child)
 	if (w->o->deref != DEREF_ALWAYS)
 		flags |= O_NOFOLLOW;
 	if ((cfd = openat(dfd, name, flags)) == -1) {
-		entry_warn(w, child, NULL, "opendir", errno);
-		w->bad++;
+		entry_warn(w, child, NULL, "opendir", errno, true, 0);
 		return;
 	}
 	if (w->o->exclude.n > 0)
@@ -227,8 +249,7 @@ walk_dir(struct walk *w, uint32_t dir, int dfd)
 	DIR *d;
 
 	if ((d = fdopendir(dfd)) == NULL) {
-		entry_warn(w, dir, NULL, "opendir", errno);
-		w->bad++;
+		entry_warn(w, dir, NULL, "opendir", errno, true, 0);
 		(void)close(dfd);
 		return;
 	}
@@ -242,21 +263,20 @@ walk_dir(struct walk *w, uint32_t dir, int dfd)
 		    strcmp(de->d_name, "..") == 0)
 			continue;
 		if (fstatat(dfd, de->d_name, &st, flag) == -1) {
-			entry_warn(w, dir, de->d_name, "stat", errno);
-			w->bad++;
+			entry_warn(w, dir, de->d_name, "stat", errno, true, 0);
 			continue;
 		}
 		if (excluded(w, de->d_name, &st))
 			continue;
 		if (flist_type(st.st_mode) == -1) {
-			entry_warn(w, dir, de->d_name, "socket skipped", 0);
+			entry_warn(w, dir, de->d_name, "socket skipped", 0,
+			    false, 0);
 			continue;	/* a warning, not a failure */
 		}
 		if (S_ISDIR(st.st_mode) && is_ancestor(w, &st)) {
 			/* only -L can get here: a link to an ancestor */
 			entry_warn(w, dir, de->d_name, "directory cycle; not "
-			    "copied", 0);
-			w->bad++;
+			    "copied", 0, true, ELOOP);
 			continue;
 		}
 		if (w->o->copy_contents)
@@ -269,8 +289,7 @@ walk_dir(struct walk *w, uint32_t dir, int dfd)
 			descend(w, dfd, child);
 	}
 	if (errno != 0) {
-		entry_warn(w, dir, NULL, "readdir", errno);
-		w->bad++;
+		entry_warn(w, dir, NULL, "readdir", errno, true, 0);
 	}
 	w->depth--;
 	(void)closedir(d);
@@ -307,11 +326,13 @@ inside(const char *src, const char *dst)
  * (dst, or a symlink's target), or NULL after reporting why not.
  */
 static char *
-check_file_dst(const struct opts *o, const char *src, const struct stat *st,
+check_file_dst(struct walk *w, const char *src, const struct stat *st,
     char *dst)
 {
+	const struct opts *o = w->o;
 	struct stat dl, ds;
 	char *real;
+	int err;
 
 	if (lstat(dst, &dl) == -1)
 		return dst;	/* absent, or creating it will say why */
@@ -321,26 +342,35 @@ check_file_dst(const struct opts *o, const char *src, const struct stat *st,
 				   as cp does */
 	if (stat(dst, &ds) == -1) {
 		if (S_ISLNK(dl.st_mode) && errno == ENOENT &&
-		    S_ISREG(st->st_mode))
+		    S_ISREG(st->st_mode)) {
 			warnx("%s: not writing through dangling symlink", dst);
-		else if (S_ISLNK(dl.st_mode))
+			note(w, dst, "not writing through dangling symlink",
+			    ENOENT);
+		} else if (S_ISLNK(dl.st_mode))
 			return dst;	/* a link is replaced by a link */
-		else
-			warn("%s: stat", dst);
+		else {
+			err = errno;
+			warnc(err, "%s: stat", dst);
+			note(w, dst, "stat", err);
+		}
 		goto bad;
 	}
 	if (ds.st_dev == st->st_dev && ds.st_ino == st->st_ino) {
 		warnx("%s: same file as '%s'", dst, src);
+		note(w, dst, "same file as its source", EINVAL);
 		goto bad;
 	}
 	if (S_ISDIR(ds.st_mode)) {
 		warnc(EISDIR, "%s: cannot overwrite directory", dst);
+		note(w, dst, "cannot overwrite directory", EISDIR);
 		goto bad;
 	}
 	if (!S_ISLNK(dl.st_mode) || !S_ISREG(st->st_mode))
 		return dst;
 	if ((real = realpath(dst, NULL)) == NULL) {
-		warn("%s: realpath", dst);
+		err = errno;
+		warnc(err, "%s: realpath", dst);
+		note(w, dst, "realpath", err);
 		goto bad;
 	}
 	free(dst);
@@ -352,18 +382,21 @@ bad:
 
 /* Check the destination of a directory; false after reporting. */
 static bool
-check_dir_dst(const char *src, const char *dst)
+check_dir_dst(struct walk *w, const char *src, const char *dst)
 {
 	struct stat ds;
 
 	if (inside(src, dst)) {
 		warnx("%s: cannot copy a directory into itself, '%s'", src,
 		    dst);
+		note(w, src, "cannot copy a directory into itself", EINVAL);
 		return false;
 	}
 	if (stat(dst, &ds) == 0 && !S_ISDIR(ds.st_mode)) {
 		warnc(ENOTDIR, "%s: cannot overwrite non-directory with "
 		    "directory", dst);
+		note(w, dst, "cannot overwrite non-directory with directory",
+		    ENOTDIR);
 		return false;
 	}
 	return true;
@@ -384,17 +417,20 @@ operand_stat(const struct opts *o, const char *src, struct stat *st)
 
 /* Check one operand; on success its destination, else NULL (reported). */
 static char *
-operand_dst(const struct opts *o, const char *src, const struct stat *st,
+operand_dst(struct walk *w, const char *src, const struct stat *st,
     const char *dest, bool into)
 {
+	const struct opts *o = w->o;
 	char *dst, *base;
 
 	if (S_ISDIR(st->st_mode) && !o->recursive) {
 		warnc(EISDIR, "%s: -r not specified; omitting directory", src);
+		note(w, src, "-r not specified; omitting directory", EISDIR);
 		return NULL;
 	}
 	if (S_ISSOCK(st->st_mode) && !o->recursive) {
 		warnc(ENXIO, "cannot open %s for reading", quote(src));
+		note(w, src, "open", ENXIO);
 		return NULL;
 	}
 	if (flist_type(st->st_mode) == -1) {
@@ -405,6 +441,7 @@ operand_dst(const struct opts *o, const char *src, const struct stat *st,
 	    dest[strlen(dest) - 1] == '/') {
 		/* "a" -> "new/" must not create a file named "new" */
 		warnc(ENOTDIR, "%s: cannot create regular file", dest);
+		note(w, dest, "create", ENOTDIR);
 		return NULL;
 	}
 	if (o->parents)
@@ -416,12 +453,12 @@ operand_dst(const struct opts *o, const char *src, const struct stat *st,
 	} else
 		dst = xstrdup(dest);
 	if (S_ISDIR(st->st_mode)) {
-		if (check_dir_dst(src, dst))
+		if (check_dir_dst(w, src, dst))
 			return dst;
 		free(dst);
 		return NULL;
 	}
-	return check_file_dst(o, src, st, dst);
+	return check_file_dst(w, src, st, dst);
 }
 
 /* An operand's node (destination dst), and its tree below. */
@@ -440,7 +477,9 @@ add_top(struct walk *w, const char *src, const struct stat *st,
 	w->rlen = 0;			/* --exclude: paths from here */
 	w->rel[0] = '\0';
 	if ((dfd = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		warn("%s: opendir", src);
+		dfd = errno;
+		warnc(dfd, "%s: opendir", src);
+		note(w, src, "opendir", dfd);
 		return -1;
 	}
 	walk_dir(w, node, dfd);
@@ -455,10 +494,10 @@ add_one(struct walk *w, const char *src, const char *dest, bool into)
 	int rv;
 
 	if (operand_stat(w->o, src, &st) == -1) {
-		warn("%s: stat", src);
+		stat_failed(w, src);
 		return -1;
 	}
-	if ((dst = operand_dst(w->o, src, &st, dest, into)) == NULL)
+	if ((dst = operand_dst(w, src, &st, dest, into)) == NULL)
 		return flist_type(st.st_mode) == -1 && w->o->recursive ? 0 : -1;
 	/*
 	 * Without -r, cp copies what a FIFO, a pipe or a device holds: a
@@ -474,6 +513,7 @@ add_one(struct walk *w, const char *src, const char *dest, bool into)
 	if (!nameset_add(&w->tops, dst)) {
 		warnx("will not overwrite just-created %s with %s", quote(dst),
 		    quote(src));
+		note(w, dst, "will not overwrite just-created", EEXIST);
 		free(dst);
 		return -1;
 	}
@@ -506,7 +546,9 @@ add_path_dirs(struct walk *w, const char *src, const char *dest)
 		slash += strspn(slash, "/");
 		dst = xpath_join(dest, dir + strspn(dir, "/"));
 		if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
-			warnc(errno ? errno : ENOTDIR, "%s", dir);
+			rv = errno ? errno : ENOTDIR;
+			warnc(rv, "%s", dir);
+			note(w, dir, "stat", rv);
 			rv = -1;
 		} else if (nameset_add(&w->tops, dst)) {
 			node = flist_add(w->fl, NODE_NONE, dir, &st);
@@ -555,7 +597,7 @@ add_source(struct walk *w, const char *src)
 	struct stat st;
 
 	if (operand_stat(w->o, src, &st) == -1) {
-		warn("%s: stat", src);
+		stat_failed(w, src);
 		return -1;
 	}
 	if (flist_type(st.st_mode) == -1) {
@@ -586,8 +628,9 @@ walk_sources(const struct opts *o, struct flist *fl)
 
 /* Where the copies go: *dest, and whether into it (as a directory). */
 static int
-destination(const struct opts *o, const char **dest, bool *into, int *nsrc)
+destination(struct walk *w, const char **dest, bool *into, int *nsrc)
 {
+	const struct opts *o = w->o;
 	struct stat st;
 	bool isdir;
 	int err;
@@ -600,6 +643,7 @@ destination(const struct opts *o, const char **dest, bool *into, int *nsrc)
 	if ((o->target != NULL || *nsrc > 1) && !isdir) {
 		/* say why: missing (ENOENT...) or a file (ENOTDIR) */
 		warnc(err != 0 ? err : ENOTDIR, "target '%s'", *dest);
+		note(w, *dest, "target", err != 0 ? err : ENOTDIR);
 		return -1;
 	}
 	return 0;
@@ -616,7 +660,7 @@ walk_args(const struct opts *o, struct flist *fl)
 	memset(&w, 0, sizeof(w));
 	w.o = o;
 	w.fl = fl;
-	if (destination(o, &dest, &into, &nsrc) == -1)
+	if (destination(&w, &dest, &into, &nsrc) == -1)
 		return -1;
 	for (i = 0; i < nsrc; i++)
 		if (add_operand(&w, o->paths[i], dest, into) == -1)

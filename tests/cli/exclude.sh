@@ -91,18 +91,18 @@ grep -q 'exclude-from.*absent' "$T/err" || fail "missing list not named"
 pass
 
 # --to-tar: the same entries left out of the archive.
-if "$PARCP" --version | grep -q '^libarchive: [0-9]'; then
+if "$PARCP" --version | grep -q '^libarchive: libarchive'; then
 	# run from $T: member names start at src/
 	rc=$(cd "$T" && "$PARCP" --to-tar=x.tar --exclude='*.o' \
 	    --exclude=locked --exclude='build/' src >/dev/null 2>"$T/err";
 	    echo $?)
 	expect_rc 0 "--to-tar"
 	tar -tf "$T/x.tar" | sed 's|/$||' | LC_ALL=C sort >"$T/members"
-	grep -q 'top\.o\|/build$\|locked' "$T/members" &&
-	    fail "--to-tar: excluded members in the archive"
-	grep -q 'src/top\.c$' "$T/members" || fail "--to-tar: top.c missing"
-	grep -q 'src/x/build\.txt$' "$T/members" ||
-	    fail "--to-tar: x/build.txt missing"
+	diff "$T/members" <(printf '%s\n' src src/a src/a/b src/a/b/c \
+	    src/a/b/c/three.c src/a/b/two.c src/a/one.c src/deep src/deep/a \
+	    src/deep/a/b src/deep/a/b/x.c src/keep src/keep/.hidden \
+	    src/keep/7up src/keep/build 'src/keep/sp ace.tmp' src/top.c src/x \
+	    src/x/build.txt | LC_ALL=C sort) || fail "--to-tar: not the members"
 	pass
 	run "$PARCP" --from-tar="$T/x.tar" --exclude='*.o' "$T/xt"
 	expect_rc 1 "--exclude with --from-tar"
