@@ -59,10 +59,12 @@ int	dest_partname(const char *dst, const char *ext, char *buf,
 	    size_t len);
 /*
  * Remove the leftovers of earlier runs in dir: temp files of parcps no
- * longer running, and (unless keep_parts) parts and journals.  Returns
- * how many were removed, or -1 if dir cannot be read.  Parent only.
+ * longer running, and (unless keep_parts) parts and journals, adding the
+ * bytes the removed journals listed as copied to *discarded (if not
+ * NULL).  Returns how many were removed, or -1 if dir cannot be read.
+ * Parent only.
  */
-int	dest_sweep(const char *dir, bool keep_parts);
+int	dest_sweep(const char *dir, bool keep_parts, uint64_t *discarded);
 /* fsync the directory dir (its entries).  Returns 0 or -1 with *f. */
 int	dest_sync_dir(const char *dir, struct fault *f);
 /*

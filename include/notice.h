@@ -20,5 +20,15 @@ void	notice_tally(struct copy *, uint32_t node, const struct engine_tally *);
  * and the bytes their journals list, into c->st.  Before part_release.
  */
 void	notice_kept(struct copy *);
+/*
+ * A copy stopped by a signal: one line on stderr, what it kept (st) and
+ * the command that finishes it (argv as main got it, after opts_parse:
+ * options, then o->paths), with --resume and, where a rerun would name
+ * other targets, -T.
+ */
+void	notice_stopped(const struct opts *, const struct flist *,
+	    const struct copy_stats *st, char **argv);
+/* A run without --resume removed kept parts: one line saying how much. */
+void	notice_discarded(const struct copy_stats *st);
 
 #endif

@@ -227,7 +227,7 @@ make_dir(struct copy *c, uint32_t node)
 	if (err == EEXIST && (c->o->keep_dir_links ? stat(c->dst, &st) :
 	    lstat(c->dst, &st)) == 0 && S_ISDIR(st.st_mode)) {
 		n->existed = true;
-		(void)dest_sweep(c->dst, c->o->resume);
+		(void)dest_sweep(c->dst, c->o->resume, &c->st->discarded);
 		return;
 	}
 	if (err == EEXIST) {
@@ -260,7 +260,7 @@ sweep_parent(struct copy *c, uint32_t node, char *last)
 		return;
 	dir = xpath_dir(c->dst);
 	if (strcmp(dir, last) != 0 && strlen(dir) < PATH_MAX) {
-		(void)dest_sweep(dir, c->o->resume);
+		(void)dest_sweep(dir, c->o->resume, &c->st->discarded);
 		(void)snprintf(last, PATH_MAX, "%s", dir);
 	}
 	free(dir);
@@ -805,6 +805,8 @@ copy_run(const struct opts *o, struct flist *fl, struct copy_stats *st)
 		manifest_init(&c->man, fl->n);
 	raise_nofile();
 	rv = run(c);
+	if (rv >= 128)
+		notice_kept(c);		/* for main's one line */
 	part_release(c);		/* kept parts: unlocked for --resume */
 	for (i = 0, st->written = 0; i < o->jobs; i++)
 		st->written += st->lane_bytes[i];

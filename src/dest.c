@@ -26,6 +26,7 @@
 #include <xxhash.h>
 
 #include "dest.h"
+#include "journal.h"
 
 /* DIR/.parcp.NAME + tail, NAME cut so that the whole fits NAME_MAX. */
 static int
@@ -125,8 +126,19 @@ held_at(int dir, const char *name)
 	return rv;
 }
 
+/* --resume not asked for: what a journal about to go had kept. */
+static void
+discard(const char *dir, const char *name, uint64_t *discarded)
+{
+	char path[PATH_MAX];
+
+	if (discarded != NULL && has_ext(name, ".jnl") &&
+	    snprintf(path, sizeof(path), "%s/%s", dir, name) < PATH_MAX)
+		*discarded += journal_kept(path);
+}
+
 int
-dest_sweep(const char *dir, bool keep_parts)
+dest_sweep(const char *dir, bool keep_parts, uint64_t *discarded)
 {
 	struct dirent *e;
 	DIR *d;
@@ -140,9 +152,12 @@ dest_sweep(const char *dir, bool keep_parts)
 		    sizeof(DEST_TMP_PREFIX) - 1) != 0)
 			continue;
 		part = has_ext(e->d_name, ".part") || has_ext(e->d_name, ".jnl");
-		if (((part && !keep_parts) || (!part && orphan(e->d_name))) &&
-		    !held_at(dirfd(d), e->d_name))
-			n += unlinkat(dirfd(d), e->d_name, 0) == 0;
+		if (!((part && !keep_parts) || (!part && orphan(e->d_name))) ||
+		    held_at(dirfd(d), e->d_name))
+			continue;
+		if (part)
+			discard(dir, e->d_name, discarded);
+		n += unlinkat(dirfd(d), e->d_name, 0) == 0;
 	}
 	(void)closedir(d);
 	return n;

@@ -22,6 +22,7 @@
 
 #include "compat.h"
 #include "copy.h"
+#include "notice.h"
 #include "opts.h"
 #include "report.h"
 #include "sig.h"
@@ -78,9 +79,19 @@ utf8_names(void)
 		(void)setlocale(LC_CTYPE, "C.UTF-8");
 }
 
+/* A copy's notices: partial work discarded, or kept by a stop. */
+static void
+tell(const struct opts *o, const struct flist *fl,
+    const struct copy_stats *st, int rv, char **argv)
+{
+	notice_discarded(st);
+	if (rv >= 128)
+		notice_stopped(o, fl, st, argv);
+}
+
 /* The run the parsed options o ask for; its exit status. */
 static int
-run_opts(struct opts *o)
+run_opts(struct opts *o, char **argv)
 {
 	struct copy_stats st;
 	struct report_run run;
@@ -109,6 +120,8 @@ run_opts(struct opts *o)
 	run.status = rv != 0 ? rv : bad > 0;
 	run.walk_errors = fl.errors;
 	run.nwalk_errors = fl.nerrors;
+	if (o->tar == TAR_NONE && bad != -1)
+		tell(o, &fl, &st, rv, argv);
 	if (o->stats && rv < 128 && bad != -1)
 		/* with --json, stdout is the JSON object alone */
 		report_stats(o->json ? stderr : stdout, o, &st, run.seconds,
@@ -150,7 +163,7 @@ main(int argc, char **argv)
 		rv = 1;
 		goto out;
 	}
-	rv = run_opts(&o);
+	rv = run_opts(&o, argv);
 out:
 	exclude_free(&o.exclude);
 	return rv;

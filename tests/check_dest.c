@@ -120,17 +120,17 @@ START_TEST(test_dest_sweep_removes_leftovers_only)
 	touch(".parcp.c.0123456789abcdef.jnl");
 	touch(".parcp.notours");
 	touch("user.file");
-	ck_assert_int_eq(dest_sweep(testutil_path(""), true), 1);
+	ck_assert_int_eq(dest_sweep(testutil_path(""), true, NULL), 1);
 	ck_assert(!exists(dead));
 	ck_assert(exists(live));
 	ck_assert(exists(".parcp.c.0123456789abcdef.part"));
-	ck_assert_int_eq(dest_sweep(testutil_path(""), false), 2);
+	ck_assert_int_eq(dest_sweep(testutil_path(""), false, NULL), 2);
 	ck_assert(!exists(".parcp.c.0123456789abcdef.part"));
 	ck_assert(!exists(".parcp.c.0123456789abcdef.jnl"));
 	ck_assert(exists(live));
 	ck_assert(exists(".parcp.notours"));
 	ck_assert(exists("user.file"));
-	ck_assert_int_eq(dest_sweep(testutil_path("nodir"), false), -1);
+	ck_assert_int_eq(dest_sweep(testutil_path("nodir"), false, NULL), -1);
 }
 END_TEST
 
