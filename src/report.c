@@ -207,6 +207,9 @@ report_json(FILE *fp, const struct opts *o, const struct copy_stats *st,
 	    o->bufsz, (uintmax_t)st->ranges, o->verify ? "true" : "false");
 	fprintf(fp, "  \"verified_bytes\": %ju,\n  \"repaired_ranges\": %ju,\n",
 	    (uintmax_t)st->verified, (uintmax_t)st->repaired);
+	fprintf(fp, "  \"kept_files\": %ju,\n  \"kept_bytes\": %ju,\n"
+	    "  \"discarded_bytes\": %ju,\n", (uintmax_t)st->kept_files,
+	    (uintmax_t)st->kept_bytes, (uintmax_t)st->discarded);
 	fprintf(fp, "  \"worker_bytes\": [");
 	for (i = 0; i < o->jobs; i++)
 		fprintf(fp, "%s%ju", i ? ", " : "",

@@ -17,6 +17,7 @@
 #include <check.h>
 
 #include "dest.h"
+#include "journal.h"
 #include "testutil.h"
 
 static char dst[PATH_MAX], tmp[PATH_MAX];
@@ -131,6 +132,25 @@ START_TEST(test_dest_sweep_removes_leftovers_only)
 	ck_assert(exists(".parcp.notours"));
 	ck_assert(exists("user.file"));
 	ck_assert_int_eq(dest_sweep(testutil_path("nodir"), false, NULL), -1);
+}
+END_TEST
+
+START_TEST(test_dest_sweep_counts_the_partial_work_it_discards)
+{
+	struct journal_id id = { 4096, 1, 2, 3 };
+	uint64_t gone = 7;
+	struct fault f;
+
+	touch(".parcp.d.0123456789abcdef.part");
+	ck_assert_int_eq(journal_create(testutil_path(
+	    ".parcp.d.0123456789abcdef.jnl"), &id, &f), 0);
+	ck_assert_int_eq(journal_append(testutil_path(
+	    ".parcp.d.0123456789abcdef.jnl"), 0, 1024, false, &f), 0);
+	/* --resume keeps them: nothing discarded */
+	ck_assert_int_eq(dest_sweep(testutil_path(""), true, &gone), 0);
+	ck_assert_uint_eq(gone, 7);
+	ck_assert_int_eq(dest_sweep(testutil_path(""), false, &gone), 2);
+	ck_assert_uint_eq(gone, 7 + 1024);
 }
 END_TEST
 
@@ -316,6 +336,7 @@ dest_suite(void)
 	tcase_add_test(tc, test_dest_tmpname_fits_name_max);
 	tcase_add_test(tc, test_dest_partname_is_stable_and_distinct);
 	tcase_add_test(tc, test_dest_sweep_removes_leftovers_only);
+	tcase_add_test(tc, test_dest_sweep_counts_the_partial_work_it_discards);
 	tcase_add_test(tc, test_dest_sync_dir);
 	tcase_add_test(tc, test_dest_sweep_at_takes_only_unowned_temps);
 	tcase_add_test(tc, test_dest_create_is_private_sized_and_sparse);

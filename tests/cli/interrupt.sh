@@ -83,12 +83,25 @@ cmp "$S/sub/big" "$T/out file" || fail "file: finished copy differs"
 pass
 
 # A rerun without --resume: no question, one line saying what it discarded.
-stop_at 20 INT "$S/sub/big" "$T/again"
+# With --json, both runs say it in the object too (valid by the schema).
+SCHEMA=$(dirname "$TESTLIB")/../doc/parcp-json.schema.json
+jcheck() {
+	python3 "$(dirname "$TESTLIB")/jsonschema_check.py" "$SCHEMA" "$1" \
+	    >"$T/schema" || fail "not valid by the schema: $(cat "$T/schema")"
+	python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' \
+	    "$1" "$2"
+}
+stop_at 20 INT --json "$S/sub/big" "$T/again" >"$T/json1"
 expect_rc 130 "SIGINT again"
 kept=$(sed -n 's/.* kept \([0-9]*\) bytes.*/\1/p' "$T/err")
-run "$T/bin/parcp" -j 2 "$S/sub/big" "$T/again" </dev/null
+wait_json=$(jcheck "$T/json1" kept_bytes)
+[ "$wait_json" = "$kept" ] || fail "--json kept_bytes $wait_json, said $kept"
+[ "$(jcheck "$T/json1" kept_files)" = 1 ] || fail "--json kept_files"
+run "$T/bin/parcp" -j 2 --json "$S/sub/big" "$T/again" </dev/null
 expect_rc 0 "rerun without --resume"
 expect_err "^parcp: discarded $kept bytes \(.*\) of partial work an interrupted run had kept \(--resume finishes it instead\)\$"
+[ "$(jcheck "$T/out" discarded_bytes)" = "$kept" ] ||
+    fail "--json discarded_bytes"
 cmp "$S/sub/big" "$T/again" || fail "rerun: copy differs"
 no_temps "$T"
 pass
