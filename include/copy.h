@@ -39,6 +39,11 @@ struct copy_stats {
 	uint64_t	 dirs;		/* directories made */
 	uint64_t	 failed;	/* entries not copied */
 	uint64_t	 ranges;	/* tasks planned */
+	uint64_t	 verified;	/* --verify: bytes compared */
+	uint64_t	 repaired;	/* --verify: ranges copied again */
+	uint64_t	 kept_files;	/* stopped: parts kept for --resume */
+	uint64_t	 kept_bytes;	/* and the bytes their journals list */
+	uint64_t	 discarded;	/* partial work removed (no --resume) */
 	off_t		 chunk;		/* the run's chunk size */
 	unsigned	 engines;	/* bit 1 << kind for each engine used */
 	uint64_t	*lane_bytes;	/* bytes per worker, o->jobs entries */

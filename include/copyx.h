@@ -72,6 +72,8 @@ int	part_finish(struct copy *, uint32_t node, struct fault *f);
 /* Let go of every part still held (a stopped run keeps them for
  * --resume, unlocked). */
 void	part_release(struct copy *);
+/* After a stop: is node's part there?  *bytes: what its journal lists. */
+bool	part_kept(struct copy *, uint32_t node, uint64_t *bytes);
 /* Worker side: copy (and check) one range, then journal it. */
 int	part_range(const struct copy *, const struct range *,
 	    const struct engine_buf *, struct fault *f);

@@ -42,9 +42,11 @@ int	dest_runname(const char *leaf, const char *token, pid_t pid,
  * temp regular file only if its exclusive flock can be taken (its owner
  * holds one as long as it writes it), other temps (symlinks, FIFOs) when
  * the pid in their name is not running here, and (unless keep_parts)
- * parts and journals nobody holds.  Returns how many were removed.
+ * parts and journals nobody holds, adding the bytes the removed journals
+ * listed as copied to *discarded (if not NULL).  Returns how many were
+ * removed.
  */
-int	dest_sweep_at(int dir, bool keep_parts);
+int	dest_sweep_at(int dir, bool keep_parts, uint64_t *discarded);
 /*
  * Create the temp regular file tmp in dir (O_EXCL, O_NOFOLLOW, 0600),
  * take its exclusive flock (the run owns it) and size it (size < 0:

@@ -29,6 +29,19 @@ enum engine_kind {
 	ENGINE_NKINDS
 };
 
+/*
+ * What --verify did in one task, filled by the worker and carried to the
+ * parent in its result (no pointers: it crosses the result pipe).
+ */
+struct engine_tally {
+	uint64_t	 verified;	/* bytes read back and compared */
+	int64_t		 repair_off;	/* the first repaired range: offset */
+	int64_t		 repair_len;	/* and length */
+	uint32_t	 repaired;	/* ranges that differed, were copied
+					   again and then matched */
+	uint32_t	 pad;
+};
+
 /* A worker's buffer, its progress counter, and how to copy. */
 struct engine_buf {
 	char		*buf;
@@ -45,6 +58,7 @@ struct engine_buf {
 	bool		 durable;	/* --fsync: data reaches storage */
 	bool		 clone_only;	/* --reflink=always: no fallback */
 	bool		 no_clone;	/* --reflink=never: never a clone */
+	struct engine_tally *tally;	/* the worker's, for its task; or NULL */
 };
 
 /* "pread", "copy_file_range"...; NULL for a bad kind. */

@@ -59,7 +59,16 @@ struct node {
 	struct fault	 fault;		/* split files: first failure */
 };
 
+/* An error of the walk, as reported (kept for --json's errors). */
+struct flist_error {
+	char		*path;
+	const char	*op;		/* static: "opendir", "stat"... */
+	int		 err;		/* errno: the reason */
+};
+
 struct flist {
+	struct flist_error *errors;	/* the walk's, in order */
+	size_t		 nerrors;
 	struct node	*v;
 	size_t		 n;
 	size_t		 cap;
@@ -83,6 +92,9 @@ int		flist_path(const struct flist *, uint32_t node,
 		    enum flist_side, char *buf, size_t len);
 /* The node's name (last component; an operand's whole path). */
 const char	*flist_name(const struct flist *, uint32_t node);
+/* Keep the walk's error: op (static) on path failed with errno err. */
+void		flist_error(struct flist *, const char *path, const char *op,
+		    int err);
 /* ftype of a stat mode; -1 for a socket or anything unknown. */
 int		flist_type(mode_t);
 void		flist_free(struct flist *);

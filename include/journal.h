@@ -45,4 +45,10 @@ int	journal_append(int dir, const char *name, off_t off, off_t len,
 ssize_t	journal_load(int dir, const char *name, const struct journal_id *,
 	    struct ival **done);
 
+/*
+ * The bytes the journal at path lists as copied (trusted records, merged),
+ * whatever source it is for; 0 if there is no usable journal.
+ */
+uint64_t	journal_kept(int dir, const char *name);
+
 #endif

@@ -12,6 +12,7 @@
 
 #include "backup.h"
 #include "engine.h"
+#include "exclude.h"
 #include "pool.h"
 
 #define OPTS_BUFSZ_DEFAULT	((size_t)1 << 20)
@@ -109,6 +110,7 @@ struct opts {
 	enum tar_compress compress;	/* --to-tar: resolved, never AUTO */
 	const char	*target;	/* -t DIR */
 	bool		 no_target;	/* -T */
+	struct exclude	 exclude;	/* --exclude, --exclude-from */
 	char	       **paths;		/* SOURCE... [DEST] */
 	int		 npaths;
 };

@@ -30,15 +30,16 @@ struct result {
 	int32_t		 rv;		/* what the task callback returned */
 	struct fault	 fault;		/* op FAULT_NONE on success */
 	unsigned char	 out[POOL_OUT];	/* the task's output, if any */
+	struct engine_tally tally;	/* --verify: compared, repaired */
 };
 _Static_assert(sizeof(struct result) <= PIPE_BUF, "result must be atomic");
 /* tests/faultshim.c knows a record by its size (RESULT_SIZE). */
-_Static_assert(sizeof(struct result) == 40, "update tests/faultshim.c");
+_Static_assert(sizeof(struct result) == 72, "update tests/faultshim.c");
 
 /*
  * Worker side: run task i with buffer eb; -1 with *f set on failure, any
  * other value is passed to the parent in result.rv, and out (POOL_OUT
- * bytes, zeroed) in result.out.
+ * bytes, zeroed) in result.out; eb->tally (zeroed) goes in result.tally.
  */
 typedef int	pool_task_cb(void *arg, uint64_t task,
 		    const struct engine_buf *eb, struct fault *f,

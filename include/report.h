@@ -22,6 +22,8 @@ struct report_run {
 	double		 seconds;	/* wall */
 	double		 cpu;		/* workers' user + sys */
 	int		 status;	/* the exit status */
+	const struct flist_error *walk_errors;	/* before the copy's */
+	size_t		 nwalk_errors;
 };
 
 /* Print the --json object to fp (field names are stable: man parcp). */

@@ -37,6 +37,7 @@
 #include "engine.h"
 #include "manifest.h"
 #include "meta.h"
+#include "notice.h"
 #include "plan.h"
 #include "pool.h"
 #include "progress.h"
@@ -279,7 +280,8 @@ make_dir(struct copy *c, uint32_t node)
 				    copy_path(c, node, FLIST_DST));
 		} else {
 			n->existed = true;
-			(void)dest_sweep_at(fd, c->o->resume);
+			(void)dest_sweep_at(fd, c->o->resume,
+			    &c->st->discarded);
 		}
 		(void)close(fd);
 		return;
@@ -315,7 +317,8 @@ sweep_parent(struct copy *c, uint32_t node, struct tree_id *last)
 
 	if (tree_at(&c->tree, FLIST_DST, node, &at, &f) == 0 &&
 	    !seen_dir(at.dir, last))
-		(void)dest_sweep_at(at.dir, c->o->resume);
+		(void)dest_sweep_at(at.dir, c->o->resume,
+		    &c->st->discarded);
 }
 
 /* Directories first, parents before children; a failed one's subtree is
@@ -720,6 +723,7 @@ result(void *arg, const struct result *res)
 	const struct range *r = &c->plan.ranges[res->task];
 	struct node *n = &c->fl->v[r->file];
 
+	notice_tally(c, r->file, &res->tally);	/* --verify's repairs */
 	if (c->o->verbose > 1 && res->fault.op == FAULT_NONE)
 		fprintf(c->out, "worker %u: '%s' [%jd, %jd)\n", res->worker,
 		    copy_path(c, r->file, FLIST_SRC), (intmax_t)r->off,
@@ -1067,6 +1071,8 @@ copy_run(const struct opts *o, struct flist *fl, struct copy_stats *st)
 		manifest_init(&c->man, fl->n);
 	raise_nofile();
 	rv = o->dry_run ? dry_run(c) : run(c);
+	if (rv >= 128)
+		notice_kept(c);		/* for main's one line */
 	part_release(c);		/* kept parts: unlocked for --resume */
 	for (i = 0, st->written = 0; i < o->jobs; i++)
 		st->written += st->lane_bytes[i];

@@ -26,6 +26,7 @@
 #include <xxhash.h>
 
 #include "dest.h"
+#include "journal.h"
 
 /* DIR/.parcp.NAME + tail, NAME cut so that the whole fits NAME_MAX. */
 static int
@@ -123,6 +124,14 @@ held_at(int dir, const char *name)
 	rv = flock(fd, LOCK_EX | LOCK_NB) == -1 && errno == EWOULDBLOCK;
 	(void)close(fd);
 	return rv;
+}
+
+/* --resume not asked for: what a journal about to go had kept. */
+static void
+discard(int dir, const char *name, uint64_t *discarded)
+{
+	if (discarded != NULL && has_ext(name, ".jnl"))
+		*discarded += journal_kept(dir, name);
 }
 
 int
@@ -237,7 +246,7 @@ leftover(int dir, const char *name, const struct stat *st, bool keep_parts)
 }
 
 int
-dest_sweep_at(int dir, bool keep_parts)
+dest_sweep_at(int dir, bool keep_parts, uint64_t *discarded)
 {
 	struct dirent *e;
 	struct stat st;
@@ -250,12 +259,15 @@ dest_sweep_at(int dir, bool keep_parts)
 			(void)close(fd);
 		return 0;
 	}
-	while ((e = readdir(d)) != NULL)
+	while ((e = readdir(d)) != NULL) {
 		if (strncmp(e->d_name, DEST_TMP_PREFIX,
-		    sizeof(DEST_TMP_PREFIX) - 1) == 0 &&
+		    sizeof(DEST_TMP_PREFIX) - 1) != 0 ||
 		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) ==
-		    0 && leftover(dirfd(d), e->d_name, &st, keep_parts))
-			n += unlinkat(dirfd(d), e->d_name, 0) == 0;
+		    -1 || !leftover(dirfd(d), e->d_name, &st, keep_parts))
+			continue;
+		discard(dirfd(d), e->d_name, discarded);
+		n += unlinkat(dirfd(d), e->d_name, 0) == 0;
+	}
 	(void)closedir(d);
 	return n;
 }

@@ -140,8 +140,23 @@ flist_path(const struct flist *fl, uint32_t node, enum flist_side side,
 }
 
 void
+flist_error(struct flist *fl, const char *path, const char *op, int err)
+{
+	fl->errors = xreallocarray(fl->errors, fl->nerrors + 1,
+	    sizeof(*fl->errors));
+	fl->errors[fl->nerrors].path = xstrdup(path);
+	fl->errors[fl->nerrors].op = op;
+	fl->errors[fl->nerrors++].err = err;
+}
+
+void
 flist_free(struct flist *fl)
 {
+	size_t i;
+
+	for (i = 0; i < fl->nerrors; i++)
+		free(fl->errors[i].path);
+	free(fl->errors);
 	free(fl->v);
 	free(fl->names);
 	memset(fl, 0, sizeof(*fl));

@@ -158,3 +158,26 @@ journal_load(int dir, const char *name, const struct journal_id *id,
 	*done = v;
 	return (ssize_t)ival_merge(v, n);
 }
+
+uint64_t
+journal_kept(int dir, const char *name)
+{
+	struct ival *v;
+	struct header h;
+	uint64_t sum = 0;
+	ssize_t n, i;
+	int fd;
+
+	if ((fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return 0;
+	n = read_full(fd, &h, sizeof(h));
+	(void)close(fd);
+	/* its own source's id: whatever file it was for, what it lists */
+	if (n != sizeof(h) || !header_ok(&h, &h.id) ||
+	    (n = journal_load(dir, name, &h.id, &v)) == -1)
+		return 0;
+	for (i = 0; i < n; i++)
+		sum += (uint64_t)(v[i].end - v[i].off);
+	free(v);
+	return sum;
+}

@@ -22,10 +22,12 @@
 
 #include "compat.h"
 #include "copy.h"
+#include "notice.h"
 #include "opts.h"
 #include "report.h"
 #include "sig.h"
 #include "tar.h"
+#include "util.h"
 #include "walk.h"
 
 static double
@@ -77,15 +79,67 @@ utf8_names(void)
 		(void)setlocale(LC_CTYPE, "C.UTF-8");
 }
 
-int
-main(int argc, char **argv)
+/* A copy's notices: partial work discarded, or kept by a stop. */
+static void
+tell(const struct opts *o, const struct flist *fl,
+    const struct copy_stats *st, int rv, char **argv)
+{
+	notice_discarded(st);
+	if (rv >= 128)
+		notice_stopped(o, fl, st, argv);
+}
+
+/* The run the parsed options o ask for; its exit status. */
+static int
+run_opts(struct opts *o, char **argv)
 {
 	struct copy_stats st;
 	struct report_run run;
 	struct flist fl;
-	struct opts o;
 	double t0;
 	int bad, rv;
+
+	utf8_names();
+	if (o->tar == TAR_LIST)
+		return tar_list(o) | (fflush(stdout) == EOF);
+	sig_init();
+	memset(&fl, 0, sizeof(fl));
+	bad = 0;
+	if (o->tar != TAR_EXTRACT)
+		bad = o->tar == TAR_CREATE ? walk_sources(o, &fl) :
+		    walk_args(o, &fl);
+	t0 = now();
+	if (bad == -1) {		/* nothing can be copied at all */
+		memset(&st, 0, sizeof(st));
+		st.lane_bytes = xcalloc(o->jobs, sizeof(*st.lane_bytes));
+		rv = 1;
+	} else
+		rv = dispatch(o, &fl, &st);
+	run.seconds = now() - t0;
+	run.cpu = children_cpu();
+	run.status = rv != 0 ? rv : bad > 0;
+	run.walk_errors = fl.errors;
+	run.nwalk_errors = fl.nerrors;
+	if (o->tar == TAR_NONE && bad != -1)
+		tell(o, &fl, &st, rv, argv);
+	if (o->stats && rv < 128 && bad != -1)
+		/* with --json, stdout is the JSON object alone */
+		report_stats(o->json ? stderr : stdout, o, &st, run.seconds,
+		    run.cpu);
+	if (o->json)
+		report_json(stdout, o, &st, &run);
+	copy_stats_free(&st);
+	flist_free(&fl);
+	if (fflush(stdout) == EOF)
+		err(1, "stdout");
+	return run.status;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	int rv;
 
 	/*
 	 * The user's locale, first: libarchive converts member names with
@@ -100,38 +154,17 @@ main(int argc, char **argv)
 	case OPTS_OK:
 		break;
 	case OPTS_DONE:
-		return 0;
+		rv = 0;
+		goto out;
 	case OPTS_USAGE:
 		fprintf(stderr, "Try 'parcp --help' for more information.\n");
-		return 1;
+		/* FALLTHROUGH */
 	case OPTS_FAIL:
-		return 1;
+		rv = 1;
+		goto out;
 	}
-	utf8_names();
-	if (o.tar == TAR_LIST)
-		return tar_list(&o) | (fflush(stdout) == EOF);
-	sig_init();
-	memset(&fl, 0, sizeof(fl));
-	bad = 0;
-	if (o.tar != TAR_EXTRACT && (bad = o.tar == TAR_CREATE ?
-	    walk_sources(&o, &fl) : walk_args(&o, &fl)) == -1) {
-		flist_free(&fl);
-		return 1;
-	}
-	t0 = now();
-	rv = dispatch(&o, &fl, &st);
-	run.seconds = now() - t0;
-	run.cpu = children_cpu();
-	run.status = rv != 0 ? rv : bad > 0;
-	if (o.stats && rv < 128)
-		/* with --json, stdout is the JSON object alone */
-		report_stats(o.json ? stderr : stdout, &o, &st, run.seconds,
-		    run.cpu);
-	if (o.json)
-		report_json(stdout, &o, &st, &run);
-	copy_stats_free(&st);
-	flist_free(&fl);
-	if (fflush(stdout) == EOF)
-		err(1, "stdout");
-	return run.status;
+	rv = run_opts(&o, argv);
+out:
+	exclude_free(&o.exclude);
+	return rv;
 }

@@ -31,7 +31,7 @@ enum {
 	OPT_NO_PRESERVE, OPT_STRIP, OPT_REMOVE_DEST, OPT_KEEP_DIR_LINKS,
 	OPT_PARENTS, OPT_BACKUP, OPT_UPDATE, OPT_CONTEXT,
 	OPT_DEBUG, OPT_REFLINK, OPT_ATTR_ONLY, OPT_COPY_CONTENTS,
-	OPT_DRY_RUN
+	OPT_DRY_RUN, OPT_EXCLUDE, OPT_EXCLUDE_FROM
 };
 
 static int	set_jobs(struct opts *, const char *);
@@ -54,6 +54,8 @@ static int	set_target(struct opts *, const char *);
 static int	set_engine(struct opts *, const char *);
 static int	set_progress(struct opts *, const char *);
 static int	set_manifest(struct opts *, const char *);
+static int	set_exclude(struct opts *, const char *);
+static int	set_exclude_from(struct opts *, const char *);
 static int	set_to_tar(struct opts *, const char *);
 static int	set_from_tar(struct opts *, const char *);
 static int	set_list_tar(struct opts *, const char *);
@@ -126,6 +128,10 @@ static const struct optdef {
 	    "hard link files instead of copying them" },
 	{ "symbolic-link", 's', NULL, false, set_symlink, NOFLAG,
 	    "make symbolic links instead of copies" },
+	{ "exclude", OPT_EXCLUDE, "PATTERN", false, set_exclude, NOFLAG,
+	    "leave out what matches (rsync's rules; repeatable)" },
+	{ "exclude-from", OPT_EXCLUDE_FROM, "FILE", false, set_exclude_from,
+	    NOFLAG, "the patterns of FILE, one a line ('#': comment)" },
 	{ "parents", OPT_PARENTS, NULL, false, NULL, FLAG(parents),
 	    "use SOURCE's whole name under DIRECTORY" },
 	{ "reflink", OPT_REFLINK, "WHEN", true, opts_set_reflink, NOFLAG,
@@ -483,6 +489,24 @@ set_manifest(struct opts *o, const char *arg)
 }
 
 static int
+set_exclude(struct opts *o, const char *arg)
+{
+	exclude_add(&o->exclude, arg);
+	return 0;
+}
+
+/* Read now: a list that cannot be read is a usage error before a copy. */
+static int
+set_exclude_from(struct opts *o, const char *arg)
+{
+	if (exclude_load(&o->exclude, arg) == -1) {
+		warn("--exclude-from: %s", arg);
+		return -1;
+	}
+	return 0;
+}
+
+static int
 set_tar(struct opts *o, enum tar_mode mode, const char *name,
     const char *arg)
 {
@@ -630,6 +654,10 @@ tar_moot(const struct opts *o)
 
 	if (o->target != NULL || o->no_target) {
 		warnx("-t and -T do not apply to tar archives");
+		return -1;
+	}
+	if (o->exclude.n > 0 && o->tar != TAR_CREATE) {
+		warnx("--exclude does not apply to %s", modes[o->tar]);
 		return -1;
 	}
 	for (i = 0; i < sizeof(moot) / sizeof(moot[0]); i++)

@@ -355,6 +355,20 @@ part_finish(struct copy *c, uint32_t node, struct fault *f)
 	return -1;
 }
 
+bool
+part_kept(struct copy *c, uint32_t node, uint64_t *bytes)
+{
+	struct where w;
+	struct stat st;
+	struct fault f;
+
+	if (locate(c, node, &w, &f) == -1 || fstatat(w.dst.dir, w.part, &st,
+	    AT_SYMLINK_NOFOLLOW) == -1)
+		return false;
+	*bytes = journal_kept(w.dst.dir, w.jnl);
+	return true;
+}
+
 static bool
 same_file(int fd, dev_t dev, ino_t ino)
 {

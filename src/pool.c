@@ -160,9 +160,11 @@ run_one(struct pool *p, unsigned lane, uint64_t task,
 
 	__atomic_store_n(&p->sh->lane[lane].cur, task + 1, __ATOMIC_RELAXED);
 	memset(&res, 0, sizeof(res));
+	memset(eb->tally, 0, sizeof(*eb->tally));
 	res.task = task;
 	res.worker = lane;
 	res.rv = p->job->task(p->job->arg, task, eb, &res.fault, res.out);
+	res.tally = *eb->tally;
 	if (write_full(p->wfd, &res, sizeof(res)) == -1)
 		worker_exit(WORKER_EXIT_PIPE);
 	__atomic_store_n(&p->sh->lane[lane].cur, 0, __ATOMIC_RELAXED);
@@ -176,6 +178,7 @@ static __dead void
 worker(struct pool *p, unsigned lane, uint64_t task)
 {
 	const struct pool_job *job = p->job;
+	struct engine_tally tally;
 	struct engine_buf eb;
 	void *buf;
 
@@ -189,6 +192,7 @@ worker(struct pool *p, unsigned lane, uint64_t task)
 	eb.buf = buf;
 	eb.size = job->bufsz;
 	eb.progress = &p->sh->lane[lane].bytes;
+	eb.tally = &tally;
 	if (task != NO_TASK)		/* fork mode, or a retry */
 		run_one(p, lane, task, &eb);
 	if (job->mode == POOL_MODE_POOL)

@@ -4,8 +4,10 @@
  */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <xxhash.h>
 
@@ -51,6 +53,10 @@ report_stats(FILE *fp, const struct opts *o, const struct copy_stats *st,
 	    (uintmax_t)st->files, (uintmax_t)st->failed,
 	    (uintmax_t)st->dirs, (uintmax_t)st->ranges, o->jobs,
 	    o->mode == POOL_MODE_FORK ? "fork" : "pool", cpu);
+	if (o->verify)
+		fprintf(fp, "verified %ju bytes; repaired %ju range%s (read "
+		    "back different, copied again)\n", (uintmax_t)st->verified,
+		    (uintmax_t)st->repaired, st->repaired == 1 ? "" : "s");
 	for (i = 0; i < o->jobs; i++)
 		if (st->lane_bytes[i] != 0)
 			fprintf(fp, "worker %u: %ju bytes\n", i,
@@ -105,21 +111,35 @@ report_utf8_len(const unsigned char *p)
 }
 
 static void
-json_errors(FILE *fp, const struct copy_stats *st)
+json_error(FILE *fp, bool first, const char *path, const char *op,
+    const char *reason)
+{
+	fprintf(fp, "%s\n    {\"path\": ", first ? "" : ",");
+	report_json_str(fp, path);
+	fprintf(fp, ", \"operation\": ");
+	report_json_str(fp, op);
+	fprintf(fp, ", \"error\": ");
+	report_json_str(fp, reason);
+	fprintf(fp, "}");
+}
+
+/* The walk's errors (a directory not opened...), then the copy's. */
+static void
+json_errors(FILE *fp, const struct copy_stats *st,
+    const struct report_run *run)
 {
 	size_t i;
 
 	fprintf(fp, "  \"errors\": [");
-	for (i = 0; i < st->nerrors; i++) {
-		fprintf(fp, "%s\n    {\"path\": ", i ? "," : "");
-		report_json_str(fp, st->errors[i].path);
-		fprintf(fp, ", \"operation\": ");
-		report_json_str(fp, fault_str(st->errors[i].fault.op));
-		fprintf(fp, ", \"error\": ");
-		report_json_str(fp, fault_reason(&st->errors[i].fault));
-		fprintf(fp, "}");
-	}
-	fprintf(fp, "%s]\n", st->nerrors ? "\n  " : "");
+	for (i = 0; i < run->nwalk_errors; i++)
+		json_error(fp, i == 0, run->walk_errors[i].path,
+		    run->walk_errors[i].op, run->walk_errors[i].err == 0 ?
+		    "see its message" : strerror(run->walk_errors[i].err));
+	for (i = 0; i < st->nerrors; i++)
+		json_error(fp, i + run->nwalk_errors == 0, st->errors[i].path,
+		    fault_str(st->errors[i].fault.op),
+		    fault_reason(&st->errors[i].fault));
+	fprintf(fp, "%s]\n", st->nerrors + run->nwalk_errors ? "\n  " : "");
 }
 
 /* --dry-run: what the copy would have done. */
@@ -205,6 +225,11 @@ report_json(FILE *fp, const struct opts *o, const struct copy_stats *st,
 	fprintf(fp, "  \"chunk_size\": %jd,\n  \"buffer_size\": %zu,\n"
 	    "  \"tasks\": %ju,\n  \"verified\": %s,\n", (intmax_t)st->chunk,
 	    o->bufsz, (uintmax_t)st->ranges, o->verify ? "true" : "false");
+	fprintf(fp, "  \"verified_bytes\": %ju,\n  \"repaired_ranges\": %ju,\n",
+	    (uintmax_t)st->verified, (uintmax_t)st->repaired);
+	fprintf(fp, "  \"kept_files\": %ju,\n  \"kept_bytes\": %ju,\n"
+	    "  \"discarded_bytes\": %ju,\n", (uintmax_t)st->kept_files,
+	    (uintmax_t)st->kept_bytes, (uintmax_t)st->discarded);
 	fprintf(fp, "  \"worker_bytes\": [");
 	for (i = 0; i < o->jobs; i++)
 		fprintf(fp, "%s%ju", i ? ", " : "",
@@ -212,7 +237,7 @@ report_json(FILE *fp, const struct opts *o, const struct copy_stats *st,
 	fprintf(fp, "],\n");
 	if (o->dry_run)
 		json_would(fp, st);
-	json_errors(fp, st);
+	json_errors(fp, st, run);
 	fprintf(fp, "}\n");
 }
 

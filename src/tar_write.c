@@ -74,7 +74,7 @@ tarw_parent(struct tarw *w, const char *name, bool make, const char **leaf)
 	w->dir[len] = '\0';
 	w->dirlen = len;
 	if (w->sweep && !made && getpid() == w->pid)
-		(void)dest_sweep_at(fd, true);	/* runs that died here */
+		(void)dest_sweep_at(fd, true, NULL);	/* runs that died here */
 	return fd;
 }
 

@@ -111,6 +111,7 @@ verify_range(const struct xfer *x)
 	return rv;
 }
 
+
 int
 verify_hash_file(int fd, off_t size, const struct engine_buf *eb,
     unsigned char out[VERIFY_HASHLEN], struct fault *f)

@@ -23,12 +23,14 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "clash.h"
 #include "compat.h"
+#include "exclude.h"
 #include "nameset.h"
 #include "quote.h"
 #include "util.h"
@@ -51,6 +53,9 @@ struct walk {
 	struct nameset	 tops;		/* operands' destinations so far */
 	struct nameset	 linktops;	/* those made as symlinks */
 	struct clash_seen seen;		/* operands so far */
+	char		 rel[PATH_MAX];	/* the directory walked, relative to
+					   its operand (--exclude) */
+	size_t		 rlen;
 };
 
 static size_t
@@ -113,22 +118,45 @@ note_link(struct walk *w, uint32_t node, const struct stat *st)
 
 /*
  * Report an entry's problem with its path: "parcp: PATH: what: reason".
- * The caller decides whether it counts as an error.
+ * An error (bad) is counted and kept for --json: what failed, and why
+ * (err, or why for a problem without an errno).
  */
 static void
 entry_warn(struct walk *w, uint32_t dir, const char *name, const char *what,
-    int err)
+    int err, bool bad, int why)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX + NAME_MAX + 2];
+	int n;
 
-	if (flist_path(w->fl, dir, FLIST_SRC, path, sizeof(path)) == -1)
-		(void)strcpy(path, "...");
+	if ((n = flist_path(w->fl, dir, FLIST_SRC, path, PATH_MAX)) == -1)
+		n = snprintf(path, PATH_MAX, "...");
+	if (name != NULL)
+		(void)snprintf(path + n, sizeof(path) - (size_t)n, "/%s", name);
 	if (err != 0)
-		warnc(err, "%s%s%s: %s", path, name ? "/" : "",
-		    name ? name : "", what);
+		warnc(err, "%s: %s", path, what);
 	else
-		warnx("%s%s%s: %s", path, name ? "/" : "", name ? name : "",
-		    what);
+		warnx("%s: %s", path, what);
+	if (!bad)
+		return;
+	w->bad++;
+	flist_error(w->fl, path, what, err != 0 ? err : why);
+}
+
+/* Keep an operand's error for --json (its line is printed already). */
+static void
+note(struct walk *w, const char *path, const char *op, int err)
+{
+	flist_error(w->fl, path, op, err);
+}
+
+/* An operand that cannot be stat'ed (errno): said and kept. */
+static void
+stat_failed(struct walk *w, const char *src)
+{
+	int err = errno;
+
+	warnc(err, "cannot stat %s", quote(src));
+	note(w, src, "stat", err);
 }
 
 static bool
@@ -164,20 +192,57 @@ contents(struct stat *st)
 		as_contents(st);
 }
 
+/* --exclude: name appended to w->rel (a path too long is cut short). */
+static void
+path_push(struct walk *w, const char *name)
+{
+	int n = snprintf(w->rel + w->rlen, sizeof(w->rel) - w->rlen, "%s%s",
+	    w->rlen ? "/" : "", name);
+
+	if (n > 0)
+		w->rlen += (size_t)n < sizeof(w->rel) - w->rlen ? (size_t)n :
+		    sizeof(w->rel) - w->rlen - 1;
+}
+
+/*
+ * --exclude: is the entry name of the directory walked left out?  Its
+ * name is appended to w->rel; descend() keeps it there below.
+ */
+static bool
+excluded(struct walk *w, const char *name, const struct stat *st)
+{
+	int n;
+	bool out;
+
+	if (w->o->exclude.n == 0)
+		return false;
+	n = snprintf(w->rel + w->rlen, sizeof(w->rel) - w->rlen, "%s%s",
+	    w->rlen ? "/" : "", name);
+	out = n > 0 && (size_t)n < sizeof(w->rel) - w->rlen &&
+	    exclude_match(&w->o->exclude, w->rel, S_ISDIR(st->st_mode));
+	w->rel[w->rlen] = '\0';
+	return out;
+}
+
 /* Open child directory name of dfd and walk it. */
 static void
 descend(struct walk *w, int dfd, uint32_t child)
 {
 	int cfd, flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+	const char *name = flist_name(w->fl, child);
+	size_t rlen = w->rlen;
 
 	if (w->o->deref != DEREF_ALWAYS)
 		flags |= O_NOFOLLOW;
-	if ((cfd = openat(dfd, flist_name(w->fl, child), flags)) == -1) {
-		entry_warn(w, child, NULL, "opendir", errno);
-		w->bad++;
+	if ((cfd = openat(dfd, name, flags)) == -1) {
+		entry_warn(w, child, NULL, "opendir", errno, true, 0);
 		return;
 	}
+	if (w->o->exclude.n > 0)
+		path_push(w, name);
 	walk_dir(w, child, cfd);
+	w->rlen = rlen;
+	w->rel[rlen] = '\0';
 }
 
 /* Add every entry of the open directory dfd (node dir); closes dfd. */
@@ -191,8 +256,7 @@ walk_dir(struct walk *w, uint32_t dir, int dfd)
 	DIR *d;
 
 	if ((d = fdopendir(dfd)) == NULL) {
-		entry_warn(w, dir, NULL, "opendir", errno);
-		w->bad++;
+		entry_warn(w, dir, NULL, "opendir", errno, true, 0);
 		(void)close(dfd);
 		return;
 	}
@@ -206,19 +270,20 @@ walk_dir(struct walk *w, uint32_t dir, int dfd)
 		    strcmp(de->d_name, "..") == 0)
 			continue;
 		if (fstatat(dfd, de->d_name, &st, flag) == -1) {
-			entry_warn(w, dir, de->d_name, "stat", errno);
-			w->bad++;
+			entry_warn(w, dir, de->d_name, "stat", errno, true, 0);
 			continue;
 		}
+		if (excluded(w, de->d_name, &st))
+			continue;
 		if (flist_type(st.st_mode) == -1) {
-			entry_warn(w, dir, de->d_name, "socket skipped", 0);
+			entry_warn(w, dir, de->d_name, "socket skipped", 0,
+			    false, 0);
 			continue;	/* a warning, not a failure */
 		}
 		if (S_ISDIR(st.st_mode) && is_ancestor(w, &st)) {
 			/* only -L can get here: a link to an ancestor */
 			entry_warn(w, dir, de->d_name, "directory cycle; not "
-			    "copied", 0);
-			w->bad++;
+			    "copied", 0, true, ELOOP);
 			continue;
 		}
 		if (w->o->copy_contents)
@@ -231,8 +296,7 @@ walk_dir(struct walk *w, uint32_t dir, int dfd)
 			descend(w, dfd, child);
 	}
 	if (errno != 0) {
-		entry_warn(w, dir, NULL, "readdir", errno);
-		w->bad++;
+		entry_warn(w, dir, NULL, "readdir", errno, true, 0);
 	}
 	w->depth--;
 	(void)closedir(d);
@@ -266,18 +330,21 @@ inside(const char *src, const char *dst)
 
 /* Check the destination of a directory; false after reporting. */
 static bool
-check_dir_dst(const char *src, const char *dst)
+check_dir_dst(struct walk *w, const char *src, const char *dst)
 {
 	struct stat ds;
 
 	if (inside(src, dst)) {
 		warnx("cannot copy a directory, %s, into itself, %s",
 		    quote(src), quote(dst));
+		note(w, src, "cannot copy a directory into itself", EINVAL);
 		return false;
 	}
 	if (stat(dst, &ds) == 0 && !S_ISDIR(ds.st_mode)) {
 		warnx("cannot overwrite non-directory %s with directory %s",
 		    quote(dst), quote(src));
+		note(w, dst, "cannot overwrite non-directory with directory",
+		    ENOTDIR);
 		return false;
 	}
 	return true;
@@ -316,6 +383,8 @@ taken(struct walk *w, const char *src, const char *dst, bool *nothing)
 	else
 		warnx("will not overwrite just-created %s with %s", quote(dst),
 		    quote(src));
+	if (w->o->backup.kind != BACKUP_NUMBERED)
+		note(w, dst, "will not overwrite just-created", EEXIST);
 	return true;
 }
 
@@ -342,10 +411,12 @@ operand_dst(struct walk *w, const char *src, const struct stat *st,
 
 	if (S_ISDIR(st->st_mode) && !o->recursive) {
 		warnx("-r not specified; omitting directory %s", quote(src));
+		note(w, src, "-r not specified; omitting directory", EISDIR);
 		return NULL;
 	}
 	if (S_ISSOCK(st->st_mode) && !o->recursive) {
 		warnc(ENXIO, "cannot open %s for reading", quote(src));
+		note(w, src, "open", ENXIO);
 		return NULL;
 	}
 	if (flist_type(st->st_mode) == -1) {
@@ -356,6 +427,7 @@ operand_dst(struct walk *w, const char *src, const struct stat *st,
 	    dest[strlen(dest) - 1] == '/') {
 		/* "a" -> "new/" must not create a file named "new" */
 		warnc(ENOTDIR, "cannot create regular file %s", quote(dest));
+		note(w, dest, "create", ENOTDIR);
 		return NULL;
 	}
 	if (o->parents)
@@ -373,7 +445,7 @@ operand_dst(struct walk *w, const char *src, const struct stat *st,
 		return NULL;
 	}
 	if (S_ISDIR(st->st_mode)) {
-		if (check_dir_dst(src, dst)) {
+		if (check_dir_dst(w, src, dst)) {
 			take(w, st, dst);
 			return dst;
 		}
@@ -391,7 +463,8 @@ operand_dst(struct walk *w, const char *src, const struct stat *st,
 	case CLASH_NOTHING:
 		*nothing = true;
 		break;
-	case CLASH_REFUSED:
+	case CLASH_REFUSED:	/* said in cp's words by clash.c */
+		note(w, src, "refused", 0);
 		break;
 	}
 	free(dst);
@@ -411,8 +484,12 @@ add_top(struct walk *w, const char *src, const struct stat *st,
 	note_link(w, node, st);
 	if (!S_ISDIR(st->st_mode))
 		return 0;
+	w->rlen = 0;			/* --exclude: paths from here */
+	w->rel[0] = '\0';
 	if ((dfd = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		warn("%s: opendir", src);
+		dfd = errno;
+		warnc(dfd, "%s: opendir", src);
+		note(w, src, "opendir", dfd);
 		return -1;
 	}
 	walk_dir(w, node, dfd);
@@ -428,7 +505,7 @@ add_one(struct walk *w, const char *src, const char *dest, bool into)
 	int rv;
 
 	if (operand_stat(w->o, src, &st) == -1) {
-		warn("cannot stat %s", quote(src));
+		stat_failed(w, src);
 		return -1;
 	}
 	if ((dst = operand_dst(w, src, &st, dest, into, &nothing)) == NULL)
@@ -473,7 +550,9 @@ add_path_dirs(struct walk *w, const char *src, const char *dest)
 		slash += strspn(slash, "/");
 		dst = xpath_join(dest, dir + strspn(dir, "/"));
 		if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
-			warnc(errno ? errno : ENOTDIR, "%s", dir);
+			rv = errno ? errno : ENOTDIR;
+			warnc(rv, "%s", dir);
+			note(w, dir, "stat", rv);
 			rv = -1;
 		} else if (nameset_add(&w->tops, dst)) {
 			node = flist_add(w->fl, NODE_NONE, dir, &st);
@@ -522,7 +601,7 @@ add_source(struct walk *w, const char *src)
 	struct stat st;
 
 	if (operand_stat(w->o, src, &st) == -1) {
-		warn("%s: stat", src);
+		stat_failed(w, src);
 		return -1;
 	}
 	if (flist_type(st.st_mode) == -1) {
@@ -553,8 +632,9 @@ walk_sources(const struct opts *o, struct flist *fl)
 
 /* Where the copies go: *dest, and whether into it (as a directory). */
 static int
-destination(const struct opts *o, const char **dest, bool *into, int *nsrc)
+destination(struct walk *w, const char **dest, bool *into, int *nsrc)
 {
+	const struct opts *o = w->o;
 	struct stat st;
 	bool isdir;
 	int err;
@@ -568,6 +648,7 @@ destination(const struct opts *o, const char **dest, bool *into, int *nsrc)
 		/* say why: missing (ENOENT...) or a file (ENOTDIR) */
 		warnc(err != 0 ? err : ENOTDIR, "target %s%s", o->target ?
 		    "directory " : "", quote(*dest));
+		note(w, *dest, "target", err != 0 ? err : ENOTDIR);
 		return -1;
 	}
 	return 0;
@@ -584,7 +665,7 @@ walk_args(const struct opts *o, struct flist *fl)
 	memset(&w, 0, sizeof(w));
 	w.o = o;
 	w.fl = fl;
-	if (destination(o, &dest, &into, &nsrc) == -1)
+	if (destination(&w, &dest, &into, &nsrc) == -1)
 		return -1;
 	for (i = 0; i < nsrc; i++)
 		if (add_operand(&w, o->paths[i], dest, into) == -1)

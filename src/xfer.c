@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <stdbool.h>
+
 #include "verify.h"
 #include "xfer.h"
 
@@ -24,6 +26,23 @@ check(const struct xfer *x)
 	return verify_range(x);
 }
 
+/* Count what was compared (and repaired) for the parent's report. */
+static void
+tally(const struct xfer *x, bool repaired)
+{
+	struct engine_tally *t = x->eb->tally;
+
+	if (t == NULL)
+		return;
+	t->verified += (uint64_t)x->len;
+	if (!repaired)
+		return;
+	if (t->repaired++ == 0) {
+		t->repair_off = x->doff;
+		t->repair_len = x->len;
+	}
+}
+
 /* The range once more, every byte written: the repair stage. */
 static int
 recopy(const struct xfer *x)
@@ -41,6 +60,7 @@ recopy(const struct xfer *x)
 		fault_setc(x->f, FAULT_VERIFY, 0);
 		return -1;
 	}
+	tally(x, true);
 	return kind;
 }
 
@@ -51,7 +71,9 @@ xfer_run(const struct xfer *x)
 
 	if ((kind = engine_copy(x)) == -1 || !x->eb->verify)
 		return kind;
-	if ((differ = check(x)) != 1)
+	if ((differ = check(x)) == 0)
+		tally(x, false);
+	if (differ != 1)
 		return differ == 0 ? kind : -1;
 	return recopy(x);
 }

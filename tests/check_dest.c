@@ -17,6 +17,7 @@
 #include <check.h>
 
 #include "dest.h"
+#include "journal.h"
 #include "testutil.h"
 
 static char dst[PATH_MAX], tmp[PATH_MAX];
@@ -137,16 +138,35 @@ START_TEST(test_dest_sweep_removes_leftovers_only)
 	touch(".parcp.c.0123456789abcdef.jnl");
 	touch(".parcp.notours");
 	touch("user.file");
-	ck_assert_int_eq(dest_sweep_at(dir, true), 1);
+	ck_assert_int_eq(dest_sweep_at(dir, true, NULL), 1);
 	ck_assert(!exists(dead));
 	ck_assert(exists(live));
 	ck_assert(exists(".parcp.c.0123456789abcdef.part"));
-	ck_assert_int_eq(dest_sweep_at(dir, false), 2);
+	ck_assert_int_eq(dest_sweep_at(dir, false, NULL), 2);
 	ck_assert(!exists(".parcp.c.0123456789abcdef.part"));
 	ck_assert(!exists(".parcp.c.0123456789abcdef.jnl"));
 	ck_assert(exists(live));
 	ck_assert(exists(".parcp.notours"));
 	ck_assert(exists("user.file"));
+}
+END_TEST
+
+START_TEST(test_dest_sweep_counts_the_partial_work_it_discards)
+{
+	struct journal_id id = { 4096, 1, 2, 3 };
+	uint64_t gone = 7;
+	struct fault f;
+
+	touch(".parcp.d.0123456789abcdef.part");
+	ck_assert_int_eq(journal_create(dir, ".parcp.d.0123456789abcdef.jnl",
+	    &id, &f), 0);
+	ck_assert_int_eq(journal_append(dir, ".parcp.d.0123456789abcdef.jnl",
+	    0, 1024, false, &f), 0);
+	/* --resume keeps them: nothing discarded */
+	ck_assert_int_eq(dest_sweep_at(dir, true, &gone), 0);
+	ck_assert_uint_eq(gone, 7);
+	ck_assert_int_eq(dest_sweep_at(dir, false, &gone), 2);
+	ck_assert_uint_eq(gone, 7 + 1024);
 }
 END_TEST
 
@@ -316,14 +336,14 @@ START_TEST(test_dest_sweep_at_takes_only_unowned_temps)
 	sleep(3);
 	ck_assert_int_ge(fd = openat(dir, buf, O_WRONLY), 0);
 	ck_assert_int_eq(flock(fd, LOCK_EX), 0);	/* now held */
-	ck_assert_int_eq(dest_sweep_at(dir, true), 1);
+	ck_assert_int_eq(dest_sweep_at(dir, true, NULL), 1);
 	ck_assert_int_eq(faccessat(dir, old, F_OK, 0), -1);
 	ck_assert_int_eq(faccessat(dir, name, F_OK, 0), 0);
 	ck_assert_int_eq(faccessat(dir, buf, F_OK, 0), 0);
 	ck_assert_int_eq(access(testutil_path("mine"), F_OK), 0);
 	(void)close(fd);			/* its owner is gone... */
 	(void)close(held);
-	ck_assert_int_eq(dest_sweep_at(dir, true), 2);	/* ...both go */
+	ck_assert_int_eq(dest_sweep_at(dir, true, NULL), 2);	/* ...both go */
 }
 END_TEST
 
@@ -339,6 +359,7 @@ dest_suite(void)
 	tcase_add_test(tc, test_dest_tmpname_fits_name_max);
 	tcase_add_test(tc, test_dest_partname_is_stable_and_distinct);
 	tcase_add_test(tc, test_dest_sweep_removes_leftovers_only);
+	tcase_add_test(tc, test_dest_sweep_counts_the_partial_work_it_discards);
 	tcase_add_test(tc, test_dest_sync_dir);
 	tcase_add_test(tc, test_dest_sweep_at_takes_only_unowned_temps);
 	tcase_add_test(tc, test_dest_create_is_private_sized_and_sparse);

@@ -45,6 +45,20 @@ START_TEST(test_journal_round_trip_merges_records)
 }
 END_TEST
 
+START_TEST(test_journal_kept_counts_merged_bytes_for_any_source)
+{
+	struct fault f;
+
+	ck_assert_uint_eq(journal_kept(AT_FDCWD, jpath()), 0);	/* absent */
+	ck_assert_int_eq(journal_create(AT_FDCWD, jpath(), &id, &f), 0);
+	ck_assert_uint_eq(journal_kept(AT_FDCWD, jpath()), 0);
+	ck_assert_int_eq(journal_append(AT_FDCWD, jpath(), 0, 100, false, &f), 0);
+	ck_assert_int_eq(journal_append(AT_FDCWD, jpath(), 50, 100, false, &f), 0);
+	ck_assert_int_eq(journal_append(AT_FDCWD, jpath(), 500, 10, true, &f), 0);
+	ck_assert_uint_eq(journal_kept(AT_FDCWD, jpath()), 160);	/* [0,150) + 10 */
+}
+END_TEST
+
 START_TEST(test_journal_empty_is_usable_absent_is_not)
 {
 	struct fault f;
@@ -205,6 +219,7 @@ journal_suite(void)
 
 	tcase_add_checked_fixture(tc, testutil_setup, testutil_teardown);
 	tcase_add_test(tc, test_journal_round_trip_merges_records);
+	tcase_add_test(tc, test_journal_kept_counts_merged_bytes_for_any_source);
 	tcase_add_test(tc, test_journal_empty_is_usable_absent_is_not);
 	tcase_add_test(tc, test_journal_changed_source_is_discarded);
 	tcase_add_test(tc, test_journal_torn_or_damaged_records_are_ignored);

@@ -83,6 +83,7 @@ START_TEST(test_xfer_verify_repairs_what_the_copy_left)
 {
 	static const char zeros[8192];
 	struct fault f = { FAULT_NONE, 0 };
+	struct engine_tally t;
 
 	ck_assert_int_eq(pwrite(sfd, zeros, sizeof(zeros), 8192),
 	    sizeof(zeros));
@@ -90,9 +91,24 @@ START_TEST(test_xfer_verify_repairs_what_the_copy_left)
 	ck_assert_int_eq(run(0, SIZE, &f), ENGINE_PREAD);
 	ck_assert(!same());
 	eb.verify = true;
+	memset(&t, 0, sizeof(t));
+	eb.tally = &t;
 	ck_assert_int_eq(run(0, SIZE, &f), ENGINE_PREAD);
 	ck_assert_int_eq(f.op, FAULT_NONE);
 	ck_assert(same());
+	/* counted for the parent's warning and --stats */
+	ck_assert_uint_eq(t.repaired, 1);
+	ck_assert_int_eq(t.repair_off, 0);
+	ck_assert_int_eq(t.repair_len, SIZE);
+	ck_assert_uint_eq(t.verified, SIZE);
+	/* a range that matched at once: compared, not repaired */
+	ck_assert_int_eq(run(0, 100, &f), ENGINE_PREAD);
+	ck_assert_uint_eq(t.repaired, 1);
+	ck_assert_uint_eq(t.verified, SIZE + 100);
+	/* no --verify: nothing compared */
+	eb.verify = false;
+	ck_assert_int_eq(run(0, 100, &f), ENGINE_PREAD);
+	ck_assert_uint_eq(t.verified, SIZE + 100);
 }
 END_TEST
 

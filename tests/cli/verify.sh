@@ -1,8 +1,11 @@
 #!/bin/bash
 # --verify and --manifest.  The shim silently corrupts one byte of a
 # pwrite: without --verify the copy is bad (so the shim bites); with it the
-# range is copied again and the copy is right; corrupted every time, the
-# file fails with exit 3 and nothing corrupt under its final name.
+# range is copied again and the copy is right, said in one warning line
+# naming the file and the offset, counted in --stats and --json
+# (repaired_ranges, verified_bytes, valid by the schema), exit 0;
+# corrupted every time, the file fails with exit 3 and nothing corrupt
+# under its final name.
 # --manifest writes what xxhsum -c accepts.
 . "$TESTLIB"
 
@@ -14,6 +17,17 @@ mkfile "$T/small" 100000			# one whole-entry task
 echo "old contents" >"$T/old"
 cp "$T/old" "$T/old.orig"
 AT=$((5 << 20))
+SCHEMA=$(dirname "$TESTLIB")/../doc/parcp-json.schema.json
+# valid WHAT: $T/out is valid against the --json schema.
+valid() {
+	python3 "$(dirname "$TESTLIB")/jsonschema_check.py" "$SCHEMA" "$T/out" \
+	    >"$T/schema" || fail "$1: not valid by the schema: $(cat "$T/schema")"
+}
+# jget KEY: the value of KEY in the JSON object in $T/out.
+jget() {
+	python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' \
+	    "$T/out" "$1"
+}
 corrupt() {
 	env LD_PRELOAD="$FAULTSHIM" PARCP_SHIM_CORRUPT_AT="$1" "${@:2}"
 }
@@ -31,16 +45,31 @@ for src in big small; do
 		if cmp -s "$T/$src" "$T/copy"; then
 			fail "$name: the shim did not corrupt the copy"
 		fi
-		# once: detected and repaired
+		# once: detected, repaired and said
 		rm -f "$T/copy" "$T/mark"
 		run corrupt $at PARCP_SHIM_CORRUPT_ONCE="$T/mark" "$PARCP" \
 		    -j 2 --mode=$mode --engine=pread --verify "$T/$src" \
 		    "$T/copy"
 		expect_rc 0 "$name verify once"
 		[ -e "$T/mark" ] || fail "$name: nothing was corrupted"
-		[ ! -s "$T/err" ] || fail "$name: stderr: $(cat "$T/err")"
+		off=$([ $src = big ] && echo '[0-9]+' || echo 0)
+		expect_err "^parcp: warning: '$T/copy': offset $off, [0-9]+ bytes: read back different from the source; copied again and verified\$"
 		cmp "$T/$src" "$T/copy" || fail "$name: not repaired"
 		no_temps "$T"
+		pass
+		# counted: --stats, and --json by the schema
+		rm -f "$T/copy" "$T/mark"
+		run corrupt $at PARCP_SHIM_CORRUPT_ONCE="$T/mark" "$PARCP" \
+		    -j 2 --mode=$mode --engine=pread --verify --stats --json \
+		    "$T/$src" "$T/copy"
+		expect_rc 0 "$name verify --json"
+		grep -q "^verified $(stat -c %s "$T/$src") bytes; repaired 1 range " \
+		    "$T/err" || fail "$name: --stats: $(cat "$T/err")"
+		valid "$name"
+		[ "$(jget repaired_ranges)" -eq 1 ] || fail "$name: repaired_ranges"
+		[ "$(jget verified_bytes)" -eq "$(stat -c %s "$T/$src")" ] ||
+		    fail "$name: verified_bytes $(jget verified_bytes)"
+		cmp "$T/$src" "$T/copy" || fail "$name: not repaired (--json)"
 		pass
 		# every time: exit 3, the old destination untouched
 		run corrupt $at "$PARCP" -j 2 --mode=$mode --engine=pread \
