@@ -328,7 +328,7 @@ expect_err "^parcp: 'missing.tar': No such file or directory$"
 [ ! -e misx ] || fail "DEST made for a missing archive"
 run "$PARCP" --to-tar=x.tar nosuch
 expect_rc 1 "missing source"
-grep -q "^parcp: nosuch: stat: No such file or directory$" "$T/err" ||
+grep -q "^parcp: cannot stat 'nosuch': No such file or directory$" "$T/err" ||
     fail "missing source: $(cat "$T/err")"
 pass
 
