@@ -16,6 +16,7 @@
  */
 #include "config.h"
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -33,6 +34,7 @@
 #include "exclude.h"
 #include "nameset.h"
 #include "quote.h"
+#include "tree.h"
 #include "util.h"
 #include "walk.h"
 
@@ -56,6 +58,8 @@ struct walk {
 	char		 rel[PATH_MAX];	/* the directory walked, relative to
 					   its operand (--exclude) */
 	size_t		 rlen;
+	struct tree	 tree;		/* to come back to a directory */
+	size_t		 open_max;	/* directories held open at most */
 };
 
 static size_t
@@ -206,7 +210,7 @@ path_push(struct walk *w, const char *name)
 
 /*
  * --exclude: is the entry name of the directory walked left out?  Its
- * name is appended to w->rel; descend() keeps it there below.
+ * name is appended to w->rel; walk_child() keeps it there below.
  */
 static bool
 excluded(struct walk *w, const char *name, const struct stat *st)
@@ -224,25 +228,58 @@ excluded(struct walk *w, const char *name, const struct stat *st)
 	return out;
 }
 
-/* Open child directory name of dfd and walk it. */
-static void
-descend(struct walk *w, int dfd, uint32_t child)
+/* Open child directory of dfd: its descriptor, or -1 (said). */
+static int
+open_child(struct walk *w, int dfd, uint32_t child)
 {
 	int cfd, flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
-	const char *name = flist_name(w->fl, child);
-	size_t rlen = w->rlen;
 
 	if (w->o->deref != DEREF_ALWAYS)
 		flags |= O_NOFOLLOW;
-	if ((cfd = openat(dfd, name, flags)) == -1) {
+	if ((cfd = openat(dfd, flist_name(w->fl, child), flags)) == -1)
 		entry_warn(w, child, NULL, "opendir", errno, true, 0);
-		return;
-	}
+	return cfd;
+}
+
+/* Walk child, open as cfd, with its name on --exclude's path. */
+static void
+walk_child(struct walk *w, uint32_t child, int cfd)
+{
+	size_t rlen = w->rlen;
+
 	if (w->o->exclude.n > 0)
-		path_push(w, name);
+		path_push(w, flist_name(w->fl, child));
 	walk_dir(w, child, cfd);
 	w->rlen = rlen;
 	w->rel[rlen] = '\0';
+}
+
+/*
+ * Deeper than the descriptors allow (w->open_max directories held open,
+ * as fts does): let go of dir's stream d while child (open as cfd) is
+ * walked, then come back to the place in dir where it was, dir reopened
+ * by its identity from its nearest open ancestor (tree.c).  The stream
+ * again, or NULL (said: the rest of dir is not walked).
+ */
+static DIR *
+walk_child_closed(struct walk *w, uint32_t dir, DIR *d, uint32_t child,
+    int cfd)
+{
+	long pos = telldir(d);
+	struct fault f;
+	int fd;
+
+	(void)closedir(d);
+	walk_child(w, child, cfd);
+	if ((fd = tree_dir(&w->tree, FLIST_SRC, dir, &f)) == -1 ||
+	    (fd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    (d = fdopendir(fd)) == NULL) {
+		entry_warn(w, dir, NULL, "opendir", f.op != FAULT_NONE &&
+		    f.op != FAULT_OPEN_SRC ? 0 : errno, true, ENOENT);
+		return NULL;
+	}
+	seekdir(d, pos);
+	return d;
 }
 
 /* Add every entry of the open directory dfd (node dir); closes dfd. */
@@ -253,6 +290,7 @@ walk_dir(struct walk *w, uint32_t dir, int dfd)
 	struct dirent *de;
 	struct stat st;
 	uint32_t child;
+	int cfd;
 	DIR *d;
 
 	if ((d = fdopendir(dfd)) == NULL) {
@@ -291,9 +329,18 @@ walk_dir(struct walk *w, uint32_t dir, int dfd)
 		child = flist_add(w->fl, dir, de->d_name, &st);
 		note_link(w, child, &st);
 		/* -x: a mount point is made, empty, as cp makes it */
-		if (S_ISDIR(st.st_mode) && (!w->o->one_fs ||
-		    st.st_dev == w->stack[w->depth - 1].st_dev))
-			descend(w, dfd, child);
+		if (!S_ISDIR(st.st_mode) || (w->o->one_fs &&
+		    st.st_dev != w->stack[w->depth - 1].st_dev) ||
+		    (cfd = open_child(w, dfd, child)) == -1)
+			continue;
+		if (w->depth < w->open_max)
+			walk_child(w, child, cfd);
+		else if ((d = walk_child_closed(w, dir, d, child, cfd)) ==
+		    NULL) {
+			w->depth--;
+			return;
+		}
+		dfd = dirfd(d);
 	}
 	if (errno != 0) {
 		entry_warn(w, dir, NULL, "readdir", errno, true, 0);
@@ -613,18 +660,37 @@ add_source(struct walk *w, const char *src)
 	return add_top(w, src, &st, *member ? member : ".");
 }
 
+/*
+ * A walk of o's operands into fl.  Directories are held open down the
+ * tree, a quarter of the descriptor limit at most (the copy needs the
+ * rest); deeper ones are let go and come back (walk_child_closed).
+ */
+static void
+walk_init(struct walk *w, const struct opts *o, struct flist *fl)
+{
+	struct rlimit rl;
+
+	memset(w, 0, sizeof(*w));
+	w->o = o;
+	w->fl = fl;
+	tree_init(&w->tree, fl, o->deref == DEREF_ALWAYS, false);
+	w->open_max = 256;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur / 4 < w->open_max)
+		w->open_max = rl.rlim_cur / 4 > 8 ? rl.rlim_cur / 4 : 8;
+}
+
 int
 walk_sources(const struct opts *o, struct flist *fl)
 {
 	struct walk w;
 	int i;
 
-	memset(&w, 0, sizeof(w));
-	w.o = o;
-	w.fl = fl;
+	walk_init(&w, o, fl);
 	for (i = 0; i < o->npaths; i++)
 		if (add_source(&w, o->paths[i]) == -1)
 			w.bad++;
+	tree_free(&w.tree);
 	free(w.links);
 	free(w.stack);
 	return w.bad;
@@ -662,14 +728,15 @@ walk_args(const struct opts *o, struct flist *fl)
 	bool into;
 	int i, nsrc;
 
-	memset(&w, 0, sizeof(w));
-	w.o = o;
-	w.fl = fl;
-	if (destination(&w, &dest, &into, &nsrc) == -1)
+	walk_init(&w, o, fl);
+	if (destination(&w, &dest, &into, &nsrc) == -1) {
+		tree_free(&w.tree);
 		return -1;
+	}
 	for (i = 0; i < nsrc; i++)
 		if (add_operand(&w, o->paths[i], dest, into) == -1)
 			w.bad++;
+	tree_free(&w.tree);
 	nameset_free(&w.tops);
 	nameset_free(&w.linktops);
 	clash_seen_free(&w.seen);

@@ -6,7 +6,8 @@
 # modes, owners, sizes, contents, mtimes, link targets and link counts.
 # (GNU cp 9.1 fails here: it names each file by its whole path.)  Also
 # -v names the long paths, and a second run with --resume finds every
-# regular file complete.
+# regular file complete.  And a tree 300 levels deep copies with 64
+# descriptors (ulimit -n).
 . "$TESTLIB"
 
 cd "$T"
@@ -65,6 +66,30 @@ tree src >src.tree
 tree pc >pc.tree
 [ "$(wc -l <src.tree)" -eq 29 ] || fail "src has $(wc -l <src.tree) entries"
 diff src.tree pc.tree >tree.diff || fail "copy differs: $(head -5 tree.diff)"
+pass
+
+# deeper than the descriptor limit: 300 levels with ulimit -n 64 (the
+# walk lets directories go and comes back, the copy's cache reopens)
+python3 - <<'PY'
+import os
+fd = os.open(".", os.O_RDONLY)
+os.mkdir("tall", dir_fd=fd)
+fd = os.open("tall", os.O_RDONLY, dir_fd=fd)
+for i in range(300):
+    for j in range(3):
+        f = os.open("f%d" % j, os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+        os.write(f, b"%d.%d\n" % (i, j))
+        os.close(f)
+    os.mkdir("d", dir_fd=fd)
+    fd = os.open("d", os.O_RDONLY, dir_fd=fd)
+PY
+(ulimit -n 64 && exec "$PARCP" -a -j 2 tall tallcopy) >out 2>err
+rc=$?
+expect_rc 0 "300 levels, 64 descriptors"
+tree tall >tall.tree
+tree tallcopy >tallcopy.tree
+[ "$(wc -l <tall.tree)" -eq 1200 ] || fail "tall has $(wc -l <tall.tree) entries"
+diff tall.tree tallcopy.tree >tree.diff || fail "tall copy differs: $(head -3 tree.diff)"
 pass
 
 run "$PARCP" -a --resume --json src/. pc
