@@ -45,6 +45,7 @@ die() {
 # tests_for FILE: the tests the map names for FILE (empty if none).
 tests_for() {
 	sed -n "s|^$1:[[:space:]]*||p" "$here/map.txt"
+	echo	# the map's last line may lack its newline
 }
 
 # The sources once, as `make dist` would ship them, and a build of them.
