@@ -68,7 +68,7 @@ run_test() {
 	local cmd=$B/$1 rc=0
 	case $1 in *.sh) cmd=$S/$1 ;; esac
 	(cd "$B" && mkdir -p tests/cli &&
-	    PARCP=$B/parcp FAULTSHIM=$B/tests/faultshim.so \
+	    srcdir=$S PARCP=$B/parcp FAULTSHIM=$B/tests/faultshim.so \
 	    TREECMP=$B/tests/treecmp TESTLIB=$S/tests/lib.sh \
 	    timeout -k 5 "$2" "$cmd") </dev/null >"$3" 2>&1 || rc=$?
 	case $rc in
