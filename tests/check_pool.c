@@ -257,6 +257,56 @@ START_TEST(test_pool_interrupt_stops_and_accounts_for_all)
 }
 END_TEST
 
+/* Results by task for test_pool_results_beyond_the_pipe_capacity. */
+static unsigned char *many;
+
+static int
+quick_task(void *arg, uint64_t i, const struct engine_buf *eb,
+    struct fault *f, unsigned char *out)
+{
+	(void)arg;
+	(void)eb;
+	(void)f;
+	out[0] = (unsigned char)i;
+	return 0;
+}
+
+static void
+count_result(void *arg, const struct result *r)
+{
+	(void)arg;
+	ck_assert_int_eq(r->fault.op, FAULT_NONE);
+	ck_assert_uint_eq(r->out[0], (unsigned char)r->task);
+	many[r->task]++;
+}
+
+/*
+ * Far more results than the pipe holds: the parent must read them while
+ * the workers run (they block on a full pipe), not only when one exits.
+ */
+START_TEST(test_pool_results_beyond_the_pipe_capacity)
+{
+	const uint64_t n = 50000;
+	struct pool_job job;
+	uint64_t i;
+
+	ck_assert_ptr_nonnull(many = calloc(n, 1));
+	memset(&job, 0, sizeof(job));
+	job.mode = POOL_MODE_POOL;
+	job.jobs = 2;
+	job.bufsz = 4096;
+	job.ntasks = n;
+	job.task = quick_task;
+	job.result = count_result;
+	sig_init();
+	ck_assert_int_eq(pool_run(&job), 0);
+	for (i = 0; i < n; i++)
+		ck_assert_msg(many[i] == 1, "task %ju: %u results",
+		    (uintmax_t)i, many[i]);
+	free(many);
+}
+END_TEST
+
 static Suite *
 pool_suite(void)
 {
@@ -271,6 +321,7 @@ pool_suite(void)
 	tcase_add_loop_test(tc, test_pool_ticks_while_workers_run, 0, n);
 	tcase_add_loop_test(tc, test_pool_more_workers_than_tasks, 0, n);
 	tcase_add_loop_test(tc, test_pool_task_fault_reaches_parent, 0, n);
+	tcase_add_test(tc, test_pool_results_beyond_the_pipe_capacity);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("failures");
 	tcase_set_timeout(tc, 30);
