@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -307,6 +308,33 @@ START_TEST(test_pool_results_beyond_the_pipe_capacity)
 }
 END_TEST
 
+/* The shared anonymous mappings this process has ("/dev/zero"). */
+static int
+shared_maps(void)
+{
+	char line[512];
+	FILE *fp;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(fp = fopen("/proc/self/maps", "r"));
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (strstr(line, "/dev/zero") != NULL)
+			n++;
+	(void)fclose(fp);
+	return n;
+}
+
+/* The workers' shared slots are unmapped when the run is over. */
+START_TEST(test_pool_leaves_no_mapping_behind)
+{
+	int before = shared_maps();
+
+	ck_assert_int_eq(run(configs[_i].mode, configs[_i].jobs, 10, NULL),
+	    0);
+	ck_assert_int_eq(shared_maps(), before);
+}
+END_TEST
+
 static Suite *
 pool_suite(void)
 {
@@ -322,6 +350,7 @@ pool_suite(void)
 	tcase_add_loop_test(tc, test_pool_more_workers_than_tasks, 0, n);
 	tcase_add_loop_test(tc, test_pool_task_fault_reaches_parent, 0, n);
 	tcase_add_test(tc, test_pool_results_beyond_the_pipe_capacity);
+	tcase_add_loop_test(tc, test_pool_leaves_no_mapping_behind, 0, n);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("failures");
 	tcase_set_timeout(tc, 30);

@@ -292,6 +292,26 @@ START_TEST(test_progress_on_a_terminal_redraws_one_line)
 }
 END_TEST
 
+/* A terminal that does not know its width: 80 columns. */
+START_TEST(test_progress_terminal_of_unknown_width_is_80_columns)
+{
+	struct progress p;
+	const char *out;
+	int m = err_to_pty(0);
+
+	memset(&p, 0, sizeof(p));
+	progress_start(&p, PROGRESS_AUTO, 1024, 1);
+	usleep(120000);
+	progress_update(&p, 512);
+	out = slurp(m, false);
+	ck_assert_msg(strncmp(out, "\r 50%  512 B / 1.00 KiB  ", 25) == 0,
+	    "%s", out);
+	ck_assert_msg(strstr(out, " elapsed  ETA 0:00  files 0/1, errors 0")
+	    != NULL, "%s", out);
+	ck_assert_int_le(strlen(out), 1 + 79 + 3);
+}
+END_TEST
+
 START_TEST(test_progress_end_on_a_terminal_says_the_summary)
 {
 	struct progress p;
@@ -330,6 +350,8 @@ progress_suite(void)
 	tcase_add_test(tc, test_progress_rate_is_smoothed_and_kept_when_idle);
 	tcase_add_test(tc, test_progress_on_a_terminal_redraws_one_line);
 	tcase_add_test(tc, test_progress_end_on_a_terminal_says_the_summary);
+	tcase_add_test(tc,
+	    test_progress_terminal_of_unknown_width_is_80_columns);
 	suite_add_tcase(s, tc);
 	return s;
 }
