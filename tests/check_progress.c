@@ -84,6 +84,9 @@ START_TEST(test_progress_summary_fits)
 	    "parcp: 48.00 MiB in 4.00 s");
 	ck_assert_str_eq(progress_summary(&v, 20, buf, sizeof(buf)),
 	    "48.00 MiB in 4.00 s");
+	ck_assert_str_eq(progress_summary(&v, 12, buf, sizeof(buf)),
+	    "48.00 MiB");		/* not "48.00 MiB i" */
+	ck_assert_str_eq(progress_summary(&v, 6, buf, sizeof(buf)), "48.00");
 	for (w = 1; w <= 120; w++)
 		ck_assert_int_lt((int)strlen(progress_summary(&v, w, buf,
 		    sizeof(buf))), w > 1 ? w : 2);
