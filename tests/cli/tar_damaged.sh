@@ -82,4 +82,25 @@ for how in file pipe; do
 		pass
 	done
 done
+
+# Not an archive at all; no archive; an empty one (libarchive's "empty"
+# format: nothing to extract, not an error).
+head -c 5000 /dev/urandom >junk.tar
+: >empty.tar
+for how in file pipe; do
+	name=junk.tar
+	[ $how = file ] || name=-
+	extract $how junk.tar
+	expect_rc 1 "$how junk"
+	expect_err "^parcp: '$name': Unrecognized archive format$"
+	[ ! -e d ] || [ -z "$(ls -A d)" ] || fail "$how junk: $(ls -A d)"
+	extract $how empty.tar
+	expect_rc 0 "$how empty"
+	[ ! -s "$T/err" ] || fail "$how empty: $(cat "$T/err")"
+	pass
+done
+run "$PARCP" --from-tar=missing.tar d
+expect_rc 1 "missing"
+expect_err "^parcp: 'missing.tar': No such file or directory$"
+pass
 done_tests
