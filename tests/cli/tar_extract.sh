@@ -41,6 +41,33 @@ for arch in a.tar a.tgz; do
 	pass
 done
 
+# -v: each member's name once, when it is done (directories last, after
+# their contents); with --json on stderr, stdout being the report's.
+mkdir -p vs/sub
+echo x >vs/sub/f
+echo y >vs/g
+tar -cf v.tar -C vs .
+gzip -c v.tar >v.tgz
+for arch in v.tar v.tgz; do
+	rm -rf vd
+	run "$PARCP" -v --from-tar=$arch vd
+	expect_rc 0 "-v $arch"
+	[ "$(sort "$T/out" | tr '\n' ' ')" = ". g sub sub/f " ] ||
+	    fail "-v $arch: $(cat "$T/out")"
+	[ "$(tail -1 "$T/out")" = . ] || fail "-v $arch: . not last"
+	[ "$(grep -n '^sub' "$T/out" | cut -d: -f2 | tr '\n' ' ')" = \
+	    "sub/f sub " ] || fail "-v $arch: sub before sub/f"
+	rm -rf vd
+	run "$PARCP" -v --json --from-tar=$arch vd
+	expect_rc 0 "-v --json $arch"
+	[ "$(sort "$T/err" | tr '\n' ' ')" = ". g sub sub/f " ] ||
+	    fail "-v --json $arch: $(cat "$T/err")"
+	grep -q '"files": 2,' "$T/out" &&
+	    grep -q '"directories": 2,' "$T/out" ||
+	    fail "-v --json $arch: $(cat "$T/out")"
+	pass
+done
+
 # An xattr that cannot be set (-a): the member is kept and the failure
 # reported, as bsdtar does.
 if command -v strace >/dev/null && setfattr -n user.t -v 1 src/a 2>/dev/null
