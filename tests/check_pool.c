@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <sys/mman.h>
+#include <sys/resource.h>
 
 #include <errno.h>
 #include <signal.h>
@@ -308,6 +309,36 @@ START_TEST(test_pool_results_beyond_the_pipe_capacity)
 }
 END_TEST
 
+/*
+ * No descriptor left for the result pipe: no worker starts, and every
+ * task still gets exactly one result, FAULT_WORKER with the reason.
+ */
+START_TEST(test_pool_cannot_start_workers_fails_every_task)
+{
+	struct rlimit rl;
+	rlim_t saved;
+	unsigned i;
+	int fd, rv;
+
+	ck_assert_int_ne(fd = dup(0), -1);	/* the lowest free one */
+	(void)close(fd);
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	saved = rl.rlim_cur;
+	rl.rlim_cur = (rlim_t)fd;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	rv = run(configs[_i].mode, configs[_i].jobs, NTASKS, NULL);
+	rl.rlim_cur = saved;	/* Check needs descriptors to report */
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	ck_assert_int_eq(rv, 0);
+	ck_assert_uint_eq(seen.calls, NTASKS);
+	for (i = 0; i < NTASKS; i++) {
+		ck_assert_uint_eq(seen.count[i], 1);
+		ck_assert_int_eq(seen.fault[i].op, FAULT_WORKER);
+		ck_assert_int_eq(seen.fault[i].err, EMFILE);
+	}
+}
+END_TEST
+
 /* The shared anonymous mappings this process has ("/dev/zero"). */
 static int
 shared_maps(void)
@@ -351,6 +382,8 @@ pool_suite(void)
 	tcase_add_loop_test(tc, test_pool_task_fault_reaches_parent, 0, n);
 	tcase_add_test(tc, test_pool_results_beyond_the_pipe_capacity);
 	tcase_add_loop_test(tc, test_pool_leaves_no_mapping_behind, 0, n);
+	tcase_add_loop_test(tc, test_pool_cannot_start_workers_fails_every_task,
+	    0, n);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("failures");
 	tcase_set_timeout(tc, 30);
