@@ -175,6 +175,32 @@ START_TEST(test_journal_unwritable_is_a_fault)
 }
 END_TEST
 
+/*
+ * A journal on a full device (a symlink in the test's directory to
+ * /dev/full, so that the failed create removes the link, not the
+ * device): ENOSPC, as a fault of the journal.
+ */
+START_TEST(test_journal_full_device_is_a_fault)
+{
+	struct fault f = { FAULT_NONE, 0 };
+	struct stat st;
+
+	if (stat("/dev/full", &st) == -1 || !S_ISCHR(st.st_mode))
+		return;
+	ck_assert_int_eq(symlink("/dev/full", testutil_path("full")), 0);
+	ck_assert_int_eq(journal_append(testutil_path("full"), 0, 1, true,
+	    &f), -1);
+	ck_assert_int_eq(f.op, FAULT_JOURNAL);
+	ck_assert_int_eq(f.err, ENOSPC);
+	f.op = FAULT_NONE;
+	ck_assert_int_eq(journal_create(testutil_path("full"), &id, &f), -1);
+	ck_assert_int_eq(f.op, FAULT_JOURNAL);
+	ck_assert_int_eq(f.err, ENOSPC);
+	ck_assert_int_eq(lstat(testutil_path("full"), &st), -1);
+	ck_assert_int_eq(stat("/dev/full", &st), 0);
+}
+END_TEST
+
 static Suite *
 journal_suite(void)
 {
@@ -189,6 +215,7 @@ journal_suite(void)
 	tcase_add_test(tc, test_journal_record_past_the_source_is_ignored);
 	tcase_add_test(tc, test_journal_other_boot_keeps_only_durable_records);
 	tcase_add_test(tc, test_journal_unwritable_is_a_fault);
+	tcase_add_test(tc, test_journal_full_device_is_a_fault);
 	suite_add_tcase(s, tc);
 	return s;
 }
