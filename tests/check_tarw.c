@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <sys/stat.h>
+#include <sys/xattr.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <archive.h>
 #include <archive_entry.h>
 #include <check.h>
 
@@ -353,6 +355,59 @@ START_TEST(test_tarw_mkdir_failures)
 }
 END_TEST
 
+/* -a: the member's xattrs and ACL are set on the file made; a symlink
+ * gets no ACL; a directory's default ACL too. */
+START_TEST(test_tarw_xattrs_and_acls_with_a)
+{
+	struct tarw_item it;
+	char tmp[NAME_MAX + 1], v[16];
+	struct fault f;
+	dev_t dev;
+	ino_t ino;
+	int fd, dir, xerr = -1;
+
+	o.preserve = PRESERVE_XATTR;
+	it = member("x", S_IFREG | 0640);
+	archive_entry_xattr_add_entry(e, "user.k", "val", 3);
+	ck_assert_int_eq(archive_entry_acl_from_text(e,
+	    "user::rw-,user:root:r--,group::r--,mask::r--,other::---",
+	    ARCHIVE_ENTRY_ACL_TYPE_ACCESS), ARCHIVE_OK);
+	ck_assert_int_ge(fd = tarw_file_begin(&w, &it, -1, &dir, tmp, &f), 0);
+	ck_assert_int_eq(tarw_file_end(&w, &it, fd, dir, tmp, 0, &xerr, &f),
+	    0);
+	ck_assert_int_eq(xerr, 0);
+	if (getxattr(testutil_path("dest/x"), "user.k", v, sizeof(v)) == -1 &&
+	    errno == ENOTSUP)
+		return;		/* no user xattrs here */
+	ck_assert_int_eq(getxattr(testutil_path("dest/x"), "user.k", v,
+	    sizeof(v)), 3);
+	ck_assert_int_eq(memcmp(v, "val", 3), 0);
+	ck_assert_int_eq(getxattr(testutil_path("dest/x"),
+	    "system.posix_acl_access", NULL, 0), 4 + 8 * 5);
+	/* A default ACL with a named entry but no mask: refused by the
+	 * kernel, said as an xattr failure (the directory is kept). */
+	archive_entry_clear(e);
+	it = member("d", S_IFDIR | 0755);
+	ck_assert_int_eq(archive_entry_acl_from_text(e,
+	    "user::rwx,user:1:r--,group::r-x,other::---",
+	    ARCHIVE_ENTRY_ACL_TYPE_DEFAULT), ARCHIVE_OK);
+	ck_assert_int_eq(tarw_mkdir(&w, &it, &dev, &ino, &f), 0);
+	ck_assert_int_eq(tarw_dir_end(&w, &it, dev, ino, &xerr, &f),
+	    TARW_XATTR);
+	ck_assert_int_eq(xerr, EINVAL);
+	/* Without -a nothing is set. */
+	o.preserve = 0;
+	archive_entry_clear(e);
+	it = member("y", S_IFREG | 0640);
+	archive_entry_xattr_add_entry(e, "user.k", "val", 3);
+	ck_assert_int_ge(fd = tarw_file_begin(&w, &it, -1, &dir, tmp, &f), 0);
+	ck_assert_int_eq(tarw_file_end(&w, &it, fd, dir, tmp, 0, &xerr, &f),
+	    0);
+	ck_assert_int_eq(getxattr(testutil_path("dest/y"), "user.k", v,
+	    sizeof(v)), -1);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -372,6 +427,7 @@ suite(void)
 	tcase_add_test(tc, test_tarw_file_over_a_directory);
 	tcase_add_test(tc, test_tarw_special_and_link_failures);
 	tcase_add_test(tc, test_tarw_mkdir_failures);
+	tcase_add_test(tc, test_tarw_xattrs_and_acls_with_a);
 	suite_add_tcase(s, tc);
 	return s;
 }
