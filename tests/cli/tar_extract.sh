@@ -38,6 +38,12 @@ for arch in a.tar a.tgz; do
 	[ "$(grep -c . sums)" -eq 3 ] || fail "--manifest $arch: $(cat sums)"
 	xxhsum -c sums >/dev/null 2>&1 || fail "--manifest $arch: xxhsum -c"
 	no_temps m
+	# DEST spelled with a trailing '/': the names are not doubled
+	rm -rf m2
+	run "$PARCP" --manifest="$T/sums2" --from-tar=$arch m2/
+	expect_rc 0 "--manifest $arch m2/"
+	grep -q '  m2/a$' sums2 && ! grep -q '//' sums2 ||
+	    fail "--manifest $arch m2/: $(cat sums2)"
 	pass
 done
 
