@@ -127,6 +127,22 @@ START_TEST(test_beneath_dir_refuses_symlinks_and_files)
 END_TEST
 
 /* A path longer than PATH_MAX resolves (by the walk). */
+/* A root that is not a directory: nothing beneath it. */
+START_TEST(test_beneath_root_that_is_a_file)
+{
+	bool made = true;
+	int f;
+
+	mode(_i);
+	ck_assert_int_ne(f = open(testutil_path("root/file"), O_RDONLY), -1);
+	fails(beneath_dir(f, "a", 1, true, 0755, &made), ENOTDIR);
+	ck_assert(!made);
+	fails(beneath_dir(f, "a/b", 3, false, 0755, NULL), ENOTDIR);
+	fails(beneath_open(f, "a/b", O_RDONLY, 0), ENOTDIR);
+	(void)close(f);
+}
+END_TEST
+
 START_TEST(test_beneath_dir_longer_than_path_max)
 {
 	char path[PATH_MAX + 512];
@@ -154,6 +170,7 @@ suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, test_beneath_root_that_is_a_file, 0, 2);
 	tcase_add_loop_test(tc, test_beneath_open_plain_paths, 0, 2);
 	tcase_add_loop_test(tc, test_beneath_open_refuses_symlinks_and_dotdot,
 	    0, 2);

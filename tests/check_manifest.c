@@ -112,6 +112,64 @@ START_TEST(test_manifest_unwritable_leaves_nothing)
 }
 END_TEST
 
+/* A link to a file that was never hashed is not listed either. */
+START_TEST(test_manifest_link_to_unhashed_is_not_listed)
+{
+	unsigned char h[VERIFY_HASHLEN];
+	struct manifest off;
+	uint32_t a = node("a"), u = node("u"), l = node("l");
+	char buf[512];
+
+	memset(h, 0x33, sizeof(h));
+	manifest_init(&m, fl.n);
+	manifest_set(&m, a, h);
+	manifest_copy(&m, l, u);		/* u: no hash */
+	manifest_copy(&m, l, 1000);		/* past the end */
+	ck_assert_int_eq(manifest_write(&m, &fl, testutil_path("SUMS")), 0);
+	ck_assert_str_eq(slurp(testutil_path("SUMS"), buf, sizeof(buf)),
+	    "33333333333333333333333333333333  a\n");
+	/* No manifest asked for: nothing is kept. */
+	memset(&off, 0, sizeof(off));
+	manifest_set(&off, a, h);
+	manifest_copy(&off, l, a);
+	ck_assert_ptr_null(off.hash);
+	ck_assert_ptr_null(off.has);
+}
+END_TEST
+
+/* Names from a callback; a member it cannot name (-1) is left out. */
+static int
+member_name(const void *arg, uint32_t node, char *buf, size_t len)
+{
+	(void)arg;
+	if (node == 1)
+		return -1;
+	return snprintf(buf, len, "m%u", node);
+}
+
+START_TEST(test_manifest_with_names_and_growth)
+{
+	unsigned char h[VERIFY_HASHLEN];
+	char buf[512];
+
+	memset(h, 0x44, sizeof(h));
+	manifest_init(&m, 2);
+	manifest_set(&m, 0, h);
+	manifest_set(&m, 1, h);
+	h[0] = 0x45;
+	manifest_set(&m, 70, h);	/* a streamed archive's member */
+	ck_assert_uint_ge(m.n, 71);
+	ck_assert_int_eq(m.has[69], 0);
+	manifest_copy(&m, 5, 70);
+	ck_assert_int_eq(manifest_write_with(&m, member_name, NULL,
+	    testutil_path("SUMS")), 0);
+	ck_assert_str_eq(slurp(testutil_path("SUMS"), buf, sizeof(buf)),
+	    "44444444444444444444444444444444  m0\n"
+	    "45444444444444444444444444444444  m5\n"
+	    "45444444444444444444444444444444  m70\n");
+}
+END_TEST
+
 static Suite *
 manifest_suite(void)
 {
@@ -122,6 +180,8 @@ manifest_suite(void)
 	tcase_add_test(tc, test_manifest_lines_in_node_order);
 	tcase_add_test(tc, test_manifest_link_inherits_and_newline_is_refused);
 	tcase_add_test(tc, test_manifest_unwritable_leaves_nothing);
+	tcase_add_test(tc, test_manifest_link_to_unhashed_is_not_listed);
+	tcase_add_test(tc, test_manifest_with_names_and_growth);
 	suite_add_tcase(s, tc);
 	return s;
 }

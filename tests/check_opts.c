@@ -309,7 +309,13 @@ START_TEST(test_opts_compress_resolved_for_to_tar)
 END_TEST
 
 /* Options that do not apply to the tar mode: usage errors. */
-static const char *moot[][5] = {
+static const char *moot[][6] = {
+	{ "parcp", "-t", "d", "--to-tar=x.tar", "s", NULL },
+	{ "parcp", "-T", "--from-tar=x.tar", "d", NULL },
+	{ "parcp", "--inplace", "--to-tar=x.tar", "s", NULL },
+	{ "parcp", "--inplace", "--from-tar=x.tar", "d", NULL },
+	{ "parcp", "-i", "--to-tar=x.tar", "s", NULL },
+	{ "parcp", "-b", "--to-tar=x.tar", "s", NULL },
 	{ "parcp", "-n", "--to-tar=x.tar", "s", NULL },
 	{ "parcp", "-u", "--to-tar=x.tar", "s", NULL },
 	{ "parcp", "--resume", "--to-tar=x.tar", "s", NULL },
@@ -329,8 +335,30 @@ static const char *moot[][5] = {
 START_TEST(test_opts_moot_tar_options_are_usage_errors)
 {
 	struct opts o;
+	int argc;
 
-	ck_assert_int_eq(parse(&o, 4, moot[_i]), OPTS_USAGE);
+	for (argc = 0; moot[_i][argc] != NULL; argc++)
+		;
+	ck_assert_int_eq(parse(&o, argc, moot[_i]), OPTS_USAGE);
+}
+END_TEST
+
+/* -l and -s: links instead of copies; both at once is a usage error. */
+START_TEST(test_opts_link_instead)
+{
+	const char *l[] = { "parcp", "-l", "a", "b", NULL };
+	const char *s[] = { "parcp", "--symbolic-link", "a", "b", NULL };
+	const char *plain[] = { "parcp", "a", "b", NULL };
+	const char *both[] = { "parcp", "-l", "-s", "a", "b", NULL };
+	struct opts o;
+
+	ck_assert_int_eq(parse(&o, 4, l), OPTS_OK);
+	ck_assert_uint_eq(o.link_instead, LINK_HARD);
+	ck_assert_int_eq(parse(&o, 4, s), OPTS_OK);
+	ck_assert_uint_eq(o.link_instead, LINK_SYMBOLIC);
+	ck_assert_int_eq(parse(&o, 3, plain), OPTS_OK);
+	ck_assert_uint_eq(o.link_instead, 0);
+	ck_assert_int_eq(parse(&o, 5, both), OPTS_USAGE);
 }
 END_TEST
 
@@ -409,6 +437,7 @@ opts_suite(void)
 	tcase_add_loop_test(tc, test_opts_compress_by_suffix_as_tar_a, 0,
 	    sizeof(names) / sizeof(names[0]));
 	tcase_add_test(tc, test_opts_compress_resolved_for_to_tar);
+	tcase_add_test(tc, test_opts_link_instead);
 	tcase_add_loop_test(tc, test_opts_moot_tar_options_are_usage_errors,
 	    0, sizeof(moot) / sizeof(moot[0]));
 	tcase_add_test(tc, test_opts_extract_keeps_its_own_options);

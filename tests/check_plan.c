@@ -245,6 +245,61 @@ START_TEST(test_plan_ival_merge_sorts_and_joins)
 }
 END_TEST
 
+/* Whole-entry tasks: one range each, counted in the plan's bytes. */
+START_TEST(test_plan_whole_entries_and_bytes)
+{
+	struct plan p = { NULL, 0, 0 };
+
+	ck_assert_uint_eq(plan_bytes(&p), 0);
+	ck_assert_int_eq(plan_add_whole(&p, 7, 12345), 0);
+	ck_assert_int_eq(plan_add_whole(&p, 8, 0), 0);	/* empty: a task */
+	ck_assert_int_eq(plan_add(&p, 9, 0, 10, 4), 0);
+	ck_assert_uint_eq(p.nranges, 5);
+	ck_assert_int_eq(p.ranges[0].off, 0);
+	ck_assert_int_eq(p.ranges[0].len, 12345);
+	ck_assert_uint_eq(p.ranges[0].file, 7);
+	ck_assert_uint_eq(p.ranges[0].whole, 1);
+	ck_assert_uint_eq(p.ranges[1].file, 8);
+	ck_assert_int_eq(p.ranges[1].len, 0);
+	ck_assert_uint_eq(p.ranges[1].whole, 1);
+	ck_assert_uint_eq(p.ranges[2].whole, 0);
+	ck_assert_uint_eq(plan_bytes(&p), 12345 + 10);
+	plan_free(&p);
+	ck_assert_ptr_null(p.ranges);
+	ck_assert_uint_eq(p.nranges, 0);
+	ck_assert_uint_eq(p.cap, 0);
+}
+END_TEST
+
+/* Equal lengths: by file, then by offset; one range is left alone. */
+START_TEST(test_plan_sort_ties_by_file_then_offset)
+{
+	struct plan p = { NULL, 0, 0 };
+
+	ck_assert_int_eq(plan_add(&p, 3, 8, 4, 4), 0);
+	ck_assert_int_eq(plan_add(&p, 1, 4, 4, 4), 0);
+	ck_assert_int_eq(plan_add(&p, 3, 0, 4, 4), 0);
+	ck_assert_int_eq(plan_add(&p, 1, 0, 4, 4), 0);
+	ck_assert_int_eq(plan_add(&p, 2, 0, 9, 9), 0);
+	plan_sort(&p);
+	ck_assert_uint_eq(p.ranges[0].file, 2);
+	ck_assert_uint_eq(p.ranges[1].file, 1);
+	ck_assert_int_eq(p.ranges[1].off, 0);
+	ck_assert_uint_eq(p.ranges[2].file, 1);
+	ck_assert_int_eq(p.ranges[2].off, 4);
+	ck_assert_uint_eq(p.ranges[3].file, 3);
+	ck_assert_int_eq(p.ranges[3].off, 0);
+	ck_assert_uint_eq(p.ranges[4].file, 3);
+	ck_assert_int_eq(p.ranges[4].off, 8);
+	plan_free(&p);
+	ck_assert_int_eq(plan_add(&p, 5, 0, 3, 4), 0);
+	plan_sort(&p);
+	ck_assert_uint_eq(p.ranges[0].file, 5);
+	ck_assert_int_eq(p.ranges[0].len, 3);
+	plan_free(&p);
+}
+END_TEST
+
 static Suite *
 plan_suite(void)
 {
@@ -260,6 +315,8 @@ plan_suite(void)
 	tcase_add_test(tc, test_plan_offsets_past_4gib);
 	tcase_add_test(tc, test_plan_extent_ending_at_int64_max);
 	tcase_add_test(tc, test_plan_sort_puts_largest_first);
+	tcase_add_test(tc, test_plan_sort_ties_by_file_then_offset);
+	tcase_add_test(tc, test_plan_whole_entries_and_bytes);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");
 	tcase_add_test(tc, test_plan_rejects_overflow_and_bad_arguments);

@@ -5,9 +5,11 @@
 #include "config.h"
 
 #include <sys/mman.h>
+#include <sys/resource.h>
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -257,6 +259,113 @@ START_TEST(test_pool_interrupt_stops_and_accounts_for_all)
 }
 END_TEST
 
+/* Results by task for test_pool_results_beyond_the_pipe_capacity. */
+static unsigned char *many;
+
+static int
+quick_task(void *arg, uint64_t i, const struct engine_buf *eb,
+    struct fault *f, unsigned char *out)
+{
+	(void)arg;
+	(void)eb;
+	(void)f;
+	out[0] = (unsigned char)i;
+	return 0;
+}
+
+static void
+count_result(void *arg, const struct result *r)
+{
+	(void)arg;
+	ck_assert_int_eq(r->fault.op, FAULT_NONE);
+	ck_assert_uint_eq(r->out[0], (unsigned char)r->task);
+	many[r->task]++;
+}
+
+/*
+ * Far more results than the pipe holds: the parent must read them while
+ * the workers run (they block on a full pipe), not only when one exits.
+ */
+START_TEST(test_pool_results_beyond_the_pipe_capacity)
+{
+	const uint64_t n = 10000;	/* the pipe holds 2048 */
+	struct pool_job job;
+	uint64_t i;
+
+	ck_assert_ptr_nonnull(many = calloc(n, 1));
+	memset(&job, 0, sizeof(job));
+	job.mode = POOL_MODE_POOL;
+	job.jobs = 2;
+	job.bufsz = 4096;
+	job.ntasks = n;
+	job.task = quick_task;
+	job.result = count_result;
+	sig_init();
+	ck_assert_int_eq(pool_run(&job), 0);
+	for (i = 0; i < n; i++)
+		ck_assert_msg(many[i] == 1, "task %ju: %u results",
+		    (uintmax_t)i, many[i]);
+	free(many);
+}
+END_TEST
+
+/*
+ * No descriptor left for the result pipe: no worker starts, and every
+ * task still gets exactly one result, FAULT_WORKER with the reason.
+ */
+START_TEST(test_pool_cannot_start_workers_fails_every_task)
+{
+	struct rlimit rl;
+	rlim_t saved;
+	unsigned i;
+	int fd, rv;
+
+	ck_assert_int_ne(fd = dup(0), -1);	/* the lowest free one */
+	(void)close(fd);
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	saved = rl.rlim_cur;
+	rl.rlim_cur = (rlim_t)fd;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	rv = run(configs[_i].mode, configs[_i].jobs, NTASKS, NULL);
+	rl.rlim_cur = saved;	/* Check needs descriptors to report */
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	ck_assert_int_eq(rv, 0);
+	ck_assert_uint_eq(seen.calls, NTASKS);
+	for (i = 0; i < NTASKS; i++) {
+		ck_assert_uint_eq(seen.count[i], 1);
+		ck_assert_int_eq(seen.fault[i].op, FAULT_WORKER);
+		ck_assert_int_eq(seen.fault[i].err, EMFILE);
+	}
+}
+END_TEST
+
+/* The shared anonymous mappings this process has ("/dev/zero"). */
+static int
+shared_maps(void)
+{
+	char line[512];
+	FILE *fp;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(fp = fopen("/proc/self/maps", "r"));
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (strstr(line, "/dev/zero") != NULL)
+			n++;
+	(void)fclose(fp);
+	return n;
+}
+
+/* The workers' shared slots are unmapped when the run is over. */
+START_TEST(test_pool_leaves_no_mapping_behind)
+{
+	int before = shared_maps();
+
+	ck_assert_int_eq(run(configs[_i].mode, configs[_i].jobs, 10, NULL),
+	    0);
+	ck_assert_int_eq(shared_maps(), before);
+}
+END_TEST
+
 static Suite *
 pool_suite(void)
 {
@@ -271,6 +380,10 @@ pool_suite(void)
 	tcase_add_loop_test(tc, test_pool_ticks_while_workers_run, 0, n);
 	tcase_add_loop_test(tc, test_pool_more_workers_than_tasks, 0, n);
 	tcase_add_loop_test(tc, test_pool_task_fault_reaches_parent, 0, n);
+	tcase_add_test(tc, test_pool_results_beyond_the_pipe_capacity);
+	tcase_add_loop_test(tc, test_pool_leaves_no_mapping_behind, 0, n);
+	tcase_add_loop_test(tc, test_pool_cannot_start_workers_fails_every_task,
+	    0, n);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("failures");
 	tcase_set_timeout(tc, 30);

@@ -448,6 +448,32 @@ START_TEST(test_quote_into_cuts_between_tokens)
 }
 END_TEST
 
+/*
+ * An 8-bit locale where 0xe9 is a printable "e acute": bytes >= 0x80 are
+ * still escaped, since only a UTF-8 codeset leaves characters raw.  The
+ * locale is compiled into the test's directory (skipped without
+ * localedef or the ISO-8859-1 charmap).
+ */
+START_TEST(test_quote_escapes_high_bytes_in_an_8bit_locale)
+{
+	char buf[64], cmd[512];
+
+	(void)snprintf(cmd, sizeof(cmd), "localedef -i C -f ISO-8859-1 "
+	    "%s/C.ISO-8859-1 >/dev/null 2>&1", testutil_path(""));
+	if (system(cmd) != 0) {
+		fprintf(stderr, "check_quote: no localedef, skipped\n");
+		return;
+	}
+	ck_assert_int_eq(setenv("LOCPATH", testutil_path(""), 1), 0);
+	ck_assert_ptr_nonnull(setlocale(LC_ALL, "C.ISO-8859-1"));
+	ck_assert_str_eq(nl_langinfo(CODESET), "ISO-8859-1");
+	ck_assert_str_eq(quote_into(buf, sizeof(buf), "caf\351"),
+	    "'caf'$'\\351'");
+	ck_assert_str_eq(quote_into(buf, sizeof(buf), "a\tb"),
+	    "'a'$'\\t''b'");
+}
+END_TEST
+
 static Suite *
 quote_suite(void)
 {
@@ -461,6 +487,10 @@ quote_suite(void)
 	tcase_add_loop_test(tc, test_quote_reads_back_where_ls_does_not, 0,
 	    sizeof(unlike_ls) / sizeof(unlike_ls[0]));
 	tcase_add_test(tc, test_quote_follows_a_locale_change);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("8-bit");
+	tcase_add_checked_fixture(tc, testutil_setup, testutil_teardown);
+	tcase_add_test(tc, test_quote_escapes_high_bytes_in_an_8bit_locale);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("buffers");
 	tcase_add_test(tc, test_quote_has_eight_buffers);

@@ -98,6 +98,40 @@ START_TEST(test_tar_acl_layout)
 }
 END_TEST
 
+/* Named entries sorted by id within their tag, groups after users. */
+START_TEST(test_tar_acl_named_entries_sorted)
+{
+	static const unsigned char want[] = {
+	    2, 0, 0, 0,
+	    0x01, 0, 7, 0, 0xff, 0xff, 0xff, 0xff,	/* user:: rwx */
+	    0x02, 0, 2, 0, 0xea, 0x03, 0, 0,		/* user:1002: -w- */
+	    0x02, 0, 4, 0, 0xed, 0x03, 0, 0,		/* user:1005: r-- */
+	    0x04, 0, 5, 0, 0xff, 0xff, 0xff, 0xff,	/* group:: r-x */
+	    0x08, 0, 6, 0, 0xeb, 0x03, 0, 0,		/* group:1003: rw- */
+	    0x08, 0, 1, 0, 0xef, 0x03, 0, 0,		/* group:1007: --x */
+	    0x10, 0, 7, 0, 0xff, 0xff, 0xff, 0xff,	/* mask:: rwx */
+	    0x20, 0, 4, 0, 0xff, 0xff, 0xff, 0xff,	/* other:: r-- */
+	};
+	struct archive_entry *e = archive_entry_new();
+	unsigned char buf[256];
+
+	archive_entry_set_mode(e, 040755);
+	ck_assert_int_eq(archive_entry_acl_from_text(e,
+	    "user::rwx,user:1005:r--,user:1002:-w-,group::r-x,"
+	    "group:1007:--x,group:1003:rw-,mask::rwx,other::r--",
+	    ARCHIVE_ENTRY_ACL_TYPE_DEFAULT), ARCHIVE_OK);
+	ck_assert_int_eq(tarmeta_acl(e, ARCHIVE_ENTRY_ACL_TYPE_DEFAULT, buf,
+	    sizeof(buf)), (int)sizeof(want));
+	ck_assert(memcmp(buf, want, sizeof(want)) == 0);
+	/* exactly the size it needs fits; one byte less does not */
+	ck_assert_int_eq(tarmeta_acl(e, ARCHIVE_ENTRY_ACL_TYPE_DEFAULT, buf,
+	    sizeof(want)), (int)sizeof(want));
+	ck_assert_int_eq(tarmeta_acl(e, ARCHIVE_ENTRY_ACL_TYPE_DEFAULT, buf,
+	    sizeof(want) - 1), -1);
+	archive_entry_free(e);
+}
+END_TEST
+
 static Suite *
 tar_suite(void)
 {
@@ -110,6 +144,7 @@ tar_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("acl");
 	tcase_add_test(tc, test_tar_acl_layout);
+	tcase_add_test(tc, test_tar_acl_named_entries_sorted);
 	suite_add_tcase(s, tc);
 	return s;
 }

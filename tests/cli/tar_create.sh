@@ -409,6 +409,8 @@ t_sparse() {
 		    dd of=sp/three bs=1M seek=$off conv=notrunc status=none
 	done
 	truncate -s 1G sp/holes
+	truncate -s 1G sp/head		# data, then a hole to the end
+	head -c 8192 /dev/urandom | dd of=sp/head conv=notrunc status=none
 	for c in sp.tar sp.tar.zst; do
 		run "$PARCP" -a -j 2 --chunk-size=4K --to-tar="$c" sp
 		expect_rc 0 "sparse $c"
@@ -522,6 +524,33 @@ t_warn() {
 		    "^parcp: 'b8/bad.*name': Can't translate pathname"
 	done
 	rm -rf b8
+	pass
+}
+
+# The archive inside what it archives: said once with its name, left out,
+# not a failure.  --json says which engine read the files; --progress
+# ends with its summary line.
+t_report() {
+	rm -rf rs rs.tar rj.tar rp.tar
+	mkdir rs
+	echo a >rs/a
+	mkfile rs/b 100000
+	run "$PARCP" --to-tar=rs/self.tar rs
+	expect_rc 0 "first self"
+	run "$PARCP" --to-tar=rs/self.tar rs
+	expect_rc 0 "self"
+	expect_err "^parcp: 'rs/self.tar': file is the archive; not dumped$"
+	tar -tf rs/self.tar | grep -q self.tar && fail "self: it is in itself"
+	run "$PARCP" --json --to-tar=rj.tar rs
+	expect_rc 0 "--json"
+	grep -Eq '^  "engines_used": \["[a-z_]+"' "$T/out" ||
+	    fail "--json: $(grep engines "$T/out")"
+	grep -q '^  "files": 3,$' "$T/out" || fail "--json: $(cat "$T/out")"
+	run "$PARCP" --progress=always --to-tar=rp.tar rs
+	expect_rc 0 "--progress"
+	tail -1 "$T/err" | grep -Eq '^parcp: .* 4 of 4 files, 0 errors$' ||
+	    fail "--progress: $(tail -2 "$T/err")"
+	rm -rf rs rj.tar rp.tar
 	pass
 }
 

@@ -38,6 +38,55 @@ for arch in a.tar a.tgz; do
 	[ "$(grep -c . sums)" -eq 3 ] || fail "--manifest $arch: $(cat sums)"
 	xxhsum -c sums >/dev/null 2>&1 || fail "--manifest $arch: xxhsum -c"
 	no_temps m
+	# DEST spelled with a trailing '/': the names are not doubled
+	rm -rf m2
+	run "$PARCP" --manifest="$T/sums2" --from-tar=$arch m2/
+	expect_rc 0 "--manifest $arch m2/"
+	grep -q '  m2/a$' sums2 && ! grep -q '//' sums2 ||
+	    fail "--manifest $arch m2/: $(cat sums2)"
+	pass
+done
+
+# -v: each member's name once, when it is done (directories last, after
+# their contents); with --json on stderr, stdout being the report's.
+mkdir -p vs/sub
+echo x >vs/sub/f
+echo y >vs/g
+tar -cf v.tar -C vs .
+gzip -c v.tar >v.tgz
+for arch in v.tar v.tgz; do
+	rm -rf vd
+	run "$PARCP" -v --from-tar=$arch vd
+	expect_rc 0 "-v $arch"
+	[ "$(sort "$T/out" | tr '\n' ' ')" = ". g sub sub/f " ] ||
+	    fail "-v $arch: $(cat "$T/out")"
+	[ "$(tail -1 "$T/out")" = . ] || fail "-v $arch: . not last"
+	[ "$(grep -n '^sub' "$T/out" | cut -d: -f2 | tr '\n' ' ')" = \
+	    "sub/f sub " ] || fail "-v $arch: sub before sub/f"
+	rm -rf vd
+	run "$PARCP" -v --json --from-tar=$arch vd
+	expect_rc 0 "-v --json $arch"
+	[ "$(sort "$T/err" | tr '\n' ' ')" = ". g sub sub/f " ] ||
+	    fail "-v --json $arch: $(cat "$T/err")"
+	grep -q '"files": 2,' "$T/out" &&
+	    grep -q '"directories": 2,' "$T/out" ||
+	    fail "-v --json $arch: $(cat "$T/out")"
+	pass
+done
+
+# A read error in one range of a member split among workers (the shim
+# fails the worker's read of archive byte 2,000,000, inside big's data):
+# that member fails, with one line, and is not left behind; the others are
+# extracted.
+for eng in pread copy_file_range; do
+	rm -rf ef
+	run env LD_PRELOAD="$FAULTSHIM" PARCP_SHIM_EIO_AT=2000000 "$PARCP" \
+	    -j 2 --chunk-size=1M --engine=$eng --from-tar=a.tar ef
+	expect_rc 1 "EIO in a range ($eng)"
+	expect_err "^parcp: cannot extract '(\./)?big': [a-z_ ]+: Input/output error$"
+	[ ! -e ef/big ] || fail "EIO in a range ($eng): big was made"
+	cmp src/a ef/a || fail "EIO in a range ($eng): a"
+	no_temps ef
 	pass
 done
 

@@ -42,9 +42,16 @@ die() {
 	exit 1
 }
 
+# The map as it was when the run started: editing it meanwhile (a new
+# test, not in the baseline) must not change the run.
+MAP=$(mktemp /tmp/parcp-mutation-map.XXXXXX)
+trap 'rm -f "$MAP"' EXIT
+cp "$here/map.txt" "$MAP"
+
 # tests_for FILE: the tests the map names for FILE (empty if none).
 tests_for() {
-	sed -n "s|^$1:[[:space:]]*||p" "$here/map.txt"
+	sed -n "s|^$1:[[:space:]]*||p" "$MAP"
+	echo	# the map's last line may lack its newline
 }
 
 # The sources once, as `make dist` would ship them, and a build of them.
@@ -67,7 +74,7 @@ run_test() {
 	local cmd=$B/$1 rc=0
 	case $1 in *.sh) cmd=$S/$1 ;; esac
 	(cd "$B" && mkdir -p tests/cli &&
-	    PARCP=$B/parcp FAULTSHIM=$B/tests/faultshim.so \
+	    srcdir=$S PARCP=$B/parcp FAULTSHIM=$B/tests/faultshim.so \
 	    TREECMP=$B/tests/treecmp TESTLIB=$S/tests/lib.sh \
 	    timeout -k 5 "$2" "$cmd") </dev/null >"$3" 2>&1 || rc=$?
 	case $rc in
@@ -133,7 +140,7 @@ main() {
 	local i file line op eq st test t0 start total stop=0
 	[ -f "$BUILDDIR/config.status" ] ||
 	    die "run from a configured build directory (or set BUILDDIR)"
-	FILES=${FILES:-$(sed -n 's|^\(src/[^:]*\):.*|\1|p' "$here/map.txt")}
+	FILES=${FILES:-$(sed -n 's|^\(src/[^:]*\):.*|\1|p' "$MAP")}
 	for file in $FILES; do
 		[ -n "$(tests_for "$file")" ] ||
 		    die "$file has no tests in tests/mutation/map.txt"
