@@ -321,6 +321,14 @@ sweep_parent(struct copy *c, uint32_t node, struct tree_id *last)
 		    &c->st->discarded);
 }
 
+/* Is n in a directory that failed (reported once, with it)? */
+static bool
+under_failed(const struct copy *c, const struct node *n)
+{
+	return n->parent != NODE_NONE &&
+	    c->fl->v[n->parent].state == NS_FAILED;
+}
+
 /* Directories first, parents before children; a failed one's subtree is
  * skipped (its own failure was reported). */
 static void
@@ -332,8 +340,7 @@ make_dirs(struct copy *c)
 
 	for (i = 0; i < c->fl->n; i++) {
 		n = &c->fl->v[i];
-		if (n->parent != NODE_NONE &&
-		    c->fl->v[n->parent].state == NS_FAILED)
+		if (under_failed(c, n))
 			n->state = NS_FAILED;
 		else if (n->type == FT_DIR)
 			make_dir(c, i);
@@ -989,8 +996,7 @@ dry_run(struct copy *c)
 
 	for (i = 0; i < c->fl->n; i++) {
 		n = &c->fl->v[i];
-		if (n->parent != NODE_NONE &&
-		    c->fl->v[n->parent].state == NS_FAILED)
+		if (under_failed(c, n))
 			n->state = NS_FAILED;
 		else if (n->type == FT_DIR)
 			dry_dir(c, i);
