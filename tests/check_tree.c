@@ -65,6 +65,20 @@ is(int fd, const char *path)
 	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
+static int
+open_fds(void)
+{
+	struct dirent *e;
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) != NULL)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
 START_TEST(test_tree_operand_is_its_directory_and_last_name)
 {
 	static const struct {
@@ -108,6 +122,30 @@ START_TEST(test_tree_operand_is_its_directory_and_last_name)
 	ck_assert_int_eq(tree_at(&t, FLIST_SRC, n, &at, &f), 0);
 	ck_assert_str_eq(at.name, ".");
 	ck_assert(is(at.dir, "/"));
+}
+END_TEST
+
+/* An operand whose last name is longer than NAME_MAX: a fault, no copy
+ * of it into the entry's name. */
+START_TEST(test_tree_operand_name_too_long_is_a_fault)
+{
+	char path[NAME_MAX + 64];
+	struct tree_at at;
+	struct fault f;
+	struct stat st;
+	uint32_t n;
+
+	ck_assert_int_eq(stat(testutil_path("."), &st), 0);
+	memset(path, 'x', sizeof(path) - 1);
+	path[0] = 'd';
+	path[1] = '/';
+	path[sizeof(path) - 1] = '\0';
+	n = flist_add(&fl, NODE_NONE, path, &st);
+	flist_set_dst(&fl, n, path);
+	tree_init(&t, &fl, false, false);
+	ck_assert_int_eq(tree_at(&t, FLIST_SRC, n, &at, &f), -1);
+	ck_assert_int_eq(f.op, FAULT_PATH);
+	ck_assert_int_eq(f.err, ENAMETOOLONG);
 }
 END_TEST
 
@@ -166,13 +204,19 @@ START_TEST(test_tree_source_dir_replaced_by_another_fails)
 {
 	struct tree_at at;
 	struct fault f;
+	int before;
 	uint32_t d, file = small_tree(&d);
 
 	tree_init(&t, &fl, false, false);
 	mv("src/d", "old");
 	mv("other", "src/d");
+	before = open_fds();
 	ck_assert_int_eq(tree_at(&t, FLIST_SRC, file, &at, &f), -1);
 	ck_assert_int_eq(f.op, FAULT_CHANGED);
+	/* the refused descriptor is closed; only src's stays cached */
+	ck_assert_int_le(open_fds(), before + 2);
+	ck_assert_int_eq(tree_at(&t, FLIST_SRC, file, &at, &f), -1);
+	ck_assert_int_le(open_fds(), before + 2);
 }
 END_TEST
 
@@ -200,6 +244,24 @@ START_TEST(test_tree_destination_dir_checked_once_recorded)
 	(void)close(fd);
 	ck_assert_int_eq(tree_at(&t, FLIST_DST, file, &at, &f), -1);
 	ck_assert_int_eq(f.op, FAULT_MOVED);
+	/* without --keep-directory-symlink, a symlink to the very directory
+	 * recorded is no way into DEST either (an operand's too) */
+	tree_free(&t);
+	tree_init(&t, &fl, false, false);
+	ck_assert_int_ge(fd = open(testutil_path("src"), O_PATH), 0);
+	ck_assert_int_eq(tree_set_dst(&t, 0, fd), 0);
+	(void)close(fd);
+	mv("src", "src.real");
+	ck_assert_int_eq(symlink("src.real", testutil_path("src")), 0);
+	ck_assert_int_eq(tree_dir(&t, FLIST_DST, 0, &f), -1);
+	ck_assert_int_eq(f.op, FAULT_MOVED);
+	ck_assert_int_eq(unlink(testutil_path("src")), 0);
+	mv("src.real", "src");
+	tree_free(&t);
+	tree_init(&t, &fl, false, true);
+	ck_assert_int_ge(fd = open(testutil_path("old"), O_PATH), 0);
+	ck_assert_int_eq(tree_set_dst(&t, d, fd), 0);
+	(void)close(fd);
 	/* ... and the directory recorded, through the symlink: fine */
 	ck_assert_int_eq(unlink(testutil_path("src/d")), 0);
 	ck_assert_int_eq(symlink("../old", testutil_path("src/d")), 0);
@@ -208,19 +270,6 @@ START_TEST(test_tree_destination_dir_checked_once_recorded)
 }
 END_TEST
 
-static int
-open_fds(void)
-{
-	struct dirent *e;
-	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
-
-	ck_assert_ptr_nonnull(d);
-	while ((e = readdir(d)) != NULL)
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n;
-}
 
 /* Deeper than the cache and than PATH_MAX: bounded descriptors. */
 START_TEST(test_tree_deep_chain_reopens_from_parents)
@@ -272,6 +321,7 @@ tree_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_tree_operand_is_its_directory_and_last_name);
+	tcase_add_test(tc, test_tree_operand_name_too_long_is_a_fault);
 	tcase_add_test(tc, test_tree_entry_is_beneath_its_parents);
 	tcase_add_test(tc, test_tree_source_dir_swapped_for_a_symlink_fails);
 	tcase_add_test(tc, test_tree_source_dir_replaced_by_another_fails);
