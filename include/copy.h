@@ -14,7 +14,6 @@
 #include "fault.h"
 #include "flist.h"
 #include "opts.h"
-#include "pool.h"
 
 /* --dry-run: one thing a copy would do (for --json). */
 struct copy_would {
@@ -63,12 +62,6 @@ struct copy_stats {
  * (and counted in *st as if done).
  */
 int	copy_run(const struct opts *o, struct flist *fl, struct copy_stats *st);
-/*
- * A pool job set up as the options say (mode, jobs, buffer, engine and its
- * flags, progress ticks) for arg; the caller adds tasks and callbacks.
- */
-void	copy_job(struct pool_job *job, const struct opts *o, void *arg,
-	    uint64_t *lane_bytes);
 void	copy_stats_free(struct copy_stats *);
 
 #endif

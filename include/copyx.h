@@ -14,11 +14,13 @@
 #include "copy.h"
 #include "engine.h"
 #include "fault.h"
+#include "job.h"
 #include "manifest.h"
 #include "plan.h"
 #include "progress.h"
 #include "tree.h"
 #include "whole.h"
+#include "work.h"
 
 /*
  * A split file's part, held by the parent from its planning to its
@@ -46,6 +48,7 @@ struct copy {
 	struct engine_buf	 eb;		/* the parent's, for hashing */
 	struct part_hold	*held;		/* per node, split files only */
 	struct tree		 tree;		/* wc.tree: the parent's */
+	struct work		 work;		/* the task side */
 	char			*path[2];	/* copy_path's, per side */
 	size_t			 pathcap[2];
 };
@@ -59,6 +62,12 @@ const char	*copy_path(struct copy *, uint32_t node, enum flist_side);
 void	copy_fail(struct copy *, uint32_t node, const struct fault *f);
 /* node is in place (kept: an existing destination was kept, -n). */
 void	copy_done(struct copy *, uint32_t node, int kept);
+
+/* Worker side: run task i of the plan (work_task_cb).  Worker-safe. */
+int	copy_task(void *arg, uint64_t i, const struct engine_buf *eb,
+	    struct fault *f, unsigned char *out);
+/* The job as data (job.h): the copy driver. */
+extern const struct job_driver copy_driver;
 
 /* Plan a file larger than chunk as ranges into its part file (made here,
  * or resumed from its journal with --resume): 0, or -1 with *f. */
@@ -74,7 +83,10 @@ int	part_finish(struct copy *, uint32_t node, struct fault *f);
 void	part_release(struct copy *);
 /* After a stop: is node's part there?  *bytes: what its journal lists. */
 bool	part_kept(struct copy *, uint32_t node, uint64_t *bytes);
-/* Worker side: copy (and check) one range, then journal it. */
+/* Parent side: journal range r, which its worker reported done.  0, or
+ * -1 with *f. */
+int	part_record(struct copy *, const struct range *r, struct fault *f);
+/* Worker side: copy (and check) one range. */
 int	part_range(const struct copy *, const struct range *,
 	    const struct engine_buf *, struct fault *f);
 

@@ -13,7 +13,7 @@
 #include "backup.h"
 #include "engine.h"
 #include "exclude.h"
-#include "pool.h"
+#include "exec.h"
 
 #define OPTS_BUFSZ_DEFAULT	((size_t)1 << 20)
 #define OPTS_BUFSZ_MAX		((off_t)1 << 30)
@@ -63,7 +63,7 @@ enum tar_compress {
 
 struct opts {
 	unsigned	 jobs;
-	enum pool_mode	 mode;
+	enum exec_mode	 mode;
 	off_t		 chunk;		/* 0: automatic (plan_chunk) */
 	size_t		 bufsz;
 	int		 verbose;	/* -v files, -vv ranges */
@@ -103,6 +103,8 @@ struct opts {
 	const char	*manifest;	/* --manifest FILE, or NULL */
 	bool		 resume;
 	bool		 fsync;
+	bool		 durable_ranges; /* parcp-mpi on many hosts: a range
+					   is synced before it is journaled */
 	bool		 json;
 	bool		 dry_run;	/* --dry-run: copies only */
 	enum tar_mode	 tar;

@@ -34,7 +34,15 @@ struct plan {
 	struct range	*ranges;
 	size_t		 nranges;
 	size_t		 cap;
+	uint64_t	*batch;		/* batch b: [batch[b], batch[b + 1]) */
+	size_t		 nbatches;
 };
+
+/* A batch's bytes count each task this much more: what a file costs
+ * beyond its data (open, create, metadata, rename). */
+#define PLAN_TASK_COST		((off_t)64 << 10)
+/* The most tasks in a batch. */
+#define PLAN_BATCH_MAX		64
 
 /*
  * The chunk size for a file of size bytes: chunk if it is set (> 0),
@@ -67,6 +75,14 @@ size_t	ival_merge(struct ival *v, size_t n);
 uint64_t plan_bytes(const struct plan *);
 /* Order the ranges largest first (ties: by file, then offset). */
 void	plan_sort(struct plan *);
+/*
+ * Group the ranges, in their order, into batches for the executor:
+ * consecutive ranges costing at most target bytes (PLAN_TASK_COST more
+ * each) and at most max of them; a range that alone costs more is a batch
+ * alone.  Fills p->batch and p->nbatches.  Returns 0, or -1 with errno
+ * ENOMEM.
+ */
+int	plan_batch(struct plan *, off_t target, unsigned max);
 void	plan_free(struct plan *);
 
 #endif

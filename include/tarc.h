@@ -27,6 +27,7 @@
 #include "opts.h"
 #include "plan.h"
 #include "progress.h"
+#include "work.h"
 
 #define TARC_BLOCK	512
 #define TARC_RECORD	10240		/* what tar pads archives to */
@@ -90,6 +91,7 @@ struct tarc {
 	bool			 sealed;	/* capture no more bytes */
 	char			 why[256];	/* the encoder's last words */
 	uint32_t		*hashed;	/* --manifest: task -> node */
+	struct work		 work;		/* the task side */
 };
 
 /*

@@ -25,6 +25,7 @@
 #include "plan.h"
 #include "progress.h"
 #include "tarw.h"
+#include "work.h"
 
 struct member {
 	struct archive_entry *e;	/* a copy of the header (streamed:
@@ -59,6 +60,7 @@ struct tarx {
 					   a directory, as when streamed) */
 	struct manifest	 man;		/* --manifest */
 	struct engine_buf heb;		/* the parent's, for hashing */
+	struct work	 work;		/* the task side */
 };
 
 /* --manifest: member i's data in fd (size bytes) is hashed into the

@@ -9,7 +9,7 @@
  *          plans its data extents as ranges (with --resume, only those the
  *          journal does not list); everything else is one whole-entry task
  *          that a worker finishes alone (whole.c);
- *  run     pool_run executes the tasks, largest first;
+ *  run     exec_run executes the tasks, largest first, in batches;
  *  finish  a split file's last range reported: part.c checks, seals and
  *          renames it (an interrupted one keeps part and journal);
  *  links   later names of a hard-link group become links to the first;
@@ -35,11 +35,11 @@
 #include "copyx.h"
 #include "dest.h"
 #include "engine.h"
+#include "exec.h"
 #include "manifest.h"
 #include "meta.h"
 #include "notice.h"
 #include "plan.h"
-#include "pool.h"
 #include "progress.h"
 #include "quote.h"
 #include "sig.h"
@@ -687,9 +687,8 @@ plan_all(struct copy *c)
 	return 0;
 }
 
-/* Worker side: run task i.  Worker-safe: no output, no exit. */
-static int
-task(void *arg, uint64_t i, const struct engine_buf *eb, struct fault *f,
+int
+copy_task(void *arg, uint64_t i, const struct engine_buf *eb, struct fault *f,
     unsigned char *out)
 {
 	struct copy *c = arg;
@@ -701,7 +700,8 @@ task(void *arg, uint64_t i, const struct engine_buf *eb, struct fault *f,
 }
 
 static void
-whole_done(struct copy *c, const struct result *res, uint32_t node)
+whole_done(struct copy *c, const struct result *res,
+    const struct work_out *wo, uint32_t node)
 {
 	char tmp[NAME_MAX + 1];
 	struct tree_at at;
@@ -710,7 +710,7 @@ whole_done(struct copy *c, const struct result *res, uint32_t node)
 	if (res->fault.op == FAULT_NONE) {
 		c->fl->v[node].engine = (uint8_t)(res->rv & 0xff);
 		if (res->rv & WHOLE_HASHED)
-			manifest_set(&c->man, node, res->out);
+			manifest_set(&c->man, node, wo->out);
 		c->fl->v[node].backed = (res->rv & WHOLE_BACKED) != 0;
 		copy_done(c, node, res->rv & WHOLE_KEPT);
 		return;
@@ -724,25 +724,29 @@ whole_done(struct copy *c, const struct result *res, uint32_t node)
 
 /* Parent side: account for one task. */
 static void
-result(void *arg, const struct result *res)
+result(void *arg, const struct result *res, const struct work_out *wo)
 {
 	struct copy *c = arg;
 	const struct range *r = &c->plan.ranges[res->task];
 	struct node *n = &c->fl->v[r->file];
+	struct fault f;
 
-	notice_tally(c, r->file, &res->tally);	/* --verify's repairs */
+	notice_tally(c, r->file, &wo->tally);	/* --verify's repairs */
 	if (c->o->verbose > 1 && res->fault.op == FAULT_NONE)
 		fprintf(c->out, "worker %u: '%s' [%jd, %jd)\n", res->worker,
 		    copy_path(c, r->file, FLIST_SRC), (intmax_t)r->off,
 		    (intmax_t)(r->off + r->len));
 	if (r->whole) {
-		whole_done(c, res, r->file);
+		whole_done(c, res, wo, r->file);
 		return;
 	}
 	if (res->fault.op != FAULT_NONE && n->fault.op == FAULT_NONE)
 		n->fault = res->fault;
-	else if (res->fault.op == FAULT_NONE)
+	else if (res->fault.op == FAULT_NONE) {
 		n->engine = (uint8_t)res->rv;
+		if (part_record(c, r, &f) == -1 && n->fault.op == FAULT_NONE)
+			n->fault = f;
+	}
 	if (--n->pending == 0)
 		finish_split(c, r->file);
 }
@@ -894,36 +898,22 @@ tick(void *arg, uint64_t bytes)
 	progress_update(&c->pr, bytes);
 }
 
-void
-copy_job(struct pool_job *job, const struct opts *o, void *arg,
-    uint64_t *lane_bytes)
+/* The executor's job: the plan's batches of ranges, as the options say. */
+static int
+job_init(struct copy *c, struct exec_job *job)
 {
-	memset(job, 0, sizeof(*job));
-	job->mode = o->mode;
-	job->jobs = o->jobs;
-	job->bufsz = o->bufsz;
-	job->how.holes = o->sparse == SPARSE_ALWAYS;
-	job->how.kind = o->engine;
-	job->how.direct = o->direct;
-	job->how.nocache = o->nocache;
-	job->how.shared = o->jobs > 1;	/* ranges of one file at once */
-	job->how.verify = o->verify;
-	job->how.durable = o->fsync;
-	job->how.clone_only = o->reflink == REFLINK_ALWAYS;
-	job->how.no_clone = o->reflink == REFLINK_NEVER;
-	job->tick_ms = PROGRESS_TICK_MS;
-	job->arg = arg;
-	job->lane_bytes = lane_bytes;
-}
-
-static void
-job_init(struct copy *c, struct pool_job *job)
-{
-	copy_job(job, c->o, c, c->st->lane_bytes);
-	job->ntasks = c->plan.nranges;
-	job->task = task;
-	job->result = result;
-	job->tick = tick;
+	if (plan_batch(&c->plan, c->st->chunk, PLAN_BATCH_MAX) == -1)
+		return -1;
+	work_init(&c->work, c->o, c);
+	c->work.task = copy_task;
+	c->work.done = result;
+	c->work.tick = tick;
+	work_job(job, &c->work, c->o, c->plan.nranges, c->st->lane_bytes);
+	job->batch = c->plan.batch;
+	job->nbatches = c->plan.nbatches;
+	job->driver = "copy";
+	job->ctx = c;
+	return 0;
 }
 
 /*
@@ -1027,7 +1017,7 @@ dry_run(struct copy *c)
 static int
 run(struct copy *c)
 {
-	struct pool_job job;
+	struct exec_job job;
 	int sig;
 
 	make_dirs(c);
@@ -1037,8 +1027,9 @@ run(struct copy *c)
 	c->st->ranges = c->plan.nranges;
 	progress_start(&c->pr, c->o->progress, plan_bytes(&c->plan),
 	    c->pr.nfiles);
-	job_init(c, &job);
-	if ((sig = pool_run(&job)) != 0)
+	if (job_init(c, &job) == -1)
+		err(1, "plan");
+	if ((sig = exec_run(&job)) != 0)
 		return 128 + sig;
 	make_links(c);
 	finish_dirs(c);

@@ -29,6 +29,9 @@
 #include "tar.h"
 #include "util.h"
 #include "walk.h"
+#ifdef PARCP_MPI
+#include "exec_mpi.h"
+#endif
 
 static double
 now(void)
@@ -135,12 +138,32 @@ run_opts(struct opts *o, char **argv)
 	return run.status;
 }
 
+#ifdef PARCP_MPI
+/*
+ * parcp-mpi: the ranks are the workers (-j and --mode do not apply);
+ * across hosts every range is made durable before it is journaled.
+ */
+static void
+mpi_opts(struct opts *o)
+{
+	o->mode = EXEC_MPI;
+	o->jobs = (unsigned)exec_mpi_ranks();
+	if (o->jobs > EXEC_MAX)
+		errx(1, "at most %d ranks", EXEC_MAX);
+	o->durable_ranges = exec_mpi_hosts();
+}
+#endif
+
 int
 main(int argc, char **argv)
 {
 	struct opts o;
 	int rv;
 
+#ifdef PARCP_MPI
+	if (exec_mpi_init(&argc, &argv) != 0)
+		return exec_mpi_serve();
+#endif
 	/*
 	 * The user's locale, first: libarchive converts member names with
 	 * it (in the "C" locale a zip member's non-ASCII name has no
@@ -163,6 +186,9 @@ main(int argc, char **argv)
 		rv = 1;
 		goto out;
 	}
+#ifdef PARCP_MPI
+	mpi_opts(&o);
+#endif
 	rv = run_opts(&o, argv);
 out:
 	exclude_free(&o.exclude);

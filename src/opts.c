@@ -287,10 +287,10 @@ set_jobs(struct opts *o, const char *arg)
 {
 	const char *errstr;
 
-	o->jobs = (unsigned)strtonum(arg, 1, POOL_MAX, &errstr);
+	o->jobs = (unsigned)strtonum(arg, 1, EXEC_MAX, &errstr);
 	if (errstr != NULL) {
 		warnx("invalid number of jobs '%s': %s (1..%d)", arg, errstr,
-		    POOL_MAX);
+		    EXEC_MAX);
 		return -1;
 	}
 	return 0;
@@ -300,9 +300,9 @@ static int
 set_mode(struct opts *o, const char *arg)
 {
 	if (strcmp(arg, "pool") == 0)
-		o->mode = POOL_MODE_POOL;
+		o->mode = EXEC_POOL;
 	else if (strcmp(arg, "fork") == 0)
-		o->mode = POOL_MODE_FORK;
+		o->mode = EXEC_FORK;
 	else {
 		warnx("invalid mode '%s': expected pool or fork", arg);
 		return -1;
@@ -590,8 +590,8 @@ defaults(struct opts *o)
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
 	memset(o, 0, sizeof(*o));
-	o->jobs = n < 1 ? 1 : n > POOL_MAX ? POOL_MAX : (unsigned)n;
-	o->mode = POOL_MODE_POOL;
+	o->jobs = n < 1 ? 1 : n > EXEC_MAX ? EXEC_MAX : (unsigned)n;
+	o->mode = EXEC_POOL;
 	o->bufsz = OPTS_BUFSZ_DEFAULT;
 }
 

@@ -397,13 +397,27 @@ part_range(const struct copy *c, const struct range *r,
 		fault_setc(f, FAULT_OPEN_DST, ESTALE);	/* not our part */
 	else if ((rv = xfer_run(&(struct xfer){ .sfd = sfd, .soff = r->off,
 	    .dfd = dfd, .doff = r->off, .len = r->len, .eb = eb, .f = f })) !=
-	    -1 && eb->durable && fdatasync(dfd) == -1) {
+	    -1 && (eb->durable || c->o->durable_ranges) &&
+	    fdatasync(dfd) == -1) {
 		fault_set(f, FAULT_SYNC);
 		rv = -1;
 	}
-	if ((rv = engine_close(sfd, dfd, rv, f)) != -1 &&
-	    journal_append(w.dst.dir, w.jnl, r->off, r->len, eb->durable, f) ==
-	    -1)
-		rv = -1;
-	return rv;
+	return engine_close(sfd, dfd, rv, f);
+}
+
+/*
+ * The parent journals a range once its worker reported it: one writer
+ * per journal, so nothing relies on O_APPEND being atomic (it is not on
+ * NFS), whichever host the worker ran on.  A record is durable when the
+ * worker synced the range before it reported it.
+ */
+int
+part_record(struct copy *c, const struct range *r, struct fault *f)
+{
+	struct where w;
+
+	if (locate(c, r->file, &w, f) == -1)
+		return -1;
+	return journal_append(w.dst.dir, w.jnl, r->off, r->len,
+	    c->o->fsync || c->o->durable_ranges, f);
 }

@@ -182,10 +182,44 @@ plan_sort(struct plan *p)
 		qsort(p->ranges, p->nranges, sizeof(*p->ranges), range_cmp);
 }
 
+int
+plan_batch(struct plan *p, off_t target, unsigned max)
+{
+	uint64_t *b;
+	size_t i, n = 0;
+	off_t sum = 0;
+	unsigned count = 0;
+
+	free(p->batch);
+	p->batch = NULL;
+	p->nbatches = 0;
+	if ((b = calloc(p->nranges + 1, sizeof(*b))) == NULL)
+		return -1;
+	for (i = 0; i < p->nranges; i++) {
+		off_t cost = p->ranges[i].len + PLAN_TASK_COST;
+
+		/* Close the batch this range would overfill. */
+		if (count > 0 && (count == max || sum + cost > target)) {
+			b[++n] = i;
+			sum = 0;
+			count = 0;
+		}
+		sum += cost;
+		count++;
+	}
+	if (count > 0)
+		b[++n] = p->nranges;
+	p->batch = b;
+	p->nbatches = n;
+	return 0;
+}
+
 void
 plan_free(struct plan *p)
 {
 	free(p->ranges);
+	free(p->batch);
 	p->ranges = NULL;
-	p->nranges = p->cap = 0;
+	p->batch = NULL;
+	p->nranges = p->cap = p->nbatches = 0;
 }

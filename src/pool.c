@@ -1,43 +1,41 @@
 /*
- * pool.c: the process model.
+ * pool.c: the local executors, pool and fork, over one dispatcher.
  *
- * Two ways to run the same list of tasks, both first-class:
+ * Two ways to run the same batches of tasks, both first-class:
  *
  *  pool  N workers are forked once.  They share one counter in an anonymous
- *        shared mapping and claim task indices with an atomic fetch-add until
- *        the counter passes ntasks: a dynamic queue, so a slow task never
- *        holds up a statically assigned share (the plan puts the largest
- *        tasks first, so the tail is made of the smallest).
- *  fork  One child per task, at most N alive.  When a child is reaped the
- *        parent forks the next task into its lane.  With -j 2 and a chunk
- *        of half the file, this is the classic parent-and-child half copy.
+ *        shared mapping and claim batches with an atomic fetch-add until
+ *        the counter passes the last: the dispatcher's grant, lock-free.
+ *        A dynamic queue, so a slow task never holds up a statically
+ *        assigned share (the plan puts the largest tasks first, so the tail
+ *        is made of the smallest).
+ *  fork  One child per batch, at most N alive.  When a child is reaped the
+ *        parent forks the next batch into its lane.  With -j 2 and a chunk
+ *        of half the file, this is the classic parent-and-child half copy;
+ *        on a tree, a child copies a batch of small files (about one chunk
+ *        of bytes), not one file.
  *
  * Workers never print and never decide.  After each task a worker writes a
- * fixed-size struct result (task, lane, fault) into one pipe shared by all;
- * writes of at most PIPE_BUF bytes are atomic, so records never interleave.
- * Each lane also has a cache-line-sized slot in the shared mapping: bytes
- * written so far (for progress and --stats) and the task being run (so the
- * parent can name the task a killed worker was holding).
+ * fixed-size struct result into one pipe shared by all; writes of at most
+ * PIPE_BUF bytes are atomic, so records never interleave.  Each lane also
+ * has a cache-line-sized slot in the shared mapping: bytes written so far
+ * (for progress and --stats) and the grant it holds (so the parent can tell
+ * what a killed worker was running).
  *
  * The parent blocks SIGCHLD and the stop signals and sleeps in ppoll(2) on
  * the pipe with them unblocked: it wakes for results, for dead children
  * and for Ctrl-C, and nothing can arrive between a check and the wait.
- * After each batch it lingers POOL_LINGER (signals still wake it) so that
- * results pile up: one wake-up per result of a small file would cost a
- * cross-CPU wake-up each, more than the copy.  The pipe holds 2048 results,
- * far more than workers finish in that time.
- * After reaping a child it drains the pipe before judging it, since a
- * worker killed right after its write has its result in the pipe already.
+ * After each batch of results it lingers POOL_LINGER (signals still wake
+ * it) so that results pile up: one wake-up per result of a small file
+ * would cost a cross-CPU wake-up each, more than the copy.  The pipe holds
+ * far more results than workers finish in that time.  After reaping a
+ * child it drains the pipe before judging it, since a worker killed right
+ * after its write has its result in the pipe already.
  *
- * Accounting: every task gets exactly one result.  Tasks a dead worker held
- * or that nobody ran get a result made by the parent (FAULT_KILLED,
- * FAULT_WORKER, FAULT_INTR), so the caller never has to guess.
- *
- * Recovery: a worker killed by a signal (the OOM killer, a stray kill -9)
- * is replaced in its lane, and the task it held is given to the new worker
- * first: tasks are idempotent (a range is rewritten, a whole-entry task
- * starts over on its temp file).  A task that kills a second worker is
- * failed rather than retried forever.  Workers that exit with an error
+ * Accounting, recovery and the end are the dispatcher's (dispatch.c): a
+ * worker killed by a signal (the OOM killer, a stray kill -9) is replaced
+ * in its lane and its grant's undelivered rest given to the new worker,
+ * the task it was running retried once; workers that exit with an error
  * (no memory, a broken pipe) are not replaced: that would fail again.
  *
  * Teardown: on SIGINT/SIGTERM/SIGHUP the parent stops forking, sends
@@ -63,7 +61,8 @@
 #include <unistd.h>
 
 #include "compat.h"
-#include "pool.h"
+#include "dispatch.h"
+#include "exec.h"
 #include "sig.h"
 #include "util.h"
 
@@ -71,17 +70,13 @@
 #define WORKER_EXIT_PIPE	71
 #define WORKER_EXIT_ORPHAN	72
 
-#define NO_TASK			UINT64_MAX
 #define POOL_LINGER_NS		1000000L	/* 1 ms */
-
-/* pool.done[] bits */
-#define TASK_DELIVERED		0x01
-#define TASK_RETRIED		0x02
 
 /* One per worker lane, alone on its cache line: no false sharing. */
 struct lane {
 	uint64_t	 bytes;		/* written so far */
-	uint64_t	 cur;		/* task + 1 being run; 0 when idle */
+	uint64_t	 first;		/* the grant held: [first, end) */
+	uint64_t	 end;
 } __attribute__((aligned(64)));
 
 struct shared {
@@ -90,16 +85,14 @@ struct shared {
 };
 
 struct pool {
-	const struct pool_job *job;
+	const struct exec_job *job;
+	struct dispatch	 d;
 	struct shared	*sh;
 	size_t		 shlen;
 	int		 rfd, wfd;
 	pid_t		 parent;
 	pid_t		*pid;		/* per lane; 0 when free */
 	unsigned	 alive;
-	uint8_t		*done;		/* per task: TASK_* bits */
-	uint64_t	 respawns;
-	uint64_t	 next;		/* fork mode: next task to fork */
 	bool		 nospawn;	/* fork failed or interrupted */
 	struct fault	 lost;		/* for tasks no worker reported */
 	int		 sig;
@@ -125,111 +118,95 @@ worker_exit(int status)
 	_exit(status);
 }
 
-/* Hand res to the caller, unless its task already had its result. */
+/* Worker: run g's tasks in order, a result each; the lane names g. */
 static void
-deliver(struct pool *p, const struct result *res)
+run_grant(struct pool *p, unsigned lane, const struct grant *g,
+    void *state, uint64_t *reported)
 {
-	if (res->task >= p->job->ntasks ||
-	    (p->done[res->task] & TASK_DELIVERED))
-		return;
-	p->done[res->task] |= TASK_DELIVERED;
-	p->job->result(p->job->arg, res);
-}
-
-/* A result made by the parent: the task failed with f. */
-static void
-deliver_fault(struct pool *p, uint64_t task, uint32_t lane,
-    const struct fault *f)
-{
+	const struct exec_job *job = p->job;
+	struct lane *l = &p->sh->lane[lane];
 	struct result res;
+	uint64_t task, now;
 
-	memset(&res, 0, sizeof(res));
-	res.task = task;
-	res.worker = lane;
-	res.rv = -1;
-	res.fault = *f;
-	deliver(p, &res);
-}
-
-/* Worker: run one task, report it; the lane slot names it meanwhile. */
-static void
-run_one(struct pool *p, unsigned lane, uint64_t task,
-    const struct engine_buf *eb)
-{
-	struct result res;
-
-	__atomic_store_n(&p->sh->lane[lane].cur, task + 1, __ATOMIC_RELAXED);
-	memset(&res, 0, sizeof(res));
-	memset(eb->tally, 0, sizeof(*eb->tally));
-	res.task = task;
-	res.worker = lane;
-	res.rv = p->job->task(p->job->arg, task, eb, &res.fault, res.out);
-	res.tally = *eb->tally;
-	if (write_full(p->wfd, &res, sizeof(res)) == -1)
-		worker_exit(WORKER_EXIT_PIPE);
-	__atomic_store_n(&p->sh->lane[lane].cur, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&l->end, g->end, __ATOMIC_RELAXED);
+	__atomic_store_n(&l->first, g->first, __ATOMIC_RELEASE);
+	for (task = g->first; task < g->end; task++) {
+		memset(&res, 0, sizeof(res));
+		res.task = task;
+		res.worker = lane;
+		job->ops->run(job->arg, state, task, &res);
+		now = __atomic_load_n(&l->bytes, __ATOMIC_RELAXED);
+		res.bytes = now - *reported;
+		*reported = now;
+		if (write_full(p->wfd, &res, sizeof(res)) == -1)
+			worker_exit(WORKER_EXIT_PIPE);
+	}
+	__atomic_store_n(&l->first, l->end, __ATOMIC_RELEASE);
 }
 
 /*
- * Leaves only via worker_exit(): no atexit handlers, no second stdio
- * flush.
+ * Run g (fork mode, or a replacement's), then, in pool mode, claim
+ * batches until none is left.  Leaves only via worker_exit(): no atexit
+ * handlers, no second stdio flush.
  */
 static __dead void
-worker(struct pool *p, unsigned lane, uint64_t task)
+worker(struct pool *p, unsigned lane, const struct grant *g)
 {
-	const struct pool_job *job = p->job;
-	struct engine_tally tally;
-	struct engine_buf eb;
-	void *buf;
+	const struct exec_job *job = p->job;
+	struct grant next;
+	uint64_t b, reported = 0;
+	void *state;
 
 	sig_worker(&p->oldmask);
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid() != p->parent)
 		worker_exit(WORKER_EXIT_ORPHAN);
 	(void)close(p->rfd);
-	if (posix_memalign(&buf, ENGINE_ALIGN, job->bufsz) != 0)
+	reported = p->sh->lane[lane].bytes;
+	if ((state = job->ops->start(job->arg, &p->sh->lane[lane].bytes)) ==
+	    NULL)
 		worker_exit(WORKER_EXIT_NOMEM);
-	eb = job->how;
-	eb.buf = buf;
-	eb.size = job->bufsz;
-	eb.progress = &p->sh->lane[lane].bytes;
-	eb.tally = &tally;
-	if (task != NO_TASK)		/* fork mode, or a retry */
-		run_one(p, lane, task, &eb);
-	if (job->mode == POOL_MODE_POOL)
-		while ((task = __atomic_fetch_add(&p->sh->next, 1,
-		    __ATOMIC_RELAXED)) < job->ntasks)
-			run_one(p, lane, task, &eb);
+	if (g != NULL)
+		run_grant(p, lane, g, state, &reported);
+	if (job->mode == EXEC_POOL)
+		while ((b = __atomic_fetch_add(&p->sh->next, 1,
+		    __ATOMIC_RELAXED)) < (job->batch ? job->nbatches :
+		    job->ntasks) && dispatch_batch(job, b, &next))
+			run_grant(p, lane, &next, state, &reported);
 	worker_exit(0);
 }
 
+/* A worker in lane; g: the grant it starts with (NULL: pool mode claims). */
 static void
-spawn(struct pool *p, unsigned lane, uint64_t task)
+spawn(struct pool *p, unsigned lane, const struct grant *g)
 {
 	pid_t pid;
 
-	if (task != NO_TASK)
-		p->sh->lane[lane].cur = task + 1;
+	/* The parent names the grant too: the child may die before it does. */
+	p->sh->lane[lane].first = g ? g->first : 0;
+	p->sh->lane[lane].end = g ? g->end : 0;
 	(void)fflush(NULL);
 	if ((pid = fork()) == -1) {
 		warn("fork");
 		fault_set(&p->lost, FAULT_WORKER);
 		p->nospawn = true;
+		dispatch_stop(&p->d);
 		return;
 	}
 	if (pid == 0)
-		worker(p, lane, task);
+		worker(p, lane, g);
 	p->pid[lane] = pid;
 	p->alive++;
 }
 
-/* Fork mode: fill a free lane with the next task, if any is left. */
+/* Fork mode: fill a free lane with the next batch, if any is left. */
 static void
 spawn_next(struct pool *p, unsigned lane)
 {
-	if (p->job->mode != POOL_MODE_FORK || p->nospawn ||
-	    p->next >= p->job->ntasks)
-		return;
-	spawn(p, lane, p->next++);
+	struct grant g;
+
+	if (p->job->mode == EXEC_FORK && !p->nospawn &&
+	    dispatch_next(&p->d, &g))
+		spawn(p, lane, &g);
 }
 
 /* Read every complete result now in the pipe. */
@@ -250,7 +227,7 @@ drain(struct pool *p)
 			return;
 		/* Records are atomic and whole: n is a multiple. */
 		for (i = 0; i < (size_t)n / sizeof(res[0]); i++)
-			deliver(p, &res[i]);
+			dispatch_deliver(&p->d, &res[i]);
 	}
 }
 
@@ -272,33 +249,26 @@ death(const struct pool *p, int status)
 }
 
 /*
- * A worker in lane died of f while holding task cur - 1 (cur 0: none).
- * Replace it if it was killed, re-running its task once; otherwise fail
- * the task.  Then keep the lane busy (fork mode: the next task).
+ * The worker in lane died of f holding g (drained).  The dispatcher says
+ * what a replacement runs; then keep the lane busy.
  */
 static void
-recover(struct pool *p, unsigned lane, uint64_t cur, const struct fault *f)
+recover(struct pool *p, unsigned lane, struct grant g, const struct fault *f)
 {
-	const struct pool_job *job = p->job;
-	uint64_t task = cur == 0 ? NO_TASK : cur - 1;
-	bool held = task != NO_TASK && !(p->done[task] & TASK_DELIVERED);
-	bool replace = f->op == FAULT_KILLED && !p->nospawn &&
-	    p->respawns < job->ntasks + job->jobs;
+	const struct exec_job *job = p->job;
+	bool replace = f->op == FAULT_KILLED && !p->nospawn;
 
-	if (held && replace && !(p->done[task] & TASK_RETRIED)) {
-		p->done[task] |= TASK_RETRIED;
-		p->respawns++;
-		spawn(p, lane, task);
+	if (dispatch_lost(&p->d, &g, lane, f, replace)) {
+		spawn(p, lane, &g);
 		return;
 	}
-	if (held)
-		deliver_fault(p, task, lane, f);
-	if (job->mode == POOL_MODE_FORK)
+	if (job->mode == EXEC_FORK)
 		spawn_next(p, lane);
 	else if (replace && __atomic_load_n(&p->sh->next, __ATOMIC_RELAXED) <
-	    job->ntasks) {
-		p->respawns++;
-		spawn(p, lane, NO_TASK);
+	    (job->batch ? job->nbatches : job->ntasks) &&
+	    p->d.retries < job->ntasks + job->jobs) {
+		p->d.retries++;
+		spawn(p, lane, NULL);
 	}
 }
 
@@ -306,7 +276,7 @@ static void
 reap(struct pool *p)
 {
 	struct fault f;
-	uint64_t cur;
+	struct grant g;
 	unsigned lane;
 	pid_t pid;
 	int status;
@@ -321,15 +291,16 @@ reap(struct pool *p)
 		p->alive--;
 		drain(p);	/* its last result may be in the pipe */
 		f = death(p, status);
-		cur = __atomic_load_n(&p->sh->lane[lane].cur,
-		    __ATOMIC_RELAXED);
-		p->sh->lane[lane].cur = 0;
+		g.first = __atomic_load_n(&p->sh->lane[lane].first,
+		    __ATOMIC_ACQUIRE);
+		g.end = p->sh->lane[lane].end;
+		p->sh->lane[lane].first = p->sh->lane[lane].end = 0;
 		if (f.op == FAULT_NONE) {
 			spawn_next(p, lane);
 			continue;
 		}
 		p->lost = f;
-		recover(p, lane, cur, &f);
+		recover(p, lane, g, &f);
 	}
 }
 
@@ -339,6 +310,7 @@ stop(struct pool *p)
 	unsigned lane;
 
 	p->nospawn = true;
+	dispatch_stop(&p->d);
 	for (lane = 0; lane < p->job->jobs; lane++)
 		if (p->pid[lane] != 0)
 			(void)kill(p->pid[lane], SIGTERM);
@@ -361,7 +333,7 @@ tick(struct pool *p, struct timespec *wait)
 	uint64_t bytes = 0;
 	unsigned lane;
 
-	if (p->job->tick == NULL)
+	if (p->job->ops->tick == NULL)
 		return NULL;
 	now = mono_ns();
 	if (now >= p->next_tick) {
@@ -369,7 +341,7 @@ tick(struct pool *p, struct timespec *wait)
 		for (lane = 0; lane < p->job->jobs; lane++)
 			bytes += __atomic_load_n(&p->sh->lane[lane].bytes,
 			    __ATOMIC_RELAXED);
-		p->job->tick(p->job->arg, bytes);
+		p->job->ops->tick(p->job->arg, bytes);
 	}
 	left = p->next_tick - now;
 	wait->tv_sec = left / 1000000000;
@@ -409,12 +381,13 @@ loop(struct pool *p)
 }
 
 static int
-setup(struct pool *p, const struct pool_job *job)
+setup(struct pool *p, const struct exec_job *job)
 {
 	int fds[2];
 
 	memset(p, 0, sizeof(*p));
 	p->job = job;
+	dispatch_init(&p->d, job);
 	p->rfd = p->wfd = -1;
 	p->parent = getpid();
 	p->shlen = sizeof(struct shared) + job->jobs * sizeof(struct lane);
@@ -432,7 +405,6 @@ setup(struct pool *p, const struct pool_job *job)
 	if (fcntl(p->rfd, F_SETFL, O_NONBLOCK) == -1)
 		return -1;
 	p->pid = xcalloc(job->jobs, sizeof(*p->pid));
-	p->done = xcalloc(job->ntasks, 1);
 	return 0;
 }
 
@@ -451,14 +423,14 @@ teardown(struct pool *p)
 	if (p->wfd != -1)
 		(void)close(p->wfd);
 	free(p->pid);
-	free(p->done);
+	dispatch_free(&p->d);
 }
 
 int
-pool_run(const struct pool_job *job)
+pool_run(const struct exec_job *job)
 {
 	struct pool p;
-	uint64_t task;
+	uint64_t nb = job->batch ? job->nbatches : job->ntasks;
 	unsigned lane, n;
 
 	if (job->ntasks == 0)
@@ -466,16 +438,14 @@ pool_run(const struct pool_job *job)
 	if (setup(&p, job) == -1) {
 		fault_set(&p.lost, FAULT_WORKER);
 		warnc(p.lost.err, "cannot start workers");
-		if (p.done == NULL)
-			p.done = xcalloc(job->ntasks, 1);
 	} else {
 		sig_block(&p.oldmask);
-		n = job->ntasks < job->jobs ? (unsigned)job->ntasks : job->jobs;
+		n = nb < job->jobs ? (unsigned)nb : job->jobs;
 		for (lane = 0; lane < n && !p.nospawn; lane++) {
-			if (job->mode == POOL_MODE_FORK)
+			if (job->mode == EXEC_FORK)
 				spawn_next(&p, lane);
 			else
-				spawn(&p, lane, NO_TASK);
+				spawn(&p, lane, NULL);
 		}
 		loop(&p);
 		sig_restore(&p.oldmask);
@@ -487,8 +457,7 @@ pool_run(const struct pool_job *job)
 	/* Never let an unreported task pass for a success. */
 	if (p.lost.op == FAULT_NONE)
 		fault_setc(&p.lost, FAULT_WORKER, ECHILD);
-	for (task = 0; task < job->ntasks; task++)
-		deliver_fault(&p, task, 0, &p.lost);
+	dispatch_end(&p.d, &p.lost);
 	teardown(&p);
 	return p.sig;
 }

@@ -16,6 +16,14 @@
 #include "report.h"
 #include "tar.h"
 
+/* The executor's name, as --mode spells it. */
+static const char *
+mode_name(enum exec_mode mode)
+{
+	return mode == EXEC_FORK ? "fork" : mode == EXEC_MPI ? "mpi" : "pool";
+}
+
+
 char *
 report_iec(uint64_t bytes, char *buf, size_t len)
 {
@@ -52,7 +60,7 @@ report_stats(FILE *fp, const struct opts *o, const struct copy_stats *st,
 	    "tasks; jobs %u, mode %s; workers' cpu %.3f s\n",
 	    (uintmax_t)st->files, (uintmax_t)st->failed,
 	    (uintmax_t)st->dirs, (uintmax_t)st->ranges, o->jobs,
-	    o->mode == POOL_MODE_FORK ? "fork" : "pool", cpu);
+	    mode_name(o->mode), cpu);
 	if (o->verify)
 		fprintf(fp, "verified %ju bytes; repaired %ju range%s (read "
 		    "back different, copied again)\n", (uintmax_t)st->verified,
@@ -219,7 +227,7 @@ report_json(FILE *fp, const struct opts *o, const struct copy_stats *st,
 	    run->seconds > 0 ? (double)st->written / run->seconds : 0.0,
 	    run->cpu);
 	fprintf(fp, "  \"jobs\": %u,\n  \"mode\": \"%s\",\n  \"engine\": "
-	    "\"%s\",\n", o->jobs, o->mode == POOL_MODE_FORK ? "fork" : "pool",
+	    "\"%s\",\n", o->jobs, mode_name(o->mode),
 	    engine_name(o->engine));
 	json_engines(fp, st->engines);
 	fprintf(fp, "  \"chunk_size\": %jd,\n  \"buffer_size\": %zu,\n"

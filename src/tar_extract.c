@@ -46,7 +46,6 @@
 #include "extent.h"
 #include "meta.h"
 #include "plan.h"
-#include "pool.h"
 #include "progress.h"
 #include "sig.h"
 #include "tar.h"
@@ -188,7 +187,7 @@ finish_split(struct tarx *x, size_t i)
 }
 
 static void
-result(void *arg, const struct result *res)
+result(void *arg, const struct result *res, const struct work_out *wo)
 {
 	struct tarx *x = arg;
 	const struct range *r = &x->plan.ranges[res->task];
@@ -197,7 +196,7 @@ result(void *arg, const struct result *res)
 	if (r->whole) {
 		if (res->fault.op == FAULT_NONE && (res->rv & WHOLE_HASH) &&
 		    (res->rv & 0x7f) != TARW_KEPT)
-			manifest_set(&x->man, (uint32_t)r->file, res->out);
+			manifest_set(&x->man, (uint32_t)r->file, wo->out);
 		outcome(x, r->file, res->fault.op == FAULT_NONE ?
 		    res->rv & 0x7f : -1, WHOLE_XERR(res->rv), &res->fault);
 		return;
@@ -462,7 +461,7 @@ abandon(struct tarx *x)
 static int
 run(struct tarx *x)
 {
-	struct pool_job job;
+	struct exec_job job;
 	int sig;
 
 	if ((sig = prepare(x)) != 0) {
@@ -472,15 +471,15 @@ run(struct tarx *x)
 	plan_sort(&x->plan);
 	progress_start(&x->pr, x->o->progress, plan_bytes(&x->plan),
 	    x->pr.nfiles);
-	copy_job(&job, x->o, x, x->st->lane_bytes);
-	job.how.direct = false;		/* member data is not aligned */
-	job.how.durable = false;	/* --fsync: whole files, at the end */
-	job.ntasks = x->plan.nranges;
-	job.task = task;
-	job.result = result;
-	job.tick = tick;
+	work_init(&x->work, x->o, x);
+	x->work.how.direct = false;	/* member data is not aligned */
+	x->work.how.durable = false;	/* --fsync: whole files, at the end */
+	x->work.task = task;
+	x->work.done = result;
+	x->work.tick = tick;
+	work_job(&job, &x->work, x->o, x->plan.nranges, x->st->lane_bytes);
 	x->st->ranges = x->plan.nranges;
-	sig = pool_run(&job);
+	sig = exec_run(&job);
 	abandon(x);			/* split members not finished */
 	if (sig != 0)
 		return sig;

@@ -45,7 +45,6 @@
 #include <xxhash.h>
 
 #include "compat.h"
-#include "pool.h"
 #include "sig.h"
 #include "tarc.h"
 #include "util.h"
@@ -372,11 +371,12 @@ task(void *arg, uint64_t i, const struct engine_buf *eb, struct fault *f,
 }
 
 static void
-result(void *arg, const struct result *res)
+result(void *arg, const struct result *res, const struct work_out *wo)
 {
 	struct tarc *t = arg;
 	const struct range *r = &t->plan.ranges[res->task];
 
+	(void)wo;			/* no output: the data is in place */
 	if (res->fault.op == FAULT_NONE) {
 		t->fl->v[r->file].engine = (uint8_t)res->rv;
 		return;
@@ -400,20 +400,20 @@ tick(void *arg, uint64_t bytes)
 static int
 copy_data(struct tarc *t)
 {
-	struct pool_job job;
+	struct exec_job job;
 
 	plan_sort(&t->plan);
 	progress_start(&t->pr, t->o->progress, plan_bytes(&t->plan),
 	    t->pr.nfiles);
-	copy_job(&job, t->o, t, t->st->lane_bytes);
-	job.how.direct = false;		/* the archive is not aligned */
-	job.how.durable = false;	/* --fsync: the archive, at the end */
-	job.ntasks = t->plan.nranges;
-	job.task = task;
-	job.result = result;
-	job.tick = tick;
+	work_init(&t->work, t->o, t);
+	t->work.how.direct = false;	/* the archive is not aligned */
+	t->work.how.durable = false;	/* --fsync: the archive, at the end */
+	t->work.task = task;
+	t->work.done = result;
+	t->work.tick = tick;
+	work_job(&job, &t->work, t->o, t->plan.nranges, t->st->lane_bytes);
 	t->st->ranges = t->plan.nranges;
-	return pool_run(&job);
+	return exec_run(&job);
 }
 
 /* Members whose source changed while it was read fail the archive; the
@@ -574,13 +574,13 @@ hash_task(void *arg, uint64_t i, const struct engine_buf *eb,
 }
 
 static void
-hash_result(void *arg, const struct result *res)
+hash_result(void *arg, const struct result *res, const struct work_out *wo)
 {
 	struct tarc *t = arg;
 	uint32_t node = t->hashed[res->task];
 
 	if (res->fault.op == FAULT_NONE)
-		manifest_set(&t->man, node, res->out);
+		manifest_set(&t->man, node, wo->out);
 	else if (res->fault.op != FAULT_INTR)
 		tarc_fail(t, node, &res->fault, NULL);
 }
@@ -589,7 +589,7 @@ hash_result(void *arg, const struct result *res)
 static int
 hash_all(struct tarc *t)
 {
-	struct pool_job job;
+	struct exec_job job;
 	uint64_t n = 0;
 	uint32_t i;
 
@@ -598,12 +598,11 @@ hash_all(struct tarc *t)
 	for (i = 0; i < t->fl->n; i++)
 		if (t->fl->v[i].state == NS_DONE && tarc_has_data(t, i))
 			t->hashed[n++] = i;
-	copy_job(&job, t->o, t, NULL);
-	job.ntasks = n;
-	job.task = hash_task;
-	job.result = hash_result;
-	job.tick = NULL;
-	return pool_run(&job);
+	work_init(&t->work, t->o, t);
+	t->work.task = hash_task;
+	t->work.done = hash_result;
+	work_job(&job, &t->work, t->o, n, NULL);
+	return exec_run(&job);
 }
 
 /* Headers, size, data, checks.  Returns 0, or a signal. */

@@ -70,7 +70,7 @@ START_TEST(test_opts_defaults)
 
 	ck_assert_int_eq(parse(&o, 3, argv), OPTS_OK);
 	ck_assert_uint_eq(o.jobs, (unsigned)sysconf(_SC_NPROCESSORS_ONLN));
-	ck_assert_int_eq(o.mode, POOL_MODE_POOL);
+	ck_assert_int_eq(o.mode, EXEC_POOL);
 	ck_assert_int_eq(o.chunk, 0);
 	ck_assert_uint_eq(o.bufsz, OPTS_BUFSZ_DEFAULT);
 	ck_assert_int_eq(o.npaths, 2);
@@ -88,7 +88,7 @@ START_TEST(test_opts_all_set)
 
 	ck_assert_int_eq(parse(&o, 12, argv), OPTS_OK);
 	ck_assert_uint_eq(o.jobs, 8);
-	ck_assert_int_eq(o.mode, POOL_MODE_FORK);
+	ck_assert_int_eq(o.mode, EXEC_FORK);
 	ck_assert_int_eq(o.chunk, (off_t)512 << 20);
 	ck_assert_uint_eq(o.bufsz, 1 << 20);
 	ck_assert_int_eq(o.verbose, 2);

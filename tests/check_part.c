@@ -106,7 +106,8 @@ run_ranges(void)
 	size_t i;
 
 	for (i = 0; i < c.plan.nranges; i++) {
-		if (part_range(&c, &c.plan.ranges[i], &eb, &f) == -1)
+		if (part_range(&c, &c.plan.ranges[i], &eb, &f) == -1 ||
+		    part_record(&c, &c.plan.ranges[i], &f) == -1)
 			return f.op;
 		c.fl->v[c.plan.ranges[i].file].pending--;
 	}
@@ -218,10 +219,15 @@ START_TEST(test_part_interrupted_keeps_part_and_journal_for_resume)
 
 	start("--chunk-size=1M", NULL);
 	ck_assert_int_eq(part_plan(&c, 0, MiB, &f), 0);
-	/* two ranges done, then the run stops */
+	/* two ranges done and journaled by the parent, a third done but
+	 * not reported: the run stops */
 	ck_assert_int_eq(part_range(&c, &c.plan.ranges[0], &eb, &f),
 	    ENGINE_PREAD);
+	ck_assert_int_eq(part_record(&c, &c.plan.ranges[0], &f), 0);
 	ck_assert_int_eq(part_range(&c, &c.plan.ranges[1], &eb, &f),
+	    ENGINE_PREAD);
+	ck_assert_int_eq(part_record(&c, &c.plan.ranges[1], &f), 0);
+	ck_assert_int_eq(part_range(&c, &c.plan.ranges[2], &eb, &f),
 	    ENGINE_PREAD);
 	done = (uint32_t)(c.plan.ranges[0].len + c.plan.ranges[1].len);
 	fault_setc(&fl.v[0].fault, FAULT_INTR, 0);

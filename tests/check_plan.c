@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <check.h>
 
@@ -300,6 +301,64 @@ START_TEST(test_plan_sort_ties_by_file_then_offset)
 }
 END_TEST
 
+/* Batches: in order, covering every range once, within target and max;
+ * a range as large as the target alone. */
+START_TEST(test_plan_batch_groups_small_ranges_and_isolates_big_ones)
+{
+	const off_t target = 1 << 20;
+	struct plan p;
+	size_t b, i;
+	uint32_t f;
+
+	memset(&p, 0, sizeof(p));
+	ck_assert_int_eq(plan_add(&p, 0, 0, 3 * target, target), 0);
+	for (f = 1; f <= 200; f++)		/* 200 files of 1 KiB */
+		ck_assert_int_eq(plan_add_whole(&p, f, 1024), 0);
+	ck_assert_int_eq(plan_batch(&p, target, 64), 0);
+	ck_assert_uint_eq(p.batch[0], 0);
+	ck_assert_uint_eq(p.batch[p.nbatches], p.nranges);
+	for (b = 0; b < p.nbatches; b++) {
+		off_t cost = 0;
+
+		ck_assert_uint_lt(p.batch[b], p.batch[b + 1]);
+		ck_assert_uint_le(p.batch[b + 1] - p.batch[b], 64);
+		for (i = p.batch[b]; i < p.batch[b + 1]; i++)
+			cost += p.ranges[i].len + PLAN_TASK_COST;
+		if (p.batch[b + 1] - p.batch[b] > 1)
+			ck_assert_int_le(cost, target);
+	}
+	/* The three big ranges alone; 1 KiB + 64 KiB each: 15 a batch. */
+	ck_assert_uint_eq(p.batch[1], 1);
+	ck_assert_uint_eq(p.batch[2], 2);
+	ck_assert_uint_eq(p.batch[3], 3);
+	ck_assert_uint_eq(p.batch[4] - p.batch[3], 15);
+	ck_assert_uint_eq(p.nbatches, 3 + (200 + 14) / 15);
+	plan_free(&p);
+	ck_assert_ptr_null(p.batch);
+}
+END_TEST
+
+START_TEST(test_plan_batch_max_and_empty)
+{
+	struct plan p;
+	uint32_t f;
+
+	memset(&p, 0, sizeof(p));
+	ck_assert_int_eq(plan_batch(&p, 1 << 20, 64), 0);
+	ck_assert_uint_eq(p.nbatches, 0);
+	for (f = 0; f < 10; f++)
+		ck_assert_int_eq(plan_add_whole(&p, f, 0), 0);
+	ck_assert_int_eq(plan_batch(&p, (off_t)1 << 40, 4), 0);
+	ck_assert_uint_eq(p.nbatches, 3);	/* 4, 4, 2 */
+	ck_assert_uint_eq(p.batch[1], 4);
+	ck_assert_uint_eq(p.batch[2], 8);
+	ck_assert_uint_eq(p.batch[3], 10);
+	ck_assert_int_eq(plan_batch(&p, 1, 64), 0);	/* a task each */
+	ck_assert_uint_eq(p.nbatches, 10);
+	plan_free(&p);
+}
+END_TEST
+
 static Suite *
 plan_suite(void)
 {
@@ -326,6 +385,11 @@ plan_suite(void)
 	tcase_add_test(tc, test_plan_except_plans_only_the_gaps);
 	tcase_add_test(tc, test_plan_except_edges);
 	tcase_add_test(tc, test_plan_ival_merge_sorts_and_joins);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("batch");
+	tcase_add_test(tc,
+	    test_plan_batch_groups_small_ranges_and_isolates_big_ones);
+	tcase_add_test(tc, test_plan_batch_max_and_empty);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("chunk");
 	tcase_add_test(tc, test_plan_chunk_explicit_wins);

@@ -1,6 +1,8 @@
 /*
- * pool: both modes run every task exactly once and report each exactly
- * once, also when a worker is killed or the parent is interrupted.
+ * pool: both local executors run every task exactly once and report each
+ * exactly once, in batches or one by one, also when a worker is killed or
+ * the parent is interrupted.  Tasks come through the drivers' common task
+ * side (work.h), as the drivers' do.
  */
 #include "config.h"
 
@@ -16,9 +18,10 @@
 
 #include <check.h>
 
-#include "pool.h"
+#include "exec.h"
 #include "sig.h"
 #include "testutil.h"
+#include "work.h"
 
 #define NTASKS	100
 
@@ -38,6 +41,7 @@ static uint64_t kill_task = UINT64_MAX;	/* worker SIGKILLs itself */
 static uint64_t intr_task = UINT64_MAX;	/* worker SIGINTs the parent */
 static uint64_t once_task = UINT64_MAX;	/* first worker to run it dies */
 static int *once;			/* shared: has once_task killed? */
+static unsigned *ran;			/* shared: runs per task, or NULL */
 static useconds_t task_us;		/* each task first sleeps this */
 
 static int
@@ -46,6 +50,8 @@ task(void *arg, uint64_t i, const struct engine_buf *eb, struct fault *f,
 {
 	(void)arg;
 	out[0] = (unsigned char)(i ^ 0x5a);
+	if (ran != NULL)
+		__atomic_add_fetch(&ran[i], 1, __ATOMIC_RELAXED);
 	if (task_us != 0)
 		usleep(task_us);
 	if (i == kill_task)
@@ -65,13 +71,13 @@ task(void *arg, uint64_t i, const struct engine_buf *eb, struct fault *f,
 }
 
 static void
-result(void *arg, const struct result *r)
+result(void *arg, const struct result *r, const struct work_out *wo)
 {
 	(void)arg;
 	ck_assert_uint_lt(r->task, NTASKS);
 	seen.count[r->task]++;
 	seen.fault[r->task] = r->fault;
-	seen.out[r->task] = r->out[0];
+	seen.out[r->task] = wo->out[0];
 	if (r->worker > seen.maxworker)
 		seen.maxworker = r->worker;
 	seen.calls++;
@@ -86,39 +92,73 @@ tick_cb(void *arg, uint64_t bytes)
 	seen.ticks++;
 }
 
-static int
-run(enum pool_mode mode, unsigned jobs, uint64_t ntasks, uint64_t *bytes)
+static int _i_cfg;			/* the config being run */
+static struct work w;
+static uint64_t batch[NTASKS + 1];
+
+/* job for ntasks tasks in batches of per (0: no batches, a task each). */
+static void
+job_init(struct exec_job *job, enum exec_mode mode, unsigned jobs,
+    uint64_t ntasks, unsigned per)
 {
-	struct pool_job job;
+	uint64_t b;
+
+	memset(&w, 0, sizeof(w));
+	w.bufsz = 4096;
+	w.task = task;
+	w.done = result;
+	w.tick = tick_cb;
+	memset(job, 0, sizeof(*job));
+	job->mode = mode;
+	job->jobs = jobs;
+	job->ntasks = ntasks;
+	job->ops = &work_tasks;
+	job->arg = &w;
+	job->tick_ms = 1;
+	if (per == 0 || ntasks > NTASKS)
+		return;
+	for (b = 0; b * per < ntasks; b++)
+		batch[b] = b * per;
+	batch[b] = ntasks;
+	job->batch = batch;
+	job->nbatches = b;
+}
+
+static int
+run_batched(enum exec_mode mode, unsigned jobs, uint64_t ntasks,
+    uint64_t *bytes, unsigned per)
+{
+	struct exec_job job;
 
 	memset(&seen, 0, sizeof(seen));
-	memset(&job, 0, sizeof(job));
-	job.mode = mode;
-	job.jobs = jobs;
-	job.bufsz = 4096;
-	job.ntasks = ntasks;
-	job.task = task;
-	job.result = result;
+	job_init(&job, mode, jobs, ntasks, per);
 	job.lane_bytes = bytes;
-	job.tick = tick_cb;
-	job.tick_ms = 1;
 	sig_init();
-	return pool_run(&job);
+	return exec_run(&job);
 }
 
 static const struct {
-	enum pool_mode	mode;
+	enum exec_mode	mode;
 	unsigned	jobs;
+	unsigned	per;		/* tasks per batch; 0: none */
 } configs[] = {
-	{ POOL_MODE_POOL, 1 }, { POOL_MODE_POOL, 2 }, { POOL_MODE_POOL, 7 },
-	{ POOL_MODE_FORK, 1 }, { POOL_MODE_FORK, 2 }, { POOL_MODE_FORK, 7 },
+	{ EXEC_POOL, 1, 0 }, { EXEC_POOL, 2, 0 }, { EXEC_POOL, 7, 0 },
+	{ EXEC_FORK, 1, 0 }, { EXEC_FORK, 2, 0 }, { EXEC_FORK, 7, 0 },
+	{ EXEC_POOL, 2, 7 }, { EXEC_FORK, 2, 7 }, { EXEC_FORK, 3, 30 },
 };
+
+static int
+run(enum exec_mode mode, unsigned jobs, uint64_t ntasks, uint64_t *bytes)
+{
+	return run_batched(mode, jobs, ntasks, bytes, configs[_i_cfg].per);
+}
 
 START_TEST(test_pool_runs_every_task_once)
 {
 	uint64_t bytes[8] = { 0 }, sum = 0;
 	unsigned i;
 
+	_i_cfg = _i;
 	ck_assert_int_eq(run(configs[_i].mode, configs[_i].jobs, NTASKS,
 	    bytes), 0);
 	ck_assert_uint_eq(seen.calls, NTASKS);
@@ -139,6 +179,7 @@ END_TEST
 START_TEST(test_pool_ticks_while_workers_run)
 {
 	task_us = 2000;
+	_i_cfg = _i;
 	ck_assert_int_eq(run(configs[_i].mode, configs[_i].jobs, NTASKS,
 	    NULL), 0);
 	task_us = 0;
@@ -153,6 +194,7 @@ END_TEST
 
 START_TEST(test_pool_no_tasks_forks_nothing)
 {
+	_i_cfg = _i;
 	ck_assert_int_eq(run(configs[_i].mode, configs[_i].jobs, 0, NULL), 0);
 	ck_assert_uint_eq(seen.calls, 0);
 }
@@ -160,6 +202,7 @@ END_TEST
 
 START_TEST(test_pool_more_workers_than_tasks)
 {
+	_i_cfg = _i;
 	ck_assert_int_eq(run(configs[_i].mode, 7, 2, NULL), 0);
 	ck_assert_uint_eq(seen.calls, 2);
 	ck_assert_uint_eq(seen.count[0] + seen.count[1], 2);
@@ -169,6 +212,7 @@ END_TEST
 START_TEST(test_pool_task_fault_reaches_parent)
 {
 	fail_task = 42;
+	_i_cfg = _i;
 	ck_assert_int_eq(run(configs[_i].mode, configs[_i].jobs, NTASKS,
 	    NULL), 0);
 	fail_task = UINT64_MAX;
@@ -184,6 +228,7 @@ START_TEST(test_pool_killed_worker_fails_its_task_only)
 	unsigned i;
 
 	kill_task = 5;
+	_i_cfg = _i;
 	ck_assert_int_eq(run(configs[_i].mode, 2 + configs[_i].jobs, NTASKS,
 	    NULL), 0);
 	kill_task = UINT64_MAX;
@@ -202,8 +247,9 @@ START_TEST(test_pool_single_worker_killed_twice_fails_that_task_only)
 {
 	unsigned i;
 
+	_i_cfg = 0;
 	kill_task = 5;
-	ck_assert_int_eq(run(POOL_MODE_POOL, 1, NTASKS, NULL), 0);
+	ck_assert_int_eq(run(EXEC_POOL, 1, NTASKS, NULL), 0);
 	kill_task = UINT64_MAX;
 	ck_assert_uint_eq(seen.calls, NTASKS);
 	for (i = 0; i < NTASKS; i++) {
@@ -224,6 +270,7 @@ START_TEST(test_pool_killed_worker_is_replaced_and_task_rerun)
 	ck_assert_ptr_ne(once, MAP_FAILED);
 	*once = 0;
 	once_task = 7;
+	_i_cfg = _i;
 	ck_assert_int_eq(run(configs[_i].mode, configs[_i].jobs, NTASKS,
 	    bytes), 0);
 	once_task = UINT64_MAX;
@@ -241,11 +288,44 @@ START_TEST(test_pool_killed_worker_is_replaced_and_task_rerun)
 }
 END_TEST
 
+/*
+ * A worker killed in the middle of its batch: the task it was running is
+ * run once more, the batch's tasks it had finished are not run again and
+ * the ones it had not started run once, by its replacement.
+ */
+START_TEST(test_pool_killed_batch_is_handed_on)
+{
+	unsigned i;
+
+	once = mmap(NULL, sizeof(*once), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ran = mmap(NULL, NTASKS * sizeof(*ran), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ck_assert_ptr_ne(once, MAP_FAILED);
+	ck_assert_ptr_ne(ran, MAP_FAILED);
+	*once = 0;
+	once_task = 10;			/* the fourth of batch [7, 14) */
+	ck_assert_int_eq(run_batched(configs[_i].mode, configs[_i].jobs,
+	    NTASKS, NULL, 7), 0);
+	once_task = UINT64_MAX;
+	ck_assert_int_eq(*once, 1);
+	for (i = 0; i < NTASKS; i++) {
+		ck_assert_uint_eq(seen.count[i], 1);
+		ck_assert_int_eq(seen.fault[i].op, FAULT_NONE);
+		ck_assert_msg(ran[i] == (i == 10 ? 2u : 1u), "task %u ran %u",
+		    i, ran[i]);
+	}
+	(void)munmap(ran, NTASKS * sizeof(*ran));
+	ran = NULL;
+}
+END_TEST
+
 START_TEST(test_pool_interrupt_stops_and_accounts_for_all)
 {
 	unsigned i, intr = 0;
 
 	intr_task = 3;
+	_i_cfg = _i;
 	ck_assert_int_eq(run(configs[_i].mode, configs[_i].jobs, NTASKS,
 	    NULL), SIGINT);
 	intr_task = UINT64_MAX;
@@ -274,11 +354,11 @@ quick_task(void *arg, uint64_t i, const struct engine_buf *eb,
 }
 
 static void
-count_result(void *arg, const struct result *r)
+count_result(void *arg, const struct result *r, const struct work_out *wo)
 {
 	(void)arg;
 	ck_assert_int_eq(r->fault.op, FAULT_NONE);
-	ck_assert_uint_eq(r->out[0], (unsigned char)r->task);
+	ck_assert_uint_eq(wo->out[0], (unsigned char)r->task);
 	many[r->task]++;
 }
 
@@ -289,19 +369,16 @@ count_result(void *arg, const struct result *r)
 START_TEST(test_pool_results_beyond_the_pipe_capacity)
 {
 	const uint64_t n = 10000;	/* the pipe holds 2048 */
-	struct pool_job job;
+	struct exec_job job;
 	uint64_t i;
 
 	ck_assert_ptr_nonnull(many = calloc(n, 1));
-	memset(&job, 0, sizeof(job));
-	job.mode = POOL_MODE_POOL;
-	job.jobs = 2;
-	job.bufsz = 4096;
-	job.ntasks = n;
-	job.task = quick_task;
-	job.result = count_result;
+	job_init(&job, EXEC_POOL, 2, n, 0);
+	w.task = quick_task;
+	w.done = count_result;
+	w.tick = NULL;
 	sig_init();
-	ck_assert_int_eq(pool_run(&job), 0);
+	ck_assert_int_eq(exec_run(&job), 0);
 	for (i = 0; i < n; i++)
 		ck_assert_msg(many[i] == 1, "task %ju: %u results",
 		    (uintmax_t)i, many[i]);
@@ -326,6 +403,7 @@ START_TEST(test_pool_cannot_start_workers_fails_every_task)
 	saved = rl.rlim_cur;
 	rl.rlim_cur = (rlim_t)fd;
 	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	_i_cfg = _i;
 	rv = run(configs[_i].mode, configs[_i].jobs, NTASKS, NULL);
 	rl.rlim_cur = saved;	/* Check needs descriptors to report */
 	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
@@ -360,6 +438,7 @@ START_TEST(test_pool_leaves_no_mapping_behind)
 {
 	int before = shared_maps();
 
+	_i_cfg = _i;
 	ck_assert_int_eq(run(configs[_i].mode, configs[_i].jobs, 10, NULL),
 	    0);
 	ck_assert_int_eq(shared_maps(), before);
@@ -395,6 +474,7 @@ pool_suite(void)
 	    0, n);
 	tcase_add_loop_test(tc, test_pool_interrupt_stops_and_accounts_for_all,
 	    0, n);
+	tcase_add_loop_test(tc, test_pool_killed_batch_is_handed_on, 0, 6);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -142,7 +142,7 @@ START_TEST(test_report_stats_lines)
 
 	memset(&o, 0, sizeof(o));
 	o.jobs = 3;
-	o.mode = POOL_MODE_FORK;
+	o.mode = EXEC_FORK;
 	CAPTURE(out, report_stats(fp, &o, &st, 2.0, 0.25));
 	ck_assert_str_eq(out, "copied 4194304 bytes (4.00 MiB) in 2.000 s, "
 	    "2.00 MiB/s\n"
@@ -152,7 +152,7 @@ START_TEST(test_report_stats_lines)
 	    "worker 2: 1048576 bytes\n");
 	free(out);
 	o.jobs = 1;
-	o.mode = POOL_MODE_POOL;
+	o.mode = EXEC_POOL;
 	CAPTURE(out, report_stats(fp, &o, &st, 0, 0));
 	ck_assert_str_eq(out, "copied 4194304 bytes (4.00 MiB) in 0.000 s, "
 	    "0 B/s\n"
@@ -180,7 +180,7 @@ START_TEST(test_report_json_object)
 
 	memset(&o, 0, sizeof(o));
 	o.jobs = 2;
-	o.mode = POOL_MODE_POOL;
+	o.mode = EXEC_POOL;
 	o.engine = ENGINE_AUTO;
 	o.bufsz = 4096;
 	o.verify = true;
@@ -230,7 +230,7 @@ START_TEST(test_report_json_names_for_each_mode)
 
 	memset(&o, 0, sizeof(o));
 	o.jobs = 1;
-	o.mode = POOL_MODE_FORK;
+	o.mode = EXEC_FORK;
 	o.paths = paths;
 	o.npaths = 2;
 	o.target = "t";		/* -t: every path a source */

@@ -13,13 +13,13 @@
 
 #include <check.h>
 
-#include "pool.h"
+#include "work.h"
 #include "dest.h"
 #include "whole.h"
 #include "testutil.h"
 
 static char buf[65536];
-static unsigned char out[POOL_OUT];
+static unsigned char out[WORK_OUT];
 static struct engine_buf eb = { buf, sizeof(buf), NULL, false, ENGINE_AUTO,
     false, false, false, false, false, false, false, NULL };
 static struct flist fl;

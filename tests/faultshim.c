@@ -307,8 +307,8 @@ copy_file_range(int in, off_t *ioff, int out, off_t *ooff, size_t len,
 
 ssize_t	write(int, const void *, size_t);
 
-/* The size of a worker's result record (struct result in pool.h). */
-#define RESULT_SIZE	72
+/* The size of a worker's result record (struct result in exec.h). */
+#define RESULT_SIZE	80
 
 /* Streams (a compressed archive, a pipe): only PARCP_SHIM_WRITE_FAIL. */
 ssize_t

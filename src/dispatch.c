@@ -1,0 +1,137 @@
+/*
+ * dispatch.c: grants, deliveries, and what a dead worker's grant becomes.
+ *
+ * A grant is a contiguous run of task ids that one worker runs in order,
+ * writing each result before it starts the next task.  So once the
+ * results a dead worker wrote are delivered, its grant splits in two: a
+ * delivered prefix and an undelivered rest whose first task is the one
+ * it was running (the culprit, if a task kills workers) and whose others
+ * it never started.  The culprit is retried once; the others are handed
+ * on untouched, since they did nothing.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "dispatch.h"
+#include "util.h"
+
+#define DISPATCH_DELIVERED	0x01
+#define DISPATCH_RETRIED	0x02
+
+void
+dispatch_init(struct dispatch *d, const struct exec_job *job)
+{
+	memset(d, 0, sizeof(*d));
+	d->job = job;
+	d->done = xcalloc(job->ntasks ? job->ntasks : 1, 1);
+}
+
+void
+dispatch_free(struct dispatch *d)
+{
+	free(d->done);
+	d->done = NULL;
+}
+
+bool
+dispatch_batch(const struct exec_job *job, uint64_t b, struct grant *g)
+{
+	if (job->batch == NULL) {
+		if (b >= job->ntasks)
+			return false;
+		g->first = b;
+		g->end = b + 1;
+		return true;
+	}
+	if (b >= job->nbatches)
+		return false;
+	g->first = job->batch[b];
+	g->end = job->batch[b + 1];
+	return true;
+}
+
+bool
+dispatch_next(struct dispatch *d, struct grant *g)
+{
+	if (d->stopped || !dispatch_batch(d->job, d->next, g))
+		return false;
+	d->next++;
+	return true;
+}
+
+void
+dispatch_stop(struct dispatch *d)
+{
+	d->stopped = true;
+}
+
+void
+dispatch_deliver(struct dispatch *d, const struct result *res)
+{
+	if (res->task >= d->job->ntasks ||
+	    (d->done[res->task] & DISPATCH_DELIVERED))
+		return;
+	d->done[res->task] |= DISPATCH_DELIVERED;
+	d->delivered++;
+	d->job->ops->done(d->job->arg, res);
+}
+
+void
+dispatch_fail(struct dispatch *d, uint64_t task, uint32_t worker,
+    const struct fault *f)
+{
+	struct result res;
+
+	memset(&res, 0, sizeof(res));
+	res.task = task;
+	res.worker = worker;
+	res.rv = -1;
+	res.fault = *f;
+	dispatch_deliver(d, &res);
+}
+
+bool
+dispatch_lost(struct dispatch *d, struct grant *g, uint32_t worker,
+    const struct fault *f, bool replace)
+{
+	uint64_t k = g->first;
+
+	while (k < g->end && k < d->job->ntasks &&
+	    (d->done[k] & DISPATCH_DELIVERED))
+		k++;
+	if (k >= g->end || k >= d->job->ntasks)
+		return false;
+	g->first = k;
+	/* A bound on replacements, whatever the tasks do. */
+	replace = replace && !d->stopped &&
+	    d->retries < d->job->ntasks + d->job->jobs;
+	if (replace && !(d->done[k] & DISPATCH_RETRIED)) {
+		d->done[k] |= DISPATCH_RETRIED;
+		d->retries++;
+		return true;
+	}
+	dispatch_fail(d, k, worker, f);
+	g->first = k + 1;
+	if (!replace || g->first >= g->end)
+		return false;
+	d->retries++;
+	return true;
+}
+
+void
+dispatch_end(struct dispatch *d, const struct fault *f)
+{
+	uint64_t task;
+
+	for (task = 0; task < d->job->ntasks; task++)
+		if (!(d->done[task] & DISPATCH_DELIVERED))
+			dispatch_fail(d, task, 0, f);
+}
+
+bool
+dispatch_complete(const struct dispatch *d)
+{
+	return d->delivered == d->job->ntasks;
+}

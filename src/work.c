@@ -1,0 +1,116 @@
+/*
+ * work.c: the drivers' common task side: a worker's engine buffer, made
+ * in the worker (the executor never allocates for tasks), and the
+ * adapter from struct result to a driver's task and done callbacks.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "progress.h"
+#include "work.h"
+
+/* A worker's state: its buffer and the tally of the task it runs. */
+struct work_state {
+	struct engine_buf eb;
+	struct engine_tally tally;
+};
+
+static void *
+start(void *arg, uint64_t *progress)
+{
+	const struct work *w = arg;
+	struct work_state *s;
+	void *buf;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	if (posix_memalign(&buf, ENGINE_ALIGN, w->bufsz) != 0) {
+		free(s);
+		return NULL;
+	}
+	s->eb = w->how;
+	s->eb.buf = buf;
+	s->eb.size = w->bufsz;
+	s->eb.progress = progress;
+	s->eb.tally = &s->tally;
+	return s;
+}
+
+static void
+stop(void *arg, void *state)
+{
+	struct work_state *s = state;
+
+	(void)arg;
+	if (s != NULL)
+		free(s->eb.buf);
+	free(s);
+}
+
+static void
+run(void *arg, void *state, uint64_t task, struct result *res)
+{
+	const struct work *w = arg;
+	struct work_state *s = state;
+	struct work_out o;
+
+	memset(&o, 0, sizeof(o));
+	memset(&s->tally, 0, sizeof(s->tally));
+	res->rv = w->task(w->arg, task, &s->eb, &res->fault, o.out);
+	o.tally = s->tally;
+	memcpy(res->out, &o, sizeof(o));
+}
+
+static void
+done(void *arg, const struct result *res)
+{
+	const struct work *w = arg;
+	struct work_out o;
+
+	memcpy(&o, res->out, sizeof(o));
+	w->done(w->arg, res, &o);
+}
+
+static void
+tick(void *arg, uint64_t bytes)
+{
+	const struct work *w = arg;
+
+	if (w->tick != NULL)
+		w->tick(w->arg, bytes);
+}
+
+const struct exec_tasks work_tasks = { start, stop, run, done, tick };
+
+void
+work_init(struct work *w, const struct opts *o, void *arg)
+{
+	memset(w, 0, sizeof(*w));
+	w->bufsz = o->bufsz;
+	w->how.holes = o->sparse == SPARSE_ALWAYS;
+	w->how.kind = o->engine;
+	w->how.direct = o->direct;
+	w->how.nocache = o->nocache;
+	w->how.shared = o->jobs > 1;	/* ranges of one file at once */
+	w->how.verify = o->verify;
+	w->how.durable = o->fsync;
+	w->how.clone_only = o->reflink == REFLINK_ALWAYS;
+	w->how.no_clone = o->reflink == REFLINK_NEVER;
+	w->arg = arg;
+}
+
+void
+work_job(struct exec_job *job, struct work *w, const struct opts *o,
+    uint64_t ntasks, uint64_t *lane_bytes)
+{
+	memset(job, 0, sizeof(*job));
+	job->mode = o->mode;
+	job->jobs = o->jobs;
+	job->ntasks = ntasks;
+	job->ops = &work_tasks;
+	job->arg = w;
+	job->tick_ms = PROGRESS_TICK_MS;
+	job->lane_bytes = lane_bytes;
+}
