@@ -27,13 +27,17 @@
  */
 int	dest_tmpname(const char *dst, pid_t pid, uint32_t node, char *buf,
 	    size_t len);
-/* A run's token: 16 hex digits from getrandom(2), into buf[17]. */
+/* A run's token, buf[DEST_TOKEN_SIZE]: 16 hex digits from getrandom(2),
+ * a dot, and 8 naming this host (a hash of its name). */
+#define DEST_TOKEN_SIZE	26
 void	dest_token(char *buf);
 /*
  * The temp name, in its directory, of a run's entry leaf:
- * .parcp.LEAF.TOKEN.PID.IDX (LEAF cut to fit NAME_MAX).  The token makes
- * it unguessable (an archive cannot name it in advance); the pid lets a
- * sweep on this host see that the run is gone.  0, or -1 (ENAMETOOLONG).
+ * .parcp.LEAF.RANDOM.HOST.PID.IDX (TOKEN is RANDOM.HOST; LEAF cut to fit
+ * NAME_MAX).  The token makes it unguessable (an archive cannot name it
+ * in advance); host and pid let a sweep on that host see that the run is
+ * gone (on shared storage a sweep elsewhere cannot, and leaves it to the
+ * lock).  0, or -1 (ENAMETOOLONG).
  */
 int	dest_runname(const char *leaf, const char *token, pid_t pid,
 	    uint32_t idx, char *buf, size_t len);

@@ -26,6 +26,7 @@
 
 #include <archive_entry.h>
 
+#include "dest.h"
 #include "fault.h"
 #include "opts.h"
 
@@ -34,7 +35,7 @@ struct tarw {
 	int		 root;		/* DEST, held for the whole run */
 	mode_t		 umask;
 	pid_t		 pid;		/* the run's parent, in temp names */
-	char		 token[17];	/* the run's token, in temp names */
+	char		 token[DEST_TOKEN_SIZE];	/* the run's token, in temp names */
 	bool		 sweep;		/* sweep leftovers where we go */
 	int		 dirfd;		/* cache: the last directory, or -1 */
 	size_t		 dirlen;

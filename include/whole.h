@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "engine.h"
+#include "dest.h"
 #include "fault.h"
 #include "flist.h"
 #include "opts.h"
@@ -23,7 +24,7 @@ struct whole_ctx {
 	struct tree		*tree;		/* this process's descriptors */
 	mode_t			 umask;
 	pid_t			 owner;		/* parcp's pid, for temp names */
-	char			 token[17];	/* the run's, for temp names */
+	char			 token[DEST_TOKEN_SIZE];	/* the run's, for temp names */
 };
 
 /* The temp name, in its directory, of node's copy whose final name is

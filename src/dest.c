@@ -74,11 +74,46 @@ dest_partname(const char *dst, const char *ext, char *buf, size_t len)
 	return beside(dst, tail, n, buf, len);
 }
 
-/* Is name the temp file of a parcp that is no longer running? */
+/* This host, as 32 bits of its name's hash (0 if it has no name). */
+static unsigned
+host_tag(void)
+{
+	char name[HOST_NAME_MAX + 1] = "";
+
+	if (gethostname(name, sizeof(name)) == -1)
+		return 0;
+	name[HOST_NAME_MAX] = '\0';
+	return (unsigned)XXH32(name, strlen(name), 0);
+}
+
+/* Is s (n bytes) all hex digits? */
+static bool
+hex(const char *s, size_t n)
+{
+	return strspn(s, "0123456789abcdef") >= n;
+}
+
+/*
+ * Is the name's segment [host + 1, pid) a host tag after a run's random
+ * token (.RANDOM.HOST.PID.IDX, dest_runname's)?  Other temp names
+ * (.NAME.PID.IDX, dest_tmpname's) are made by this host's parent only.
+ */
+static bool
+run_named(const char *name, const char *host, const char *pid)
+{
+	return pid - host == 9 && hex(host + 1, 8) && host - name > 17 &&
+	    host[-17] == '.' && hex(host - 16, 16);
+}
+
+/*
+ * Is name the temp file of a parcp that is no longer running?  Only a
+ * run of this host can be judged (by its pid): one of another host that
+ * shares the storage may well be alive.
+ */
 static bool
 orphan(const char *name)
 {
-	const char *node = strrchr(name, '.'), *pid;
+	const char *node = strrchr(name, '.'), *pid, *host;
 	char *end;
 	long v;
 
@@ -86,10 +121,15 @@ orphan(const char *name)
 		return false;
 	for (pid = node - 1; pid > name && *pid != '.'; pid--)
 		;
+	for (host = pid - 1; host > name && *host != '.'; host--)
+		;
 	errno = 0;
 	v = strtol(pid + 1, &end, 10);
 	if (end != node || v <= 0 || errno != 0)
 		return false;
+	if (run_named(name, host, pid) && (strtoul(host + 1, &end, 16) !=
+	    host_tag() || end != pid))
+		return false;	/* another host's run */
 	return kill((pid_t)v, 0) == -1 && errno == ESRCH;
 }
 
@@ -196,7 +236,8 @@ dest_token(char *buf)
 		(void)clock_gettime(CLOCK_REALTIME, &ts);
 		v = XXH64(&ts, sizeof(ts), (uint64_t)getpid());
 	}
-	(void)snprintf(buf, 17, "%016llx", (unsigned long long)v);
+	(void)snprintf(buf, DEST_TOKEN_SIZE, "%016llx.%08x",
+	    (unsigned long long)v, host_tag());
 }
 
 int

@@ -297,16 +297,45 @@ START_TEST(test_dest_rename_onto_directory_is_rename_fault)
 END_TEST
 
 
+/*
+ * A pid in a run's temp name is judged only on the run's own host: on
+ * shared storage another host's run may be alive whatever pid it had.
+ */
+START_TEST(test_dest_sweep_judges_pids_on_their_own_host)
+{
+	char tok[DEST_TOKEN_SIZE], ours[NAME_MAX + 1], theirs[NAME_MAX + 1];
+	pid_t pid;
+
+	if ((pid = fork()) == 0)	/* a pid that is not running */
+		_exit(0);
+	waitpid(pid, NULL, 0);
+	dest_token(tok);
+	ck_assert_int_eq(dest_runname("a", tok, pid, 1, ours, sizeof(ours)),
+	    0);
+	memcpy(tok + 17, tok[17] == '0' ? "1" : "0", 1);  /* another host */
+	ck_assert_int_eq(dest_runname("b", tok, pid, 2, theirs,
+	    sizeof(theirs)), 0);
+	/* symlinks: no lock to take, only the pid tells */
+	ck_assert_int_eq(symlinkat("x", dir, ours), 0);
+	ck_assert_int_eq(symlinkat("x", dir, theirs), 0);
+	ck_assert_int_eq(dest_sweep_at(dir, true, NULL), 1);
+	ck_assert(!exists(ours));
+	ck_assert(exists(theirs));
+}
+END_TEST
+
 /* A run's temps: unguessable names; the sweep takes only unlocked ones. */
 START_TEST(test_dest_sweep_at_takes_only_unowned_temps)
 {
-	char tok[17], name[NAME_MAX + 1], old[NAME_MAX + 1], buf[PATH_MAX];
+	char tok[DEST_TOKEN_SIZE], name[NAME_MAX + 1], old[NAME_MAX + 1];
+	char buf[PATH_MAX];
 	struct fault f;
 	struct stat st;
 	int held, fd;
 
 	dest_token(tok);
-	ck_assert_int_eq(strlen(tok), 16);
+	ck_assert_int_eq(strlen(tok), 25);	/* RANDOM.HOST */
+	ck_assert_int_eq(tok[16], '.');
 	ck_assert_int_eq(dest_runname("leaf", tok, 42, 7, name, sizeof(name)),
 	    0);
 	(void)snprintf(buf, sizeof(buf), ".parcp.leaf.%s.42.7", tok);
@@ -362,6 +391,7 @@ dest_suite(void)
 	tcase_add_test(tc, test_dest_sweep_counts_the_partial_work_it_discards);
 	tcase_add_test(tc, test_dest_sync_dir);
 	tcase_add_test(tc, test_dest_sweep_at_takes_only_unowned_temps);
+	tcase_add_test(tc, test_dest_sweep_judges_pids_on_their_own_host);
 	tcase_add_test(tc, test_dest_create_is_private_sized_and_sparse);
 	tcase_add_test(tc, test_dest_create_replaces_a_stale_temp);
 	tcase_add_test(tc, test_dest_commit_replaces_old_file);

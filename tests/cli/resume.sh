@@ -136,7 +136,7 @@ grep -Eq "^fdatasync $T/t/out/\.parcp\.mid\.[0-9a-f]+\.part$" "$T/sync.log" ||
     fail "fewer range syncs than ranges"
 grep -Eq "^fsync $T/t/out/\.parcp\.mid\.[0-9a-f]+\.part$" "$T/sync.log" ||
     fail "split file not synced"
-grep -Eq "^fsync $T/t/out/src/d/\.parcp\.f1\.[0-9a-f]{16}\.[0-9]+\.[0-9]+$" \
+grep -Eq "^fsync $T/t/out/src/d/\.parcp\.f1\.[0-9a-f]{16}\.[0-9a-f]{8}\.[0-9]+\.[0-9]+$" \
     "$T/sync.log" ||
     fail "small file not synced"
 grep -q "^fsync $T/t/out/src/d$" "$T/sync.log" || fail "dir not synced"
