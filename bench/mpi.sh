@@ -1,9 +1,11 @@
 #!/bin/bash
-# bench/mpi.sh: parcp-mpi against mpiFileUtils' dcp and parcp's pool mode,
-# with cp as the base, in DIR (default /dev/shm).
+# bench/mpi.sh: parcp-mpi against mpiFileUtils' dcp (static split) and dcp1
+# (libcircle work stealing) and parcp's pool mode, with cp as the base, in
+# DIR (default /dev/shm).
 #
 #   bench/mpi.sh [DIR]
 #   env: PARCP=./parcp PARCP_MPI=(parcp's directory)/parcp-mpi DCP=dcp
+#        DCP1=(dcp's directory)/dcp1
 #        RUNS=7 SIZE=1G NPS="1 2 4" WHICH="file small"
 #        MPIRUN="mpirun" MPIFLAGS="" (as root: --allow-run-as-root
 #        --oversubscribe are added)
@@ -12,8 +14,8 @@
 #   small  20,000 files of 1-64 KiB in 20 x 20 nested directories (lib.sh)
 #
 # Each MPI tool runs with each -np of NPS, parcp with -j of the same
-# counts.  A parcp-mpi or dcp that is not there drops its rows, with a
-# message.  Paired rounds as in run.sh, one warm-up round not counted; the
+# counts.  A parcp-mpi, dcp or dcp1 that is not there drops its rows, with
+# a message.  Paired rounds as in run.sh, one warm-up round not counted; the
 # previous copy deleted just before each run; every copy checked against
 # the source (cmp, diff -r) once, outside the timed part.  CPU seconds are
 # user+sys of the whole process tree (mpirun waits for its ranks).  dcp
@@ -27,6 +29,8 @@ NPS=${NPS:-1 2 4}
 WHICH=${WHICH:-file small}
 PARCP_MPI=${PARCP_MPI:-$(dirname "$PARCP")/parcp-mpi}
 DCP=${DCP:-$(command -v dcp || true)}
+DCP1=${DCP1:-${DCP:+$(dirname "$DCP")/dcp1}}
+DCP1=${DCP1:-$(command -v dcp1 || true)}
 MPIRUN=${MPIRUN:-mpirun}
 MPIFLAGS=${MPIFLAGS:-}
 [ "$(id -u)" -ne 0 ] || MPIFLAGS="--allow-run-as-root --oversubscribe $MPIFLAGS"
@@ -36,8 +40,16 @@ skipped=
 for n in $NPS; do
 	configs+=("parcp -r -j $n --mode=pool")
 done
-for tool in parcp-mpi dcp; do
-	[ "$tool" = dcp ] && bin=$DCP || bin=$PARCP_MPI
+# bin TOOL: the program that runs TOOL's rows
+bin() {
+	case $1 in
+	parcp-mpi)	echo "$PARCP_MPI" ;;
+	dcp)		echo "$DCP" ;;
+	dcp1)		echo "$DCP1" ;;
+	esac
+}
+for tool in parcp-mpi dcp dcp1; do
+	bin=$(bin "$tool")
 	if [ -z "$bin" ] || ! [ -x "$bin" ]; then
 		echo "bench: no $tool (${bin:-not in PATH}): its rows skipped" >&2
 		skipped+=" $tool"
@@ -54,11 +66,9 @@ copy() {
 	case $1 in
 	mpirun*)
 		read -ra w <<<"$1"		# mpirun -np N TOOL
-		if [ "${w[3]}" = dcp ]; then
-			$MPIRUN $MPIFLAGS -np "${w[2]}" "$DCP" "$2" "$3"
-		else
-			$MPIRUN $MPIFLAGS -np "${w[2]}" "$PARCP_MPI" -r "$2" "$3"
-		fi
+		[ "${w[3]}" != parcp-mpi ] || w+=(-r)
+		$MPIRUN $MPIFLAGS -np "${w[2]}" "$(bin "${w[3]}")" "${w[@]:4}" \
+		    "$2" "$3"
 		;;
 	parcp*)	${1/#parcp/$PARCP} "$2" "$3" ;;
 	*)	$1 "$2" "$3" ;;
@@ -103,7 +113,7 @@ echo "dir,fs,workload,config,median_wall_s,median_cpu_s" >&3
 	echo "## parcp MPI bench"
 	echo
 	machine
-	echo "- $($MPIRUN --version | head -1); dcp: ${DCP:-none}"
+	echo "- $($MPIRUN --version | head -1); dcp: ${DCP:-none}, dcp1: ${DCP1:-none}"
 	[ -z "$skipped" ] || echo "- not found, rows skipped:$skipped"
 	echo
 	for w in $WHICH; do
