@@ -7,8 +7,8 @@
 #   env: PARCP=./parcp PARCP_MPI=(parcp's directory)/parcp-mpi DCP=dcp
 #        DCP1=(dcp's directory)/dcp1
 #        RUNS=7 SIZE=1G NPS="1 2 4" WHICH="file small"
-#        MPIRUN="mpirun" MPIFLAGS="" (as root: --allow-run-as-root
-#        --oversubscribe are added)
+#        MPIRUN="mpirun" MPIFLAGS="" (--oversubscribe is added, and as
+#        root --allow-run-as-root)
 #
 #   file   one SIZE file of random bytes
 #   small  20,000 files of 1-64 KiB in 20 x 20 nested directories (lib.sh)
@@ -18,7 +18,8 @@
 # a message.  Paired rounds as in run.sh, one warm-up round not counted; the
 # previous copy deleted just before each run; every copy checked against
 # the source (cmp, diff -r) once, outside the timed part.  CPU seconds are
-# user+sys of the whole process tree (mpirun waits for its ranks).  dcp
+# user+sys of the whole process tree (mpirun waits for its ranks; a rank
+# that waits for a message polls, so its CPU seconds include waiting).  dcp
 # calls sync(2) twice inside its run, so on a disk every run's timed part
 # ends with a sync, for all tools alike.  Never run by make check.
 set -euo pipefail
@@ -32,8 +33,8 @@ DCP=${DCP:-$(command -v dcp || true)}
 DCP1=${DCP1:-${DCP:+$(dirname "$DCP")/dcp1}}
 DCP1=${DCP1:-$(command -v dcp1 || true)}
 MPIRUN=${MPIRUN:-mpirun}
-MPIFLAGS=${MPIFLAGS:-}
-[ "$(id -u)" -ne 0 ] || MPIFLAGS="--allow-run-as-root --oversubscribe $MPIFLAGS"
+MPIFLAGS="--oversubscribe ${MPIFLAGS:-}"
+[ "$(id -u)" -ne 0 ] || MPIFLAGS="--allow-run-as-root $MPIFLAGS"
 
 configs=("cp -r")
 skipped=
@@ -87,7 +88,7 @@ step() {
 # bench_one WORKLOAD: every configuration, paired rounds; a table, and
 # CSV rows (dir, fs, workload, config, median wall, median cpu) on fd 3.
 bench_one() {
-	local kind=$1 src=$DIR/parcp-mpi.src dst=$DIR/parcp-mpi.dst out title
+	local kind=$1 src=$DIR/parcp-mpi.src dst=$DIR/parcp-mpi.dst out title fs
 	fs=$(stat -f -c %T "$DIR")
 	out=$(mktemp)
 	rm -rf "$src" "$dst"
