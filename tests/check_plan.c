@@ -43,7 +43,7 @@ START_TEST(test_plan_sizes_around_chunk_multiples_are_covered_once)
 {
 	static const off_t chunks[] = { 1, 7, 4096, 12345 };
 	off_t chunk = chunks[_i / 8], sizes[8];
-	struct plan p = { NULL, 0, 0 };
+	struct plan p = { .ranges = NULL };
 	off_t size;
 
 	sizes[0] = 0; sizes[1] = 1; sizes[2] = chunk - 1; sizes[3] = chunk;
@@ -59,7 +59,7 @@ END_TEST
 
 START_TEST(test_plan_empty_file_gets_no_range)
 {
-	struct plan p = { NULL, 0, 0 };
+	struct plan p = { .ranges = NULL };
 
 	ck_assert_int_eq(plan_add(&p, 0, 0, 0, 4096), 0);
 	ck_assert_uint_eq(p.nranges, 0);
@@ -69,7 +69,7 @@ END_TEST
 
 START_TEST(test_plan_chunk_larger_than_file_gives_one_range)
 {
-	struct plan p = { NULL, 0, 0 };
+	struct plan p = { .ranges = NULL };
 
 	ck_assert_int_eq(plan_add(&p, 0, 0, 100, (off_t)1 << 40), 0);
 	ck_assert_uint_eq(p.nranges, 1);
@@ -80,7 +80,7 @@ END_TEST
 
 START_TEST(test_plan_half_chunk_is_the_two_halves)
 {
-	struct plan p = { NULL, 0, 0 };
+	struct plan p = { .ranges = NULL };
 
 	ck_assert_int_eq(plan_add(&p, 0, 0, 1001, 501), 0);
 	ck_assert_uint_eq(p.nranges, 2);
@@ -94,7 +94,7 @@ END_TEST
 
 START_TEST(test_plan_offsets_past_4gib)
 {
-	struct plan p = { NULL, 0, 0 };
+	struct plan p = { .ranges = NULL };
 	off_t off = (off_t)5 << 30;
 
 	ck_assert_int_eq(plan_add(&p, 1, off, (10 << 20) + 1, 4 << 20), 0);
@@ -107,7 +107,7 @@ END_TEST
 
 START_TEST(test_plan_extent_ending_at_int64_max)
 {
-	struct plan p = { NULL, 0, 0 };
+	struct plan p = { .ranges = NULL };
 
 	ck_assert_int_eq(plan_add(&p, 0, INT64_MAX - 10, 10, 3), 0);
 	ck_assert_uint_eq(p.nranges, 4);
@@ -119,7 +119,7 @@ END_TEST
 
 START_TEST(test_plan_rejects_overflow_and_bad_arguments)
 {
-	struct plan p = { NULL, 0, 0 };
+	struct plan p = { .ranges = NULL };
 
 	ck_assert_int_eq(plan_add(&p, 0, INT64_MAX - 10, 11, 3), -1);
 	ck_assert_int_eq(errno, EOVERFLOW);
@@ -136,7 +136,7 @@ END_TEST
 
 START_TEST(test_plan_too_many_ranges_is_enomem_not_a_crash)
 {
-	struct plan p = { NULL, 0, 0 };
+	struct plan p = { .ranges = NULL };
 
 	ck_assert_int_eq(plan_add(&p, 0, 0, INT64_MAX, 1), -1);
 	ck_assert_int_eq(errno, ENOMEM);
@@ -147,7 +147,7 @@ END_TEST
 
 START_TEST(test_plan_sort_puts_largest_first)
 {
-	struct plan p = { NULL, 0, 0 };
+	struct plan p = { .ranges = NULL };
 	size_t i;
 
 	ck_assert_int_eq(plan_add(&p, 0, 0, 10, 4), 0);	/* 4 4 2 */
@@ -194,7 +194,7 @@ END_TEST
 
 START_TEST(test_plan_except_plans_only_the_gaps)
 {
-	struct plan p = { NULL, 0, 0 };
+	struct plan p = { .ranges = NULL };
 	struct ival done[] = { { 0, 10 }, { 30, 40 }, { 90, 200 } };
 
 	/* [0,100) minus done: [10,30) and [40,90), cut at 25 */
@@ -212,7 +212,7 @@ END_TEST
 
 START_TEST(test_plan_except_edges)
 {
-	struct plan p = { NULL, 0, 0 };
+	struct plan p = { .ranges = NULL };
 	struct ival all[] = { { 0, 100 } }, inside[] = { { 20, 30 } };
 	struct ival past[] = { { 150, 160 } };
 
@@ -249,7 +249,7 @@ END_TEST
 /* Whole-entry tasks: one range each, counted in the plan's bytes. */
 START_TEST(test_plan_whole_entries_and_bytes)
 {
-	struct plan p = { NULL, 0, 0 };
+	struct plan p = { .ranges = NULL };
 
 	ck_assert_uint_eq(plan_bytes(&p), 0);
 	ck_assert_int_eq(plan_add_whole(&p, 7, 12345), 0);
@@ -275,7 +275,7 @@ END_TEST
 /* Equal lengths: by file, then by offset; one range is left alone. */
 START_TEST(test_plan_sort_ties_by_file_then_offset)
 {
-	struct plan p = { NULL, 0, 0 };
+	struct plan p = { .ranges = NULL };
 
 	ck_assert_int_eq(plan_add(&p, 3, 8, 4, 4), 0);
 	ck_assert_int_eq(plan_add(&p, 1, 4, 4, 4), 0);
