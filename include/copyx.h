@@ -49,6 +49,10 @@ struct copy {
 	struct part_hold	*held;		/* per node, split files only */
 	struct tree		 tree;		/* wc.tree: the parent's */
 	struct work		 work;		/* the task side */
+	uint32_t		*later;		/* split files whose finish is a
+					   later task, by node: task
+					   plan.nranges + k finishes later[k] */
+	uint32_t		 nlater;
 	char			*path[2];	/* copy_path's, per side */
 	size_t			 pathcap[2];
 };
@@ -73,11 +77,34 @@ extern const struct job_driver copy_driver;
  * or resumed from its journal with --resume): 0, or -1 with *f. */
 int	part_plan(struct copy *, uint32_t node, off_t chunk, struct fault *f);
 /*
- * The split file's last range reported: check, seal, rename.  Returns 1
- * when -n kept an existing destination, 0 when it is in place, or -1
- * with *f (the part and journal removed, or kept when interrupted).
+ * The split file's last range reported: check, seal, rename, in the
+ * parent (part_finish_task, then part_finished).  Returns 1 when -n kept
+ * an existing destination, 0 when it is in place, or -1 with *f (the
+ * part and journal removed, or kept when interrupted: node's fault).
  */
 int	part_finish(struct copy *, uint32_t node, struct fault *f);
+
+/* part_finish_task's result bits. */
+#define PART_KEPT	0x1	/* -n kept an existing destination */
+#define PART_BACKED	0x2	/* --backup renamed the old one */
+#define PART_HASHED	0x4	/* out holds the file's XXH128 */
+/*
+ * Worker side, a later task: finish split file node, all of whose
+ * ranges reported done: check the source is the file planned, seal the
+ * part (hash into out, metadata, --fsync), drop its journal, rename it
+ * into place.  Returns the PART_* bits, or -1 with *f (the part and
+ * journal removed, if the part is still ours).  Safe to run again after
+ * a worker died: a part already renamed is known by its inode.
+ */
+int	part_finish_task(const struct copy *, uint32_t node,
+	    const struct engine_buf *eb, struct fault *f, unsigned char *out);
+/*
+ * Parent side: account for part_finish_task's rv (f, out: its fault and
+ * output): the part is let go, the manifest told.  Returns 1 (kept), 0,
+ * or -1 (the part and journal removed unless f is an interrupt).
+ */
+int	part_finished(struct copy *, uint32_t node, int rv,
+	    const struct fault *f, const unsigned char *out);
 /* Let go of every part still held (a stopped run keeps them for
  * --resume, unlocked). */
 void	part_release(struct copy *);

@@ -23,8 +23,12 @@ struct grant {
 
 struct dispatch {
 	const struct exec_job *job;
+	uint64_t	 ntotal;	/* ntasks + nlater */
 	uint8_t		*done;		/* per task: DISPATCH_* bits */
 	uint64_t	 next;		/* the next batch to grant */
+	uint64_t	*ready;		/* later tasks made ready, in order */
+	uint64_t	 nready;
+	uint64_t	 rnext;		/* the next of them to grant */
 	uint64_t	 delivered;
 	uint64_t	 retries;	/* grants given to replacements */
 	bool		 stopped;	/* no more grants */
@@ -34,8 +38,14 @@ void	dispatch_init(struct dispatch *, const struct exec_job *);
 void	dispatch_free(struct dispatch *);
 /* Batch b's tasks into *g; false past the last batch.  Pure. */
 bool	dispatch_batch(const struct exec_job *, uint64_t b, struct grant *g);
-/* The next batch into *g; false when none is left or after a stop. */
+/* The next grant into *g: a ready later task first, then the next
+ * batch; false when none is there now, or after a stop. */
 bool	dispatch_next(struct dispatch *, struct grant *g);
+/* Make a later task ready (exec_ready); false if it is not one, or was
+ * made ready before. */
+bool	dispatch_ready(struct dispatch *, uint64_t task);
+/* Can no task be granted any more (stopped, or all done)? */
+bool	dispatch_over(const struct dispatch *);
 /* Stop granting (an interrupt, a failed start). */
 void	dispatch_stop(struct dispatch *);
 /* Hand res to the task side, unless its task already had its result. */
@@ -53,9 +63,9 @@ void	dispatch_fail(struct dispatch *, uint64_t task, uint32_t worker,
  */
 bool	dispatch_lost(struct dispatch *, struct grant *g, uint32_t worker,
 	    const struct fault *f, bool replace);
-/* Every task still without a result: f. */
+/* Every task (in a batch, or made ready) still without a result: f. */
 void	dispatch_end(struct dispatch *, const struct fault *f);
-/* Has every task its result? */
+/* Has every task in a batch, and every one made ready, its result? */
 bool	dispatch_complete(const struct dispatch *);
 
 #endif

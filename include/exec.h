@@ -48,6 +48,8 @@ _Static_assert(sizeof(struct result) <= PIPE_BUF, "result must be atomic");
 /* tests/faultshim.c knows a record by its size (RESULT_SIZE). */
 _Static_assert(sizeof(struct result) == 80, "update tests/faultshim.c");
 
+struct dispatch;		/* the run's dispatcher (dispatch.h) */
+
 /* The task side.  Worker calls never print and never exit. */
 struct exec_tasks {
 	/* Worker: its own state, made in the worker; progress is the
@@ -59,8 +61,9 @@ struct exec_tasks {
 	/* Worker: run task, filling res->rv, res->fault, res->out. */
 	void	 (*run)(void *arg, void *state, uint64_t task,
 		    struct result *res);
-	/* Parent: once per task, in completion order. */
-	void	 (*done)(void *arg, const struct result *res);
+	/* Parent: once per task, in completion order; d: for exec_ready. */
+	void	 (*done)(void *arg, const struct result *res,
+		    struct dispatch *d);
 	/* Parent: every tick_ms, with the bytes all workers wrote; or NULL. */
 	void	 (*tick)(void *arg, uint64_t bytes);
 };
@@ -69,6 +72,9 @@ struct exec_job {
 	enum exec_mode	 mode;
 	unsigned	 jobs;		/* 1..EXEC_MAX (mpi: the ranks) */
 	uint64_t	 ntasks;
+	/* Tasks [ntasks, ntasks + nlater) run only once made ready (by
+	 * exec_ready, from a done callback: their inputs are done). */
+	uint64_t	 nlater;
 	/* Batch b is tasks [batch[b], batch[b + 1]); NULL: a task each. */
 	const uint64_t	*batch;
 	uint64_t	 nbatches;
@@ -92,6 +98,13 @@ struct exec_job {
  * run.  Parent only; sig_init() must have been called.
  */
 int	exec_run(const struct exec_job *);
+
+/*
+ * Parent, from a done callback: the later task can run now (the queue
+ * grows).  Every task made ready gets its result, as every task in the
+ * batches does; a later task never made ready gets none.
+ */
+void	exec_ready(struct dispatch *, uint64_t task);
 
 /* An executor: runs job as exec_run promises. */
 typedef int	exec_fn(const struct exec_job *);

@@ -47,12 +47,15 @@ struct work {
 	work_done_cb	*done;
 	work_tick_cb	*tick;		/* or NULL */
 	void		*arg;
+	struct dispatch	*queue;		/* while done runs: exec_ready's */
 };
 
 extern const struct exec_tasks work_tasks;
 
 /* w's engine settings as the options say (buffer, engine, --verify...). */
 void	work_init(struct work *w, const struct opts *o, void *arg);
+/* From a done callback: the job's later task can run now. */
+void	work_ready(struct work *w, uint64_t task);
 /*
  * job, set up to run w's ntasks (batch, nbatches: see exec.h) with the
  * options' executor and workers; lane_bytes: see exec.h.

@@ -692,8 +692,12 @@ copy_task(void *arg, uint64_t i, const struct engine_buf *eb, struct fault *f,
     unsigned char *out)
 {
 	struct copy *c = arg;
-	const struct range *r = &c->plan.ranges[i];
+	const struct range *r;
 
+	if (i >= c->plan.nranges)
+		return part_finish_task(c, c->later[i - c->plan.nranges], eb,
+		    f, out);
+	r = &c->plan.ranges[i];
 	if (r->whole)
 		return whole_copy(&c->wc, r->file, eb, f, out);
 	return part_range(c, r, eb, f);
@@ -722,15 +726,51 @@ whole_done(struct copy *c, const struct result *res,
 	copy_fail(c, node, &res->fault);
 }
 
+/* A split file's finishing task reported. */
+static void
+finish_done(struct copy *c, const struct result *res,
+    const struct work_out *wo, uint32_t node)
+{
+	int kept = part_finished(c, node, res->fault.op == FAULT_NONE ?
+	    res->rv : -1, &res->fault, wo->out);
+
+	if (kept == -1)
+		copy_fail(c, node, &res->fault);
+	else
+		copy_done(c, node, kept);
+}
+
+/* The later task that finishes split file node (c->later is by node). */
+static uint64_t
+finish_id(const struct copy *c, uint32_t node)
+{
+	uint32_t lo = 0, hi = c->nlater, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (c->later[mid] < node)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return c->plan.nranges + lo;
+}
+
 /* Parent side: account for one task. */
 static void
 result(void *arg, const struct result *res, const struct work_out *wo)
 {
 	struct copy *c = arg;
-	const struct range *r = &c->plan.ranges[res->task];
-	struct node *n = &c->fl->v[r->file];
+	const struct range *r;
+	struct node *n;
 	struct fault f;
 
+	if (res->task >= c->plan.nranges) {
+		finish_done(c, res, wo, c->later[res->task - c->plan.nranges]);
+		return;
+	}
+	r = &c->plan.ranges[res->task];
+	n = &c->fl->v[r->file];
 	notice_tally(c, r->file, &wo->tally);	/* --verify's repairs */
 	if (c->o->verbose > 1 && res->fault.op == FAULT_NONE)
 		fprintf(c->out, "worker %u: '%s' [%jd, %jd)\n", res->worker,
@@ -747,7 +787,10 @@ result(void *arg, const struct result *res, const struct work_out *wo)
 		if (part_record(c, r, &f) == -1 && n->fault.op == FAULT_NONE)
 			n->fault = f;
 	}
-	if (--n->pending == 0)
+	/* Done: any worker finishes it (a failed one, the parent). */
+	if (--n->pending == 0 && n->fault.op == FAULT_NONE)
+		work_ready(&c->work, finish_id(c, r->file));
+	else if (n->pending == 0)
 		finish_split(c, r->file);
 }
 
@@ -902,13 +945,23 @@ tick(void *arg, uint64_t bytes)
 static int
 job_init(struct copy *c, struct exec_job *job)
 {
+	uint32_t i;
+
 	if (plan_batch(&c->plan, c->st->chunk, PLAN_BATCH_MAX) == -1)
 		return -1;
+	/* Split files still to finish: a later task each, in node order. */
+	c->later = xreallocarray(NULL, c->fl->n ? c->fl->n : 1,
+	    sizeof(*c->later));
+	for (i = 0, c->nlater = 0; i < c->fl->n; i++)
+		if (c->fl->v[i].split && c->fl->v[i].state == NS_PENDING &&
+		    c->fl->v[i].pending > 0)
+			c->later[c->nlater++] = i;
 	work_init(&c->work, c->o, c);
 	c->work.task = copy_task;
 	c->work.done = result;
 	c->work.tick = tick;
 	work_job(job, &c->work, c->o, c->plan.nranges, c->st->lane_bytes);
+	job->nlater = c->nlater;
 	job->batch = c->plan.batch;
 	job->nbatches = c->plan.nbatches;
 	job->driver = "copy";
@@ -1081,6 +1134,7 @@ copy_run(const struct opts *o, struct flist *fl, struct copy_stats *st)
 	manifest_free(&c->man);
 	free(c->eb.buf);
 	free(c->held);
+	free(c->later);
 	tree_free(&c->tree);
 	free(c->path[0]);
 	free(c->path[1]);

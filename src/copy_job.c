@@ -2,7 +2,8 @@
  * copy_job.c: the copy driver's job as data.
  *
  * What a worker of a copy reads, and nothing else: the option values,
- * the file list (nodes and name arena), the plan's ranges and batches,
+ * the file list (nodes and name arena), the plan's ranges, the split
+ * files whose finish is a later task,
  * the run's temp-name token and owner, the umask, the identities of the
  * destination directories the run made or found and of the split files'
  * parts, and the directory the operands' paths are relative to.  The
@@ -72,6 +73,8 @@ pack(void *ctx, struct blob *b)
 	blob_put_u64(b, c->tree.dst_links);
 	blob_put_u64(b, c->tree.ndst);
 	blob_put(b, c->tree.dst, c->tree.ndst * sizeof(*c->tree.dst));
+	blob_put_u64(b, c->nlater);
+	blob_put(b, c->later, c->nlater * sizeof(*c->later));
 	for (i = 0; i < c->fl->n; i++)
 		nsplit += c->held != NULL && c->fl->v[i].split;
 	blob_put_u64(b, nsplit);
@@ -82,11 +85,21 @@ pack(void *ctx, struct blob *b)
 		}
 }
 
-/* The held parts' identities (their descriptors stay with the parent). */
+/* The held parts' identities (their descriptors stay with the parent),
+ * after the split files whose finish is a later task. */
 static int
 unpack_held(struct blob *b, struct copy *c)
 {
 	uint64_t n = blob_get_u64(b), i, node;
+
+	if (n > c->fl->n || (c->later = blob_get_array(b, n,
+	    sizeof(*c->later))) == NULL)
+		return -1;
+	c->nlater = (uint32_t)n;
+	for (i = 0; i < n; i++)
+		if (c->later[i] >= c->fl->n)
+			return -1;
+	n = blob_get_u64(b);
 
 	c->held = xcalloc(c->fl->n ? c->fl->n : 1, sizeof(*c->held));
 	for (i = 0; i < n && !b->bad; i++) {
@@ -218,6 +231,7 @@ release(struct exec_job *job)
 	c = &r->c;
 	tree_free(&c->tree);
 	free(c->held);
+	free(c->later);
 	plan_free(&c->plan);
 	flist_free(&r->fl);
 	free(r->suffix);

@@ -19,20 +19,48 @@
 
 #define DISPATCH_DELIVERED	0x01
 #define DISPATCH_RETRIED	0x02
+#define DISPATCH_READY		0x04	/* a later task, made ready */
 
 void
 dispatch_init(struct dispatch *d, const struct exec_job *job)
 {
 	memset(d, 0, sizeof(*d));
 	d->job = job;
-	d->done = xcalloc(job->ntasks ? job->ntasks : 1, 1);
+	d->ntotal = job->ntasks + job->nlater;
+	d->done = xcalloc(d->ntotal ? d->ntotal : 1, 1);
+	d->ready = xcalloc(job->nlater ? job->nlater : 1, sizeof(*d->ready));
 }
 
 void
 dispatch_free(struct dispatch *d)
 {
 	free(d->done);
+	free(d->ready);
 	d->done = NULL;
+	d->ready = NULL;
+}
+
+bool
+dispatch_ready(struct dispatch *d, uint64_t task)
+{
+	if (task < d->job->ntasks || task >= d->ntotal ||
+	    (d->done[task] & DISPATCH_READY))
+		return false;
+	d->done[task] |= DISPATCH_READY;
+	d->ready[d->nready++] = task;
+	return true;
+}
+
+void
+exec_ready(struct dispatch *d, uint64_t task)
+{
+	(void)dispatch_ready(d, task);
+}
+
+bool
+dispatch_over(const struct dispatch *d)
+{
+	return d->stopped || dispatch_complete(d);
 }
 
 bool
@@ -55,7 +83,15 @@ dispatch_batch(const struct exec_job *job, uint64_t b, struct grant *g)
 bool
 dispatch_next(struct dispatch *d, struct grant *g)
 {
-	if (d->stopped || !dispatch_batch(d->job, d->next, g))
+	if (d->stopped)
+		return false;
+	/* Later tasks first: they finish what is nearly done. */
+	if (d->rnext < d->nready) {
+		g->first = d->ready[d->rnext++];
+		g->end = g->first + 1;
+		return true;
+	}
+	if (!dispatch_batch(d->job, d->next, g))
 		return false;
 	d->next++;
 	return true;
@@ -70,12 +106,14 @@ dispatch_stop(struct dispatch *d)
 void
 dispatch_deliver(struct dispatch *d, const struct result *res)
 {
-	if (res->task >= d->job->ntasks ||
-	    (d->done[res->task] & DISPATCH_DELIVERED))
+	if (res->task >= d->ntotal ||
+	    (d->done[res->task] & DISPATCH_DELIVERED) ||
+	    (res->task >= d->job->ntasks &&
+	    !(d->done[res->task] & DISPATCH_READY)))
 		return;
 	d->done[res->task] |= DISPATCH_DELIVERED;
 	d->delivered++;
-	d->job->ops->done(d->job->arg, res);
+	d->job->ops->done(d->job->arg, res, d);
 }
 
 void
@@ -98,15 +136,15 @@ dispatch_lost(struct dispatch *d, struct grant *g, uint32_t worker,
 {
 	uint64_t k = g->first;
 
-	while (k < g->end && k < d->job->ntasks &&
+	while (k < g->end && k < d->ntotal &&
 	    (d->done[k] & DISPATCH_DELIVERED))
 		k++;
-	if (k >= g->end || k >= d->job->ntasks)
+	if (k >= g->end || k >= d->ntotal)
 		return false;
 	g->first = k;
 	/* A bound on replacements, whatever the tasks do. */
 	replace = replace && !d->stopped &&
-	    d->retries < d->job->ntasks + d->job->jobs;
+	    d->retries < d->ntotal + d->job->jobs;
 	if (replace && !(d->done[k] & DISPATCH_RETRIED)) {
 		d->done[k] |= DISPATCH_RETRIED;
 		d->retries++;
@@ -125,13 +163,14 @@ dispatch_end(struct dispatch *d, const struct fault *f)
 {
 	uint64_t task;
 
-	for (task = 0; task < d->job->ntasks; task++)
-		if (!(d->done[task] & DISPATCH_DELIVERED))
+	for (task = 0; task < d->ntotal; task++)
+		if (!(d->done[task] & DISPATCH_DELIVERED) &&
+		    (task < d->job->ntasks || (d->done[task] & DISPATCH_READY)))
 			dispatch_fail(d, task, 0, f);
 }
 
 bool
 dispatch_complete(const struct dispatch *d)
 {
-	return d->delivered == d->job->ntasks;
+	return d->delivered == d->job->ntasks + d->nready;
 }

@@ -8,7 +8,9 @@
  * speaks the dispatcher's protocol over messages:
  *
  *   worker -> 0   REQ                 give me a grant
- *   0 -> worker   GRANT {first, end}  tasks [first, end); empty: no more
+ *   0 -> worker   GRANT {first, end}  tasks [first, end); empty: no more;
+ *                                     WAIT: none yet, ask again (later
+ *                                     tasks are still to become ready)
  *   worker -> 0   RES  struct result  one per task, with its byte delta
  *   worker -> 0   DONE                holds nothing, asks nothing more
  *
@@ -44,6 +46,8 @@
 #include "util.h"
 
 enum { TAG_REQ = 1, TAG_GRANT, TAG_RES, TAG_DONE };
+#define WAIT		UINT64_MAX	/* a grant of { WAIT, WAIT } */
+#define WAIT_US		200		/* before asking again */
 enum { CMD_JOB = 1, CMD_QUIT };
 
 /* What rank 0 broadcasts before each job (and at the end). */
@@ -143,7 +147,7 @@ serve_one(struct mpi_run *m)
 	case TAG_REQ:
 		recv(&res, 0, st.MPI_SOURCE, TAG_REQ);
 		if (!dispatch_next(&m->d, &g))
-			g.first = g.end = 0;
+			g.first = g.end = dispatch_over(&m->d) ? 0 : WAIT;
 		send(&g, sizeof(g), st.MPI_SOURCE, TAG_GRANT);
 		break;
 	case TAG_RES:
@@ -256,7 +260,8 @@ mpi_run(const struct exec_job *job)
 		}
 		if (state != NULL && m.sig == 0 && run_own(&m, &own, state))
 			continue;
-		if (m.active == 0)
+		if (m.active == 0 && (dispatch_over(&m.d) || state == NULL ||
+		    m.sig != 0))
 			break;
 		sleep_us(100);
 	}
@@ -288,7 +293,13 @@ work(struct exec_job *job)
 	}
 	send(&none, 0, 0, TAG_REQ);
 	recv(&g, sizeof(g), 0, TAG_GRANT);
-	while (g.first < g.end) {
+	while (g.first < g.end || g.first == WAIT) {
+		if (g.first == WAIT) {		/* nothing ready yet */
+			sleep_us(WAIT_US);
+			send(&none, 0, 0, TAG_REQ);
+			recv(&g, sizeof(g), 0, TAG_GRANT);
+			continue;
+		}
 		send(&none, 0, 0, TAG_REQ);	/* the next one, meanwhile */
 		for (; g.first < g.end; g.first++) {
 			memset(&res, 0, sizeof(res));

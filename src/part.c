@@ -268,28 +268,22 @@ bad:
 }
 
 /*
- * A finished part file, by the parent: --manifest hashes it (before its
- * metadata: the read would disturb atime), metadata, --fsync.
+ * A finished part file (fd): --manifest hashes it into out (before its
+ * metadata: the read would disturb atime), metadata, --fsync.  Returns
+ * 1 when it hashed, 0, or -1 with *f.
  */
 static int
-seal(struct copy *c, uint32_t node, const struct where *w, struct fault *f)
+seal(const struct copy *c, uint32_t node, const struct where *w, int fd,
+    const struct engine_buf *eb, unsigned char *out, struct fault *f)
 {
 	const struct node *n = &c->fl->v[node];
-	unsigned char hash[VERIFY_HASHLEN];
-	int fd = c->held[node].fd;
 	struct meta_src ms = { -1, w->src.dir, w->src.name,
 	    walk_follows(c->o, n->parent == NODE_NONE) };
 	struct meta_src old = { -1, w->dst.dir, w->dst.name, false };
 	struct meta_target mt = { fd, w->dst.dir, w->part };
 
-	if (fd == -1) {
-		fault_setc(f, FAULT_OPEN_DST, EBADF);
-		return -1;
-	}
-	if (c->o->manifest != NULL && c->eb.buf == NULL)
-		c->eb.buf = xmalloc(c->eb.size = OPTS_BUFSZ_DEFAULT);
 	if (c->o->manifest != NULL &&
-	    verify_hash_file(fd, n->size, &c->eb, hash, f) == -1)
+	    verify_hash_file(fd, n->size, eb, out, f) == -1)
 		return -1;
 	if (meta_apply_src(&mt, &ms, n, c->o, c->wc.umask, f) == -1 ||
 	    ((n->parent == NODE_NONE || c->fl->v[n->parent].existed) &&
@@ -299,9 +293,7 @@ seal(struct copy *c, uint32_t node, const struct where *w, struct fault *f)
 		fault_set(f, FAULT_SYNC);
 		return -1;
 	}
-	if (c->o->manifest != NULL)
-		manifest_set(&c->man, node, hash);
-	return 0;
+	return c->o->manifest != NULL;
 }
 
 /* Is the source not the file planned: another inode, size, mtime, ctime? */
@@ -322,37 +314,109 @@ changed(const struct copy *c, uint32_t node, const struct where *w)
 	    st.st_ctim.tv_nsec != ct->tv_nsec;
 }
 
-int
-part_finish(struct copy *c, uint32_t node, struct fault *f)
+static bool
+same_file(int fd, dev_t dev, ino_t ino)
 {
-	struct node *n = &c->fl->v[node];
-	struct fault lf;
-	struct where w;
-	int kept;
-	bool located;
+	struct stat st;
 
-	*f = n->fault;
-	if (!(located = locate(c, node, &w, &lf) == 0) && f->op == FAULT_NONE)
-		*f = lf;
-	if (f->op == FAULT_NONE && changed(c, node, &w))
+	return fstat(fd, &st) == 0 && st.st_dev == dev && st.st_ino == ino;
+}
+
+/* Is the name in dir the part held for node (the same inode)? */
+static bool
+ours_at(const struct copy *c, uint32_t node, int dir, const char *name)
+{
+	const struct part_hold *h = &c->held[node];
+	struct stat st;
+
+	return fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    st.st_dev == h->dev && st.st_ino == h->ino;
+}
+
+/* A failed split file: its part and journal go, if the part is ours. */
+static void
+discard(const struct copy *c, uint32_t node, const struct where *w)
+{
+	if (!ours_at(c, node, w->dst.dir, w->part))
+		return;
+	(void)unlinkat(w->dst.dir, w->jnl, 0);
+	(void)unlinkat(w->dst.dir, w->part, 0);
+}
+
+int
+part_finish_task(const struct copy *c, uint32_t node,
+    const struct engine_buf *eb, struct fault *f, unsigned char *out)
+{
+	const struct part_hold *h = &c->held[node];
+	struct where w;
+	int fd, hashed, kept;
+
+	if (locate(c, node, &w, f) == -1)
+		return -1;
+	if ((fd = openat(w.dst.dir, w.part, O_RDWR | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1) {
+		/* Run again after a worker died past its rename: done. */
+		if (errno == ENOENT && ours_at(c, node, w.dst.dir, w.dst.name))
+			return 0;
+		fault_set(f, FAULT_OPEN_DST);
+		return -1;
+	}
+	if (!same_file(fd, h->dev, h->ino)) {
+		(void)close(fd);
+		fault_setc(f, FAULT_OPEN_DST, ESTALE);	/* not our part */
+		return -1;
+	}
+	if (changed(c, node, &w))
 		fault_setc(f, FAULT_CHANGED, 0);
 	/* The journal first: a crash after it leaves no journal that a
 	 * later --resume could trust for a file already renamed. */
-	if (f->op == FAULT_NONE && seal(c, node, &w, f) == 0 &&
+	else if ((hashed = seal(c, node, &w, fd, eb, out, f)) != -1 &&
 	    (unlinkat(w.dst.dir, w.jnl, 0) == 0 || errno == ENOENT) &&
 	    (kept = backup_commit(w.dst.dir, w.part, w.dst.name,
 	    c->o->noclobber, &c->o->backup, f)) >= 0) {
-		release(c, node);
-		n->backed = kept == BACKUP_MADE;
-		return kept == 1;
-	}
-	/* Interrupted: the part and its journal stay for --resume. */
-	if (f->op != FAULT_INTR && located) {
-		(void)unlinkat(w.dst.dir, w.jnl, 0);
-		(void)unlinkat(w.dst.dir, w.part, 0);
-	}
-	release(c, node);
+		(void)close(fd);
+		return (kept == 1 ? PART_KEPT : 0) |
+		    (kept == BACKUP_MADE ? PART_BACKED : 0) |
+		    (hashed ? PART_HASHED : 0);
+	} else if (f->op == FAULT_NONE)
+		fault_set(f, FAULT_JOURNAL);	/* the journal would not go */
+	(void)close(fd);
+	discard(c, node, &w);
 	return -1;
+}
+
+int
+part_finished(struct copy *c, uint32_t node, int rv, const struct fault *f,
+    const unsigned char *out)
+{
+	struct fault lf;
+	struct where w;
+
+	if (rv == -1 && f->op != FAULT_INTR && locate(c, node, &w, &lf) == 0)
+		discard(c, node, &w);	/* a worker that died left it */
+	release(c, node);
+	if (rv == -1)
+		return -1;
+	c->fl->v[node].backed = (rv & PART_BACKED) != 0;
+	if (rv & PART_HASHED)
+		manifest_set(&c->man, node, out);
+	return (rv & PART_KEPT) != 0;
+}
+
+int
+part_finish(struct copy *c, uint32_t node, struct fault *f)
+{
+	unsigned char out[WORK_OUT];
+	int rv;
+
+	*f = c->fl->v[node].fault;
+	if (f->op == FAULT_NONE) {
+		if (c->o->manifest != NULL && c->eb.buf == NULL)
+			c->eb.buf = xmalloc(c->eb.size = OPTS_BUFSZ_DEFAULT);
+		rv = part_finish_task(c, node, &c->eb, f, out);
+	} else
+		rv = -1;
+	return part_finished(c, node, rv, f, out);
 }
 
 bool
@@ -367,14 +431,6 @@ part_kept(struct copy *c, uint32_t node, uint64_t *bytes)
 		return false;
 	*bytes = journal_kept(w.dst.dir, w.jnl);
 	return true;
-}
-
-static bool
-same_file(int fd, dev_t dev, ino_t ino)
-{
-	struct stat st;
-
-	return fstat(fd, &st) == 0 && st.st_dev == dev && st.st_ino == ino;
 }
 
 /* A range of a split file: copy (and check), then journal it. */

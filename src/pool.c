@@ -71,6 +71,8 @@
 #define WORKER_EXIT_ORPHAN	72
 
 #define POOL_LINGER_NS		1000000L	/* 1 ms */
+#define POOL_IDLE_NS		200000L		/* a worker waiting for later
+						   tasks polls this often */
 
 /* One per worker lane, alone on its cache line: no false sharing. */
 struct lane {
@@ -79,8 +81,17 @@ struct lane {
 	uint64_t	 end;
 } __attribute__((aligned(64)));
 
+/*
+ * Pool mode's grants: the next batch, and the later tasks the parent has
+ * published (ready[0..published)), claimed in order by compare-and-swap
+ * on rnext; closed: nothing more will be published, leave when idle.
+ */
 struct shared {
-	uint64_t	 next __attribute__((aligned(64)));	/* pool mode */
+	uint64_t	 next __attribute__((aligned(64)));
+	uint64_t	 rnext __attribute__((aligned(64)));
+	uint64_t	 published;
+	uint32_t	 closed;
+	uint64_t	*ready;		/* nlater entries, after the lanes */
 	struct lane	 lane[];
 };
 
@@ -144,9 +155,53 @@ run_grant(struct pool *p, unsigned lane, const struct grant *g,
 	__atomic_store_n(&l->first, l->end, __ATOMIC_RELEASE);
 }
 
+/* A published later task into *g, claimed by compare-and-swap. */
+static bool
+claim_ready(struct shared *sh, struct grant *g)
+{
+	uint64_t r = __atomic_load_n(&sh->rnext, __ATOMIC_ACQUIRE);
+
+	while (r < __atomic_load_n(&sh->published, __ATOMIC_ACQUIRE))
+		if (__atomic_compare_exchange_n(&sh->rnext, &r, r + 1, false,
+		    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+			g->first = __atomic_load_n(&sh->ready[r],
+			    __ATOMIC_ACQUIRE);
+			g->end = g->first + 1;
+			return true;
+		}
+	return false;
+}
+
+/*
+ * Pool mode: the next grant (a ready later task first, then a batch), or
+ * false once the parent has closed the run and nothing is left.  With
+ * nothing to claim yet a worker waits for later tasks, polling.
+ */
+static bool
+claim(struct pool *p, struct grant *g)
+{
+	const struct exec_job *job = p->job;
+	struct shared *sh = p->sh;
+	uint64_t nb = job->batch ? job->nbatches : job->ntasks, b;
+	const struct timespec idle = { 0, POOL_IDLE_NS };
+
+	for (;;) {
+		if (claim_ready(sh, g))
+			return true;
+		if (__atomic_load_n(&sh->next, __ATOMIC_RELAXED) < nb &&
+		    (b = __atomic_fetch_add(&sh->next, 1, __ATOMIC_RELAXED)) <
+		    nb && dispatch_batch(job, b, g))
+			return true;
+		if (job->nlater == 0 ||
+		    __atomic_load_n(&sh->closed, __ATOMIC_ACQUIRE))
+			return claim_ready(sh, g);
+		(void)nanosleep(&idle, NULL);
+	}
+}
+
 /*
  * Run g (fork mode, or a replacement's), then, in pool mode, claim
- * batches until none is left.  Leaves only via worker_exit(): no atexit
+ * grants until none is left.  Leaves only via worker_exit(): no atexit
  * handlers, no second stdio flush.
  */
 static __dead void
@@ -154,7 +209,7 @@ worker(struct pool *p, unsigned lane, const struct grant *g)
 {
 	const struct exec_job *job = p->job;
 	struct grant next;
-	uint64_t b, reported = 0;
+	uint64_t reported = 0;
 	void *state;
 
 	sig_worker(&p->oldmask);
@@ -168,9 +223,7 @@ worker(struct pool *p, unsigned lane, const struct grant *g)
 	if (g != NULL)
 		run_grant(p, lane, g, state, &reported);
 	if (job->mode == EXEC_POOL)
-		while ((b = __atomic_fetch_add(&p->sh->next, 1,
-		    __ATOMIC_RELAXED)) < (job->batch ? job->nbatches :
-		    job->ntasks) && dispatch_batch(job, b, &next))
+		while (claim(p, &next))
 			run_grant(p, lane, &next, state, &reported);
 	worker_exit(0);
 }
@@ -207,6 +260,31 @@ spawn_next(struct pool *p, unsigned lane)
 	if (p->job->mode == EXEC_FORK && !p->nospawn &&
 	    dispatch_next(&p->d, &g))
 		spawn(p, lane, &g);
+}
+
+/*
+ * Hand what the results made ready to the workers: pool mode publishes
+ * it in the shared queue (and closes the run when nothing more can
+ * come); fork mode forks it into free lanes.
+ */
+static void
+publish(struct pool *p)
+{
+	struct shared *sh = p->sh;
+	uint64_t n = __atomic_load_n(&sh->published, __ATOMIC_RELAXED);
+	unsigned lane;
+
+	if (p->job->mode == EXEC_FORK) {
+		for (lane = 0; lane < p->job->jobs; lane++)
+			if (p->pid[lane] == 0)
+				spawn_next(p, lane);
+		return;
+	}
+	for (; n < p->d.nready; n++)
+		__atomic_store_n(&sh->ready[n], p->d.ready[n], __ATOMIC_RELAXED);
+	__atomic_store_n(&sh->published, n, __ATOMIC_RELEASE);
+	if (dispatch_over(&p->d))
+		__atomic_store_n(&sh->closed, 1, __ATOMIC_RELEASE);
 }
 
 /* Read every complete result now in the pipe. */
@@ -264,24 +342,30 @@ recover(struct pool *p, unsigned lane, struct grant g, const struct fault *f)
 	}
 	if (job->mode == EXEC_FORK)
 		spawn_next(p, lane);
-	else if (replace && __atomic_load_n(&p->sh->next, __ATOMIC_RELAXED) <
-	    (job->batch ? job->nbatches : job->ntasks) &&
-	    p->d.retries < job->ntasks + job->jobs) {
+	else if (replace && !dispatch_over(&p->d) &&
+	    p->d.retries < p->d.ntotal + job->jobs) {
 		p->d.retries++;
 		spawn(p, lane, NULL);
 	}
 }
 
-static void
+/*
+ * Reap the children that are done, at most one per lane a turn: where a
+ * fork takes longer than a task, children exit as fast as they are
+ * forked, and an unbounded loop would never get back to the wait (nor
+ * to progress ticks).  True when the bound stopped it: more may wait.
+ */
+static bool
 reap(struct pool *p)
 {
 	struct fault f;
 	struct grant g;
-	unsigned lane;
+	unsigned lane, n = 0;
 	pid_t pid;
 	int status;
 
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+	while (n++ < p->job->jobs &&
+	    (pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		for (lane = 0; lane < p->job->jobs; lane++)
 			if (p->pid[lane] == pid)
 				break;
@@ -302,6 +386,7 @@ reap(struct pool *p)
 		p->lost = f;
 		recover(p, lane, g, &f);
 	}
+	return n > p->job->jobs;
 }
 
 static void
@@ -311,6 +396,7 @@ stop(struct pool *p)
 
 	p->nospawn = true;
 	dispatch_stop(&p->d);
+	__atomic_store_n(&p->sh->closed, 1, __ATOMIC_RELEASE);
 	for (lane = 0; lane < p->job->jobs; lane++)
 		if (p->pid[lane] != 0)
 			(void)kill(p->pid[lane], SIGTERM);
@@ -360,6 +446,7 @@ loop(struct pool *p)
 	const struct timespec linger = { 0, POOL_LINGER_NS };
 	struct timespec wait;
 	struct pollfd pfd;
+	bool more;
 
 	pfd.fd = p->rfd;
 	pfd.events = POLLIN;
@@ -367,9 +454,14 @@ loop(struct pool *p)
 		if (p->sig == 0 && (p->sig = sig_caught()) != 0)
 			stop(p);
 		drain(p);
-		reap(p);
+		more = reap(p);
+		publish(p);
 		if (p->alive == 0)
 			break;
+		if (more) {		/* no sleep over a zombie */
+			(void)tick(p, &wait);
+			continue;
+		}
 		pfd.revents = 0;
 		if (ppoll(&pfd, 1, tick(p, &wait), &p->oldmask) == -1 &&
 		    errno != EINTR)
@@ -390,13 +482,15 @@ setup(struct pool *p, const struct exec_job *job)
 	dispatch_init(&p->d, job);
 	p->rfd = p->wfd = -1;
 	p->parent = getpid();
-	p->shlen = sizeof(struct shared) + job->jobs * sizeof(struct lane);
+	p->shlen = sizeof(struct shared) + job->jobs * sizeof(struct lane) +
+	    job->nlater * sizeof(uint64_t);
 	p->sh = mmap(NULL, p->shlen, PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (p->sh == MAP_FAILED) {
 		p->sh = NULL;
 		return -1;
 	}
+	p->sh->ready = (uint64_t *)&p->sh->lane[job->jobs];
 	if (pipe2(fds, O_CLOEXEC) == -1)
 		return -1;
 	p->rfd = fds[0];
@@ -430,7 +524,7 @@ int
 pool_run(const struct exec_job *job)
 {
 	struct pool p;
-	uint64_t nb = job->batch ? job->nbatches : job->ntasks;
+	uint64_t nb = (job->batch ? job->nbatches : job->ntasks) + job->nlater;
 	unsigned lane, n;
 
 	if (job->ntasks == 0)

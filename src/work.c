@@ -64,12 +64,13 @@ run(void *arg, void *state, uint64_t task, struct result *res)
 }
 
 static void
-done(void *arg, const struct result *res)
+done(void *arg, const struct result *res, struct dispatch *d)
 {
-	const struct work *w = arg;
+	struct work *w = arg;
 	struct work_out o;
 
 	memcpy(&o, res->out, sizeof(o));
+	w->queue = d;
 	w->done(w->arg, res, &o);
 }
 
@@ -80,6 +81,12 @@ tick(void *arg, uint64_t bytes)
 
 	if (w->tick != NULL)
 		w->tick(w->arg, bytes);
+}
+
+void
+work_ready(struct work *w, uint64_t task)
+{
+	exec_ready(w->queue, task);
 }
 
 const struct exec_tasks work_tasks = { start, stop, run, done, tick };

@@ -19,9 +19,10 @@ static unsigned got[N];
 static struct fault why[N];
 
 static void
-done(void *arg, const struct result *res)
+done(void *arg, const struct result *res, struct dispatch *d)
 {
 	(void)arg;
+	(void)d;
 	ck_assert_uint_lt(res->task, N);
 	got[res->task]++;
 	why[res->task] = res->fault;
@@ -263,6 +264,50 @@ START_TEST(test_dispatch_lost_replacements_are_bounded)
 }
 END_TEST
 
+/* Later tasks: granted once made ready, before the batches left; only
+ * the ones made ready count for completion and the end. */
+START_TEST(test_dispatch_later_tasks_once_ready)
+{
+	struct exec_job job;
+	struct dispatch d;
+	struct grant g;
+	struct fault f;
+	uint64_t t;
+
+	setup_job(&job, true);
+	job.ntasks = 15;		/* data 0..14 in batches ... */
+	job.nlater = 5;			/* later 15..19 */
+	job.nbatches = 2;		/* [0, 5), [5, 6): 6..14 unbatched */
+	dispatch_init(&d, &job);
+	ck_assert(!dispatch_ready(&d, 3));	/* a data task */
+	ck_assert(!dispatch_ready(&d, 20));	/* none such */
+	ck_assert(dispatch_next(&d, &g));
+	ck_assert_uint_eq(g.first, 0);
+	ck_assert(dispatch_ready(&d, 17));
+	ck_assert(!dispatch_ready(&d, 17));	/* once */
+	ck_assert(dispatch_next(&d, &g));	/* the ready one first */
+	ck_assert_uint_eq(g.first, 17);
+	ck_assert_uint_eq(g.end, 18);
+	ck_assert(dispatch_next(&d, &g));
+	ck_assert_uint_eq(g.first, 5);
+	ck_assert(!dispatch_next(&d, &g));
+	for (t = 0; t < 15; t++)
+		deliver(&d, t);
+	deliver(&d, 16);		/* never made ready: ignored */
+	ck_assert_uint_eq(got[16], 0);
+	ck_assert(!dispatch_complete(&d));
+	ck_assert(!dispatch_over(&d));
+	fault_setc(&f, FAULT_INTR, 0);
+	dispatch_end(&d, &f);
+	ck_assert(dispatch_complete(&d));
+	ck_assert(dispatch_over(&d));
+	ck_assert_uint_eq(got[17], 1);
+	ck_assert_int_eq(why[17].op, FAULT_INTR);
+	ck_assert_uint_eq(got[15] + got[16] + got[18] + got[19], 0);
+	dispatch_free(&d);
+}
+END_TEST
+
 static Suite *
 dispatch_suite(void)
 {
@@ -273,6 +318,7 @@ dispatch_suite(void)
 	tcase_add_test(tc, test_dispatch_grants_batches_in_order_then_none);
 	tcase_add_test(tc, test_dispatch_without_batches_grants_a_task_each);
 	tcase_add_test(tc, test_dispatch_stop_ends_grants);
+	tcase_add_test(tc, test_dispatch_later_tasks_once_ready);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("results");
 	tcase_add_test(tc, test_dispatch_delivers_each_result_once);

@@ -320,6 +320,60 @@ START_TEST(test_pool_killed_batch_is_handed_on)
 }
 END_TEST
 
+/*
+ * The queue grows: NTASKS / 2 data tasks; when data task i is done, later
+ * task NTASKS / 2 + i is made ready, for even i only.  Each readied task
+ * runs once, in a worker (not the parent), after its input; the others
+ * never run and get no result.  A worker killed running a later task is
+ * replaced and the task run once more.
+ */
+static void
+later_result(void *arg, const struct result *r, const struct work_out *wo)
+{
+	result(arg, r, wo);
+	if (r->task < NTASKS / 2 && r->task % 2 == 0) {
+		ck_assert_uint_eq(ran[NTASKS / 2 + r->task], 0);
+		work_ready(&w, NTASKS / 2 + r->task);
+	}
+}
+
+START_TEST(test_pool_later_tasks_run_once_made_ready)
+{
+	struct exec_job job;
+	unsigned i, half = NTASKS / 2;
+
+	once = mmap(NULL, sizeof(*once), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ran = mmap(NULL, NTASKS * sizeof(*ran), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ck_assert_ptr_ne(once, MAP_FAILED);
+	ck_assert_ptr_ne(ran, MAP_FAILED);
+	*once = 0;
+	once_task = half + 10;		/* a later task kills its worker */
+	memset(&seen, 0, sizeof(seen));
+	job_init(&job, configs[_i].mode, configs[_i].jobs, half,
+	    configs[_i].per);
+	job.nlater = half;
+	w.done = later_result;
+	sig_init();
+	ck_assert_int_eq(exec_run(&job), 0);
+	once_task = UINT64_MAX;
+	ck_assert_int_eq(*once, 1);
+	for (i = 0; i < NTASKS; i++) {
+		bool made = i < half || (i - half) % 2 == 0;
+
+		ck_assert_msg(seen.count[i] == (made ? 1u : 0u),
+		    "task %u: %u results", i, seen.count[i]);
+		ck_assert_msg(ran[i] == (!made ? 0u : i == half + 10 ? 2u : 1u),
+		    "task %u ran %u times", i, ran[i]);
+		if (made)
+			ck_assert_int_eq(seen.fault[i].op, FAULT_NONE);
+	}
+	(void)munmap(ran, NTASKS * sizeof(*ran));
+	ran = NULL;
+}
+END_TEST
+
 START_TEST(test_pool_interrupt_stops_and_accounts_for_all)
 {
 	unsigned i, intr = 0;
@@ -475,6 +529,8 @@ pool_suite(void)
 	tcase_add_loop_test(tc, test_pool_interrupt_stops_and_accounts_for_all,
 	    0, n);
 	tcase_add_loop_test(tc, test_pool_killed_batch_is_handed_on, 0, 6);
+	tcase_add_loop_test(tc, test_pool_later_tasks_run_once_made_ready, 0,
+	    n);
 	suite_add_tcase(s, tc);
 	return s;
 }
