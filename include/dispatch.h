@@ -15,11 +15,19 @@
 #include "exec.h"
 #include "fault.h"
 
-/* Tasks [first, end) for one worker, run in order. */
+/*
+ * Tasks for one worker, run in order: ids [first, end), or with ready,
+ * the later tasks at positions [first, end) of the ready list (the
+ * dispatcher's ready[], which pool mode mirrors in shared memory).
+ */
 struct grant {
 	uint64_t	 first;
 	uint64_t	 end;
+	bool		 ready;
 };
+
+/* The most later tasks in one grant. */
+#define DISPATCH_READY_MAX	64
 
 struct dispatch {
 	const struct exec_job *job;
@@ -38,9 +46,12 @@ void	dispatch_init(struct dispatch *, const struct exec_job *);
 void	dispatch_free(struct dispatch *);
 /* Batch b's tasks into *g; false past the last batch.  Pure. */
 bool	dispatch_batch(const struct exec_job *, uint64_t b, struct grant *g);
-/* The next grant into *g: a ready later task first, then the next
- * batch; false when none is there now, or after a stop. */
-bool	dispatch_next(struct dispatch *, struct grant *g);
+/* The next grant into *g: up to max ready later tasks first, then the
+ * next batch; false when none is there now, or after a stop. */
+bool	dispatch_next(struct dispatch *, struct grant *g, uint64_t max);
+/* The task at position k of g. */
+uint64_t dispatch_task(const struct dispatch *, const struct grant *g,
+	    uint64_t k);
 /* Make a later task ready (exec_ready); false if it is not one, or was
  * made ready before. */
 bool	dispatch_ready(struct dispatch *, uint64_t task);

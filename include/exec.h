@@ -75,6 +75,8 @@ struct exec_job {
 	/* Tasks [ntasks, ntasks + nlater) run only once made ready (by
 	 * exec_ready, from a done callback: their inputs are done). */
 	uint64_t	 nlater;
+	const uint64_t	*ready;		/* later tasks ready from the start */
+	uint64_t	 nready;
 	/* Batch b is tasks [batch[b], batch[b + 1]); NULL: a task each. */
 	const uint64_t	*batch;
 	uint64_t	 nbatches;

@@ -24,11 +24,15 @@
 void
 dispatch_init(struct dispatch *d, const struct exec_job *job)
 {
+	uint64_t i;
+
 	memset(d, 0, sizeof(*d));
 	d->job = job;
 	d->ntotal = job->ntasks + job->nlater;
 	d->done = xcalloc(d->ntotal ? d->ntotal : 1, 1);
 	d->ready = xcalloc(job->nlater ? job->nlater : 1, sizeof(*d->ready));
+	for (i = 0; i < job->nready; i++)
+		(void)dispatch_ready(d, job->ready[i]);
 }
 
 void
@@ -66,6 +70,7 @@ dispatch_over(const struct dispatch *d)
 bool
 dispatch_batch(const struct exec_job *job, uint64_t b, struct grant *g)
 {
+	g->ready = false;
 	if (job->batch == NULL) {
 		if (b >= job->ntasks)
 			return false;
@@ -81,20 +86,29 @@ dispatch_batch(const struct exec_job *job, uint64_t b, struct grant *g)
 }
 
 bool
-dispatch_next(struct dispatch *d, struct grant *g)
+dispatch_next(struct dispatch *d, struct grant *g, uint64_t max)
 {
 	if (d->stopped)
 		return false;
 	/* Later tasks first: they finish what is nearly done. */
 	if (d->rnext < d->nready) {
-		g->first = d->ready[d->rnext++];
-		g->end = g->first + 1;
+		g->first = d->rnext;
+		g->end = d->nready - d->rnext > max ? d->rnext + max :
+		    d->nready;
+		g->ready = true;
+		d->rnext = g->end;
 		return true;
 	}
 	if (!dispatch_batch(d->job, d->next, g))
 		return false;
 	d->next++;
 	return true;
+}
+
+uint64_t
+dispatch_task(const struct dispatch *d, const struct grant *g, uint64_t k)
+{
+	return g->ready ? d->ready[k] : k;
 }
 
 void
@@ -134,23 +148,23 @@ bool
 dispatch_lost(struct dispatch *d, struct grant *g, uint32_t worker,
     const struct fault *f, bool replace)
 {
-	uint64_t k = g->first;
+	uint64_t k = g->first, t = 0;
 
-	while (k < g->end && k < d->ntotal &&
-	    (d->done[k] & DISPATCH_DELIVERED))
+	while (k < g->end && (t = dispatch_task(d, g, k)) < d->ntotal &&
+	    (d->done[t] & DISPATCH_DELIVERED))
 		k++;
-	if (k >= g->end || k >= d->ntotal)
+	if (k >= g->end || t >= d->ntotal)
 		return false;
 	g->first = k;
 	/* A bound on replacements, whatever the tasks do. */
 	replace = replace && !d->stopped &&
 	    d->retries < d->ntotal + d->job->jobs;
-	if (replace && !(d->done[k] & DISPATCH_RETRIED)) {
-		d->done[k] |= DISPATCH_RETRIED;
+	if (replace && !(d->done[t] & DISPATCH_RETRIED)) {
+		d->done[t] |= DISPATCH_RETRIED;
 		d->retries++;
 		return true;
 	}
-	dispatch_fail(d, k, worker, f);
+	dispatch_fail(d, t, worker, f);
 	g->first = k + 1;
 	if (!replace || g->first >= g->end)
 		return false;

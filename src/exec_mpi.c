@@ -46,7 +46,16 @@
 #include "util.h"
 
 enum { TAG_REQ = 1, TAG_GRANT, TAG_RES, TAG_DONE };
+
+/* A grant as sent: ids [first, end), or n later tasks by id. */
+struct msg_grant {
+	uint64_t	 first;
+	uint64_t	 end;
+	uint64_t	 n;
+	uint64_t	 id[DISPATCH_READY_MAX];
+};
 #define WAIT		UINT64_MAX	/* a grant of { WAIT, WAIT } */
+#define GRANT_READY	8		/* later tasks in a grant at most */
 #define WAIT_US		200		/* before asking again */
 enum { CMD_JOB = 1, CMD_QUIT };
 
@@ -134,9 +143,11 @@ static bool
 serve_one(struct mpi_run *m)
 {
 	const struct exec_job *job = m->job;
-	struct grant g = { 0, 0 };
+	struct msg_grant mg;
+	struct grant g;
 	struct result res;
 	MPI_Status st;
+	uint64_t k;
 	int flag = 0;
 
 	(void)MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag,
@@ -146,9 +157,17 @@ serve_one(struct mpi_run *m)
 	switch (st.MPI_TAG) {
 	case TAG_REQ:
 		recv(&res, 0, st.MPI_SOURCE, TAG_REQ);
-		if (!dispatch_next(&m->d, &g))
-			g.first = g.end = dispatch_over(&m->d) ? 0 : WAIT;
-		send(&g, sizeof(g), st.MPI_SOURCE, TAG_GRANT);
+		memset(&mg, 0, sizeof(mg));
+		if (!dispatch_next(&m->d, &g, GRANT_READY))
+			mg.first = mg.end = dispatch_over(&m->d) ? 0 : WAIT;
+		else if (g.ready)
+			for (k = g.first; k < g.end; k++)
+				mg.id[mg.n++] = dispatch_task(&m->d, &g, k);
+		else {
+			mg.first = g.first;
+			mg.end = g.end;
+		}
+		send(&mg, sizeof(mg), st.MPI_SOURCE, TAG_GRANT);
 		break;
 	case TAG_RES:
 		recv(&res, sizeof(res), st.MPI_SOURCE, TAG_RES);
@@ -218,10 +237,10 @@ run_own(struct mpi_run *m, struct grant *g, void *state)
 	struct result res;
 	uint64_t before;
 
-	if (g->first >= g->end && !dispatch_next(&m->d, g))
+	if (g->first >= g->end && !dispatch_next(&m->d, g, 1))
 		return false;
 	memset(&res, 0, sizeof(res));
-	res.task = g->first++;
+	res.task = dispatch_task(&m->d, g, g->first++);
 	before = m->own;
 	job->ops->run(job->arg, state, res.task, &res);
 	res.bytes = m->own - before;
@@ -234,8 +253,9 @@ run_own(struct mpi_run *m, struct grant *g, void *state)
 static int
 mpi_run(const struct exec_job *job)
 {
-	struct grant own = { 0, 0 };
+	struct grant own = { 0, 0, false };
 	struct mpi_run m;
+	unsigned n;
 	struct fault f;
 	int64_t next_tick = 0;
 	void *state;
@@ -252,7 +272,9 @@ mpi_run(const struct exec_job *job)
 	for (;;) {
 		if (m.sig == 0 && (m.sig = sig_caught()) != 0)
 			dispatch_stop(&m.d);
-		while (serve_one(&m))
+		/* A bounded turn: with many ranks reporting small files the
+		 * queue of messages is never empty, and rank 0 works too. */
+		for (n = 0; n < 4 * (unsigned)nranks && serve_one(&m); n++)
 			;
 		if (job->ops->tick != NULL && mono_ms() >= next_tick) {
 			next_tick = mono_ms() + job->tick_ms;
@@ -263,7 +285,8 @@ mpi_run(const struct exec_job *job)
 		if (m.active == 0 && (dispatch_over(&m.d) || state == NULL ||
 		    m.sig != 0))
 			break;
-		sleep_us(100);
+		if (n < 4 * (unsigned)nranks)	/* no message left: wait */
+			sleep_us(100);
 	}
 	if (state != NULL)
 		job->ops->stop(job->arg, state);
@@ -277,13 +300,28 @@ mpi_run(const struct exec_job *job)
 	return m.sig;
 }
 
+/* A rank: run task and report it. */
+static void
+run_one(struct exec_job *job, void *state, uint64_t task, uint64_t *progress,
+    uint64_t *reported)
+{
+	struct result res;
+
+	memset(&res, 0, sizeof(res));
+	res.task = task;
+	res.worker = (uint32_t)rank;
+	job->ops->run(job->arg, state, task, &res);
+	res.bytes = *progress - *reported;
+	*reported = *progress;
+	send(&res, sizeof(res), 0, TAG_RES);
+}
+
 /* A rank's side of one job: ask, run, report, until told no more. */
 static void
 work(struct exec_job *job)
 {
-	struct grant g, next;
-	struct result res;
-	uint64_t progress = 0, reported = 0;
+	struct msg_grant g, next;
+	uint64_t progress = 0, reported = 0, k;
 	void *state;
 	char none = 0;
 
@@ -293,7 +331,7 @@ work(struct exec_job *job)
 	}
 	send(&none, 0, 0, TAG_REQ);
 	recv(&g, sizeof(g), 0, TAG_GRANT);
-	while (g.first < g.end || g.first == WAIT) {
+	while (g.first < g.end || g.first == WAIT || g.n > 0) {
 		if (g.first == WAIT) {		/* nothing ready yet */
 			sleep_us(WAIT_US);
 			send(&none, 0, 0, TAG_REQ);
@@ -301,15 +339,10 @@ work(struct exec_job *job)
 			continue;
 		}
 		send(&none, 0, 0, TAG_REQ);	/* the next one, meanwhile */
-		for (; g.first < g.end; g.first++) {
-			memset(&res, 0, sizeof(res));
-			res.task = g.first;
-			res.worker = (uint32_t)rank;
-			job->ops->run(job->arg, state, res.task, &res);
-			res.bytes = progress - reported;
-			reported = progress;
-			send(&res, sizeof(res), 0, TAG_RES);
-		}
+		for (k = 0; k < g.n && k < DISPATCH_READY_MAX; k++)
+			run_one(job, state, g.id[k], &progress, &reported);
+		for (k = g.first; k < g.end; k++)
+			run_one(job, state, k, &progress, &reported);
 		recv(&next, sizeof(next), 0, TAG_GRANT);
 		g = next;
 	}

@@ -79,6 +79,7 @@ struct lane {
 	uint64_t	 bytes;		/* written so far */
 	uint64_t	 first;		/* the grant held: [first, end) */
 	uint64_t	 end;
+	uint64_t	 ready;		/* 1: positions in the ready list */
 } __attribute__((aligned(64)));
 
 /*
@@ -137,11 +138,14 @@ run_grant(struct pool *p, unsigned lane, const struct grant *g,
 	const struct exec_job *job = p->job;
 	struct lane *l = &p->sh->lane[lane];
 	struct result res;
-	uint64_t task, now;
+	uint64_t k, task, now;
 
 	__atomic_store_n(&l->end, g->end, __ATOMIC_RELAXED);
+	__atomic_store_n(&l->ready, g->ready, __ATOMIC_RELAXED);
 	__atomic_store_n(&l->first, g->first, __ATOMIC_RELEASE);
-	for (task = g->first; task < g->end; task++) {
+	for (k = g->first; k < g->end; k++) {
+		task = g->ready ? __atomic_load_n(&p->sh->ready[k],
+		    __ATOMIC_ACQUIRE) : k;
 		memset(&res, 0, sizeof(res));
 		res.task = task;
 		res.worker = lane;
@@ -164,9 +168,9 @@ claim_ready(struct shared *sh, struct grant *g)
 	while (r < __atomic_load_n(&sh->published, __ATOMIC_ACQUIRE))
 		if (__atomic_compare_exchange_n(&sh->rnext, &r, r + 1, false,
 		    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-			g->first = __atomic_load_n(&sh->ready[r],
-			    __ATOMIC_ACQUIRE);
-			g->end = g->first + 1;
+			g->first = r;		/* a position: one task */
+			g->end = r + 1;
+			g->ready = true;
 			return true;
 		}
 	return false;
@@ -237,6 +241,7 @@ spawn(struct pool *p, unsigned lane, const struct grant *g)
 	/* The parent names the grant too: the child may die before it does. */
 	p->sh->lane[lane].first = g ? g->first : 0;
 	p->sh->lane[lane].end = g ? g->end : 0;
+	p->sh->lane[lane].ready = g ? g->ready : 0;
 	(void)fflush(NULL);
 	if ((pid = fork()) == -1) {
 		warn("fork");
@@ -251,6 +256,18 @@ spawn(struct pool *p, unsigned lane, const struct grant *g)
 	p->alive++;
 }
 
+/* The dispatcher's ready list, where both modes' workers read it. */
+static void
+mirror(struct pool *p)
+{
+	struct shared *sh = p->sh;
+	uint64_t n = __atomic_load_n(&sh->published, __ATOMIC_RELAXED);
+
+	for (; n < p->d.nready; n++)
+		__atomic_store_n(&sh->ready[n], p->d.ready[n], __ATOMIC_RELAXED);
+	__atomic_store_n(&sh->published, n, __ATOMIC_RELEASE);
+}
+
 /* Fork mode: fill a free lane with the next batch, if any is left. */
 static void
 spawn_next(struct pool *p, unsigned lane)
@@ -258,8 +275,10 @@ spawn_next(struct pool *p, unsigned lane)
 	struct grant g;
 
 	if (p->job->mode == EXEC_FORK && !p->nospawn &&
-	    dispatch_next(&p->d, &g))
+	    dispatch_next(&p->d, &g, DISPATCH_READY_MAX)) {
+		mirror(p);	/* the child reads its tasks there */
 		spawn(p, lane, &g);
+	}
 }
 
 /*
@@ -270,21 +289,15 @@ spawn_next(struct pool *p, unsigned lane)
 static void
 publish(struct pool *p)
 {
-	struct shared *sh = p->sh;
-	uint64_t n = __atomic_load_n(&sh->published, __ATOMIC_RELAXED);
 	unsigned lane;
 
+	mirror(p);
 	if (p->job->mode == EXEC_FORK) {
 		for (lane = 0; lane < p->job->jobs; lane++)
 			if (p->pid[lane] == 0)
 				spawn_next(p, lane);
-		return;
-	}
-	for (; n < p->d.nready; n++)
-		__atomic_store_n(&sh->ready[n], p->d.ready[n], __ATOMIC_RELAXED);
-	__atomic_store_n(&sh->published, n, __ATOMIC_RELEASE);
-	if (dispatch_over(&p->d))
-		__atomic_store_n(&sh->closed, 1, __ATOMIC_RELEASE);
+	} else if (dispatch_over(&p->d))
+		__atomic_store_n(&p->sh->closed, 1, __ATOMIC_RELEASE);
 }
 
 /* Read every complete result now in the pipe. */
@@ -378,6 +391,7 @@ reap(struct pool *p)
 		g.first = __atomic_load_n(&p->sh->lane[lane].first,
 		    __ATOMIC_ACQUIRE);
 		g.end = p->sh->lane[lane].end;
+		g.ready = p->sh->lane[lane].ready != 0;
 		p->sh->lane[lane].first = p->sh->lane[lane].end = 0;
 		if (f.op == FAULT_NONE) {
 			spawn_next(p, lane);
@@ -534,6 +548,7 @@ pool_run(const struct exec_job *job)
 		warnc(p.lost.err, "cannot start workers");
 	} else {
 		sig_block(&p.oldmask);
+		mirror(&p);		/* what is ready from the start */
 		n = nb < job->jobs ? (unsigned)nb : job->jobs;
 		for (lane = 0; lane < n && !p.nospawn; lane++) {
 			if (job->mode == EXEC_FORK)

@@ -64,16 +64,16 @@ START_TEST(test_dispatch_grants_batches_in_order_then_none)
 
 	setup_job(&job, true);
 	dispatch_init(&d, &job);
-	ck_assert(dispatch_next(&d, &g));
+	ck_assert(dispatch_next(&d, &g, 4));
 	ck_assert_uint_eq(g.first, 0);
 	ck_assert_uint_eq(g.end, 5);
-	ck_assert(dispatch_next(&d, &g));
+	ck_assert(dispatch_next(&d, &g, 4));
 	ck_assert_uint_eq(g.first, 5);
 	ck_assert_uint_eq(g.end, 6);
-	ck_assert(dispatch_next(&d, &g));
+	ck_assert(dispatch_next(&d, &g, 4));
 	ck_assert_uint_eq(g.first, 6);
 	ck_assert_uint_eq(g.end, 20);
-	ck_assert(!dispatch_next(&d, &g));
+	ck_assert(!dispatch_next(&d, &g, 4));
 	ck_assert(!dispatch_batch(&job, 3, &g));
 	dispatch_free(&d);
 }
@@ -88,7 +88,7 @@ START_TEST(test_dispatch_without_batches_grants_a_task_each)
 
 	setup_job(&job, false);
 	dispatch_init(&d, &job);
-	while (dispatch_next(&d, &g)) {
+	while (dispatch_next(&d, &g, 4)) {
 		ck_assert_uint_eq(g.first, n);
 		ck_assert_uint_eq(g.end, n + 1);
 		n++;
@@ -106,9 +106,9 @@ START_TEST(test_dispatch_stop_ends_grants)
 
 	setup_job(&job, true);
 	dispatch_init(&d, &job);
-	ck_assert(dispatch_next(&d, &g));
+	ck_assert(dispatch_next(&d, &g, 4));
 	dispatch_stop(&d);
-	ck_assert(!dispatch_next(&d, &g));
+	ck_assert(!dispatch_next(&d, &g, 4));
 	dispatch_free(&d);
 }
 END_TEST
@@ -281,19 +281,29 @@ START_TEST(test_dispatch_later_tasks_once_ready)
 	dispatch_init(&d, &job);
 	ck_assert(!dispatch_ready(&d, 3));	/* a data task */
 	ck_assert(!dispatch_ready(&d, 20));	/* none such */
-	ck_assert(dispatch_next(&d, &g));
+	ck_assert(dispatch_next(&d, &g, 4));
 	ck_assert_uint_eq(g.first, 0);
 	ck_assert(dispatch_ready(&d, 17));
 	ck_assert(!dispatch_ready(&d, 17));	/* once */
-	ck_assert(dispatch_next(&d, &g));	/* the ready one first */
-	ck_assert_uint_eq(g.first, 17);
-	ck_assert_uint_eq(g.end, 18);
-	ck_assert(dispatch_next(&d, &g));
+	ck_assert(dispatch_ready(&d, 19));
+	ck_assert(dispatch_ready(&d, 18));
+	ck_assert(dispatch_next(&d, &g, 2));	/* the ready ones first */
+	ck_assert(g.ready);
+	ck_assert_uint_eq(g.end - g.first, 2);	/* at most max */
+	ck_assert_uint_eq(dispatch_task(&d, &g, g.first), 17);
+	ck_assert_uint_eq(dispatch_task(&d, &g, g.first + 1), 19);
+	ck_assert(dispatch_next(&d, &g, 2));
+	ck_assert(g.ready);
+	ck_assert_uint_eq(dispatch_task(&d, &g, g.first), 18);
+	ck_assert_uint_eq(g.end - g.first, 1);
+	ck_assert(dispatch_next(&d, &g, 4));
+	ck_assert(!g.ready);
 	ck_assert_uint_eq(g.first, 5);
-	ck_assert(!dispatch_next(&d, &g));
+	ck_assert(!dispatch_next(&d, &g, 4));
 	for (t = 0; t < 15; t++)
 		deliver(&d, t);
 	deliver(&d, 16);		/* never made ready: ignored */
+	deliver(&d, 18);
 	ck_assert_uint_eq(got[16], 0);
 	ck_assert(!dispatch_complete(&d));
 	ck_assert(!dispatch_over(&d));
@@ -303,7 +313,38 @@ START_TEST(test_dispatch_later_tasks_once_ready)
 	ck_assert(dispatch_over(&d));
 	ck_assert_uint_eq(got[17], 1);
 	ck_assert_int_eq(why[17].op, FAULT_INTR);
-	ck_assert_uint_eq(got[15] + got[16] + got[18] + got[19], 0);
+	ck_assert_int_eq(why[18].op, FAULT_NONE);
+	ck_assert_uint_eq(got[15] + got[16], 0);
+	dispatch_free(&d);
+}
+END_TEST
+
+/* A dead worker's ready grant: positions map to their tasks. */
+START_TEST(test_dispatch_lost_ready_grant)
+{
+	struct exec_job job;
+	struct dispatch d;
+	struct grant g;
+	struct fault f;
+
+	setup_job(&job, false);
+	job.ntasks = 10;
+	job.nlater = 10;
+	dispatch_init(&d, &job);
+	ck_assert(dispatch_ready(&d, 14));
+	ck_assert(dispatch_ready(&d, 12));
+	ck_assert(dispatch_ready(&d, 19));
+	ck_assert(dispatch_next(&d, &g, 8));
+	ck_assert(g.ready);
+	deliver(&d, 14);
+	fault_setc(&f, FAULT_KILLED, 9);
+	ck_assert(dispatch_lost(&d, &g, 0, &f, true));
+	ck_assert_uint_eq(dispatch_task(&d, &g, g.first), 12);	/* retried */
+	ck_assert(dispatch_lost(&d, &g, 0, &f, true));
+	ck_assert_uint_eq(got[12], 1);
+	ck_assert_int_eq(why[12].op, FAULT_KILLED);
+	ck_assert_uint_eq(dispatch_task(&d, &g, g.first), 19);	/* on */
+	ck_assert_uint_eq(got[19], 0);
 	dispatch_free(&d);
 }
 END_TEST
@@ -331,6 +372,7 @@ dispatch_suite(void)
 	tcase_add_test(tc, test_dispatch_lost_with_all_delivered_is_nothing);
 	tcase_add_test(tc, test_dispatch_lost_last_task_twice_hands_on_nothing);
 	tcase_add_test(tc, test_dispatch_lost_replacements_are_bounded);
+	tcase_add_test(tc, test_dispatch_lost_ready_grant);
 	suite_add_tcase(s, tc);
 	return s;
 }
