@@ -49,10 +49,20 @@ struct copy {
 	struct part_hold	*held;		/* per node, split files only */
 	struct tree		 tree;		/* wc.tree: the parent's */
 	struct work		 work;		/* the task side */
-	uint32_t		*later;		/* split files whose finish is a
-					   later task, by node: task
-					   plan.nranges + k finishes later[k] */
+	/* later.c: what waits for what */
+	uint32_t		*later;		/* task plan.nranges + k is
+					   later[k]'s finish, link or
+					   directory metadata (node order) */
 	uint32_t		 nlater;
+	uint64_t		*ready0;	/* later tasks ready at the start */
+	uint64_t		 nready0;
+	uint32_t		*chain;		/* a hard-link group's later
+					   names, from its first */
+	uint32_t		*left;		/* per directory: entries in it
+					   not settled yet */
+	uint8_t			*settled;	/* per node: done, kept, failed */
+	bool			 running;	/* the executor runs: readiness
+					   goes to it */
 	char			*path[2];	/* copy_path's, per side */
 	size_t			 pathcap[2];
 };
@@ -72,6 +82,30 @@ int	copy_task(void *arg, uint64_t i, const struct engine_buf *eb,
 	    struct fault *f, unsigned char *out);
 /* The job as data (job.h): the copy driver. */
 extern const struct job_driver copy_driver;
+
+/* -n, -u and --resume: keep node's existing destination? */
+bool	copy_keep_existing(struct copy *, uint32_t node);
+/* Are the two names one inode already (a's symlink followed: follow)? */
+bool	copy_linked(int adir, const char *a, bool follow, int bdir,
+	    const char *b);
+
+/* later.c: the later tasks (see there), made after planning. */
+void	later_plan(struct copy *);
+void	later_free(struct copy *);
+/* node is settled (copy_done, copy_fail): what waited for it may run. */
+void	later_settled(struct copy *, uint32_t node);
+/* The later task for node. */
+uint64_t later_id(const struct copy *, uint32_t node);
+/* Worker side: run later task task (work_task_cb's contract). */
+int	later_task(struct copy *, uint64_t task, const struct engine_buf *eb,
+	    struct fault *f, unsigned char *out);
+/* Parent side: account for a later task's result. */
+void	later_done(struct copy *, const struct result *res,
+	    const struct work_out *wo);
+/* After the run, by the parent: the links and directories no later task
+ * did (none, unless the run stopped). */
+void	make_links(struct copy *);
+void	finish_dirs(struct copy *);
 
 /* Plan a file larger than chunk as ranges into its part file (made here,
  * or resumed from its journal with --resume): 0, or -1 with *f. */

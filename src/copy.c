@@ -99,6 +99,7 @@ copy_fail(struct copy *c, uint32_t node, const struct fault *f)
 	c->fl->v[node].state = NS_FAILED;
 	c->st->failed++;
 	c->pr.errors++;
+	later_settled(c, node);
 	if (f->op == FAULT_INTR)
 		return;		/* the exit status says it all */
 	if (f->op == FAULT_VERIFY)
@@ -157,6 +158,7 @@ copy_done(struct copy *c, uint32_t node, int kept)
 
 	n->state = kept ? NS_SKIPPED : NS_DONE;
 	c->pr.files++;
+	later_settled(c, node);
 	if (kept) {
 		c->st->skipped++;
 		return;
@@ -387,9 +389,9 @@ dst_stat(struct copy *c, uint32_t node, bool follow, struct stat *st)
 	    0 : AT_SYMLINK_NOFOLLOW);
 }
 
-/* -n, -u and --resume: keep an existing destination? */
-static bool
-keep_existing(struct copy *c, uint32_t node)
+/* -n, -u and --resume: keep an existing destination?  (copyx.h) */
+bool
+copy_keep_existing(struct copy *c, uint32_t node)
 {
 	const struct node *n = &c->fl->v[node];
 	struct stat st;
@@ -525,9 +527,8 @@ symlink_ok(const char *src, const char *dst)
 	return ok;
 }
 
-/* Are the two names one inode already (a's symlink followed: follow)? */
-static bool
-linked(int adir, const char *a, bool follow, int bdir, const char *b)
+bool
+copy_linked(int adir, const char *a, bool follow, int bdir, const char *b)
 {
 	struct stat sa, sb;
 
@@ -574,7 +575,7 @@ link_entry(struct copy *c, uint32_t node)
 		copy_fail(c, node, &f);
 		return;
 	}
-	if (hard && linked(src.dir, src.name, walk_follows(c->o,
+	if (hard && copy_linked(src.dir, src.name, walk_follows(c->o,
 	    n->parent == NODE_NONE), dst.dir, dst.name)) {
 		copy_done(c, node, 0);	/* rename(2) would keep both names */
 		return;
@@ -653,7 +654,7 @@ plan_all(struct copy *c)
 				(void)dir_in_the_way(c, i);
 			continue;
 		}
-		if (keep_existing(c, i) || declined(c, i)) {
+		if (copy_keep_existing(c, i) || declined(c, i)) {
 			n->state = NS_SKIPPED;
 			c->st->skipped++;
 			continue;
@@ -695,8 +696,7 @@ copy_task(void *arg, uint64_t i, const struct engine_buf *eb, struct fault *f,
 	const struct range *r;
 
 	if (i >= c->plan.nranges)
-		return part_finish_task(c, c->later[i - c->plan.nranges], eb,
-		    f, out);
+		return later_task(c, i, eb, f, out);
 	r = &c->plan.ranges[i];
 	if (r->whole)
 		return whole_copy(&c->wc, r->file, eb, f, out);
@@ -726,36 +726,6 @@ whole_done(struct copy *c, const struct result *res,
 	copy_fail(c, node, &res->fault);
 }
 
-/* A split file's finishing task reported. */
-static void
-finish_done(struct copy *c, const struct result *res,
-    const struct work_out *wo, uint32_t node)
-{
-	int kept = part_finished(c, node, res->fault.op == FAULT_NONE ?
-	    res->rv : -1, &res->fault, wo->out);
-
-	if (kept == -1)
-		copy_fail(c, node, &res->fault);
-	else
-		copy_done(c, node, kept);
-}
-
-/* The later task that finishes split file node (c->later is by node). */
-static uint64_t
-finish_id(const struct copy *c, uint32_t node)
-{
-	uint32_t lo = 0, hi = c->nlater, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (c->later[mid] < node)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return c->plan.nranges + lo;
-}
-
 /* Parent side: account for one task. */
 static void
 result(void *arg, const struct result *res, const struct work_out *wo)
@@ -766,7 +736,7 @@ result(void *arg, const struct result *res, const struct work_out *wo)
 	struct fault f;
 
 	if (res->task >= c->plan.nranges) {
-		finish_done(c, res, wo, c->later[res->task - c->plan.nranges]);
+		later_done(c, res, wo);
 		return;
 	}
 	r = &c->plan.ranges[res->task];
@@ -789,126 +759,9 @@ result(void *arg, const struct result *res, const struct work_out *wo)
 	}
 	/* Done: any worker finishes it (a failed one, the parent). */
 	if (--n->pending == 0 && n->fault.op == FAULT_NONE)
-		work_ready(&c->work, finish_id(c, r->file));
+		work_ready(&c->work, later_id(c, r->file));
 	else if (n->pending == 0)
 		finish_split(c, r->file);
-}
-
-/*
- * Link node to the first copy of its group, beside its final name, and
- * put it in place: 0, 1 (kept: -n), BACKUP_MADE, or -1 with *f.
- */
-static int
-link_one(struct copy *c, uint32_t node, struct fault *f)
-{
-	char tmp[NAME_MAX + 1];
-	struct tree_at first, at;
-	int fdir, rv;
-
-	if (tree_at(&c->tree, FLIST_DST, c->fl->v[node].link, &first, f) ==
-	    -1)
-		return -1;
-	/* The next tree_at may reuse first's slot: a descriptor of ours. */
-	if ((fdir = fcntl(first.dir, F_DUPFD_CLOEXEC, 0)) == -1) {
-		fault_set(f, FAULT_LINK);
-		return -1;
-	}
-	if (tree_at(&c->tree, FLIST_DST, node, &at, f) == -1)
-		rv = -1;
-	else if (linked(fdir, first.name, false, at.dir, at.name))
-		rv = 0;		/* rename(2) would keep both names */
-	else if (whole_tmpname(&c->wc, node, at.name, tmp) == -1) {
-		fault_set(f, FAULT_PATH);
-		rv = -1;
-	} else if (linkat(fdir, first.name, at.dir, tmp, 0) == -1) {
-		fault_set(f, FAULT_LINK);
-		rv = -1;
-	} else if ((rv = backup_commit(at.dir, tmp, at.name, c->o->noclobber,
-	    &c->o->backup, f)) == -1)
-		(void)unlinkat(at.dir, tmp, 0);
-	(void)close(fdir);
-	return rv;
-}
-
-/* Later names of a hard-link group: links to the first copy. */
-static void
-make_links(struct copy *c)
-{
-	struct node *n;
-	struct fault f;
-	uint32_t i;
-	int kept;
-
-	for (i = 0; i < c->fl->n; i++) {
-		n = &c->fl->v[i];
-		if (n->link == NODE_NONE || n->state != NS_PENDING)
-			continue;
-		if (c->fl->v[n->link].state == NS_FAILED) {
-			n->state = NS_FAILED;	/* reported with the first */
-			continue;
-		}
-		/*
-		 * The first was kept (-n, -u, --resume: an existing copy): a
-		 * missing name of its group links to that copy.  With -n (or
-		 * --resume) an existing later name stays; with -u it is made
-		 * a link too, newer or not, so the group stays whole (cp).
-		 */
-		if (c->fl->v[n->link].state == NS_SKIPPED &&
-		    (c->o->noclobber || !c->o->update) && keep_existing(c, i)) {
-			n->state = NS_SKIPPED;
-			c->st->skipped++;
-			continue;
-		}
-		if ((kept = link_one(c, i, &f)) == -1) {
-			copy_fail(c, i, &f);
-			continue;
-		}
-		manifest_copy(&c->man, i, n->link);
-		n->backed = kept == BACKUP_MADE;
-		copy_done(c, i, kept == 1);
-	}
-}
-
-/*
- * A directory's metadata, through the descriptors of the very
- * directories the walk saw and the run made or found (checked by
- * identity), never by a path resolved again: "." beneath each.
- */
-static int
-finish_dir(struct copy *c, uint32_t node, struct fault *f)
-{
-	const struct node *n = &c->fl->v[node];
-	struct meta_src ms = { -1, -1, ".", true };
-	struct meta_target mt = { -1, -1, "." };
-
-	/* The source only for what is read from it: xattrs, ACLs. */
-	if ((c->o->preserve & (PRESERVE_XATTR | PRESERVE_MODE)) &&
-	    (ms.dir = tree_dir(&c->tree, FLIST_SRC, node, f)) == -1)
-		return -1;
-	if ((mt.dir = tree_dir(&c->tree, FLIST_DST, node, f)) == -1)
-		return -1;
-	if (meta_apply_src(&mt, &ms, n, c->o, c->wc.umask, f) == -1)
-		return -1;
-	return c->o->fsync ? dest_sync_at(mt.dir, f) : 0;
-}
-
-/* Directory metadata, deepest first: after their contents. */
-static void
-finish_dirs(struct copy *c)
-{
-	struct node *n;
-	struct fault f;
-	uint32_t i;
-
-	for (i = (uint32_t)c->fl->n; i-- > 0;) {
-		n = &c->fl->v[i];
-		if (n->type != FT_DIR || n->state == NS_FAILED)
-			continue;
-		if (finish_dir(c, i, &f) == -1)
-			copy_fail(c, i, &f);
-		else
-			n->state = NS_DONE;
-	}
 }
 
 /* --fsync: the directories holding top-level destination files. */
@@ -945,23 +798,17 @@ tick(void *arg, uint64_t bytes)
 static int
 job_init(struct copy *c, struct exec_job *job)
 {
-	uint32_t i;
-
 	if (plan_batch(&c->plan, c->st->chunk, PLAN_BATCH_MAX) == -1)
 		return -1;
-	/* Split files still to finish: a later task each, in node order. */
-	c->later = xreallocarray(NULL, c->fl->n ? c->fl->n : 1,
-	    sizeof(*c->later));
-	for (i = 0, c->nlater = 0; i < c->fl->n; i++)
-		if (c->fl->v[i].split && c->fl->v[i].state == NS_PENDING &&
-		    c->fl->v[i].pending > 0)
-			c->later[c->nlater++] = i;
+	later_plan(c);
 	work_init(&c->work, c->o, c);
 	c->work.task = copy_task;
 	c->work.done = result;
 	c->work.tick = tick;
 	work_job(job, &c->work, c->o, c->plan.nranges, c->st->lane_bytes);
 	job->nlater = c->nlater;
+	job->ready = c->ready0;
+	job->nready = c->nready0;
 	job->batch = c->plan.batch;
 	job->nbatches = c->plan.nbatches;
 	job->driver = "copy";
@@ -1045,7 +892,7 @@ dry_run(struct copy *c)
 			dry_dir(c, i);
 		else if (n->link != NODE_NONE)
 			would(c, i, "link");
-		else if (keep_existing(c, i))
+		else if (copy_keep_existing(c, i))
 			would(c, i, "keep");
 		else if (c->o->link_instead)
 			would(c, i, c->o->link_instead == LINK_HARD ?
@@ -1082,9 +929,12 @@ run(struct copy *c)
 	    c->pr.nfiles);
 	if (job_init(c, &job) == -1)
 		err(1, "plan");
-	if ((sig = exec_run(&job)) != 0)
+	c->running = true;
+	sig = exec_run(&job);
+	c->running = false;
+	if (sig != 0)
 		return 128 + sig;
-	make_links(c);
+	make_links(c);		/* whatever no later task did */
 	finish_dirs(c);
 	if (c->o->fsync)
 		sync_parents(c);
@@ -1134,7 +984,7 @@ copy_run(const struct opts *o, struct flist *fl, struct copy_stats *st)
 	manifest_free(&c->man);
 	free(c->eb.buf);
 	free(c->held);
-	free(c->later);
+	later_free(c);
 	tree_free(&c->tree);
 	free(c->path[0]);
 	free(c->path[1]);

@@ -1,7 +1,9 @@
 #!/bin/bash
-# A split file is finished (checked, sealed, hashed for --manifest,
-# renamed) by a worker, as a task queued when its last range is done: the
-# parent only accounts.  Proven by who the kernel saw rename the part.
+# Later tasks: a split file is finished (checked, sealed, hashed for
+# --manifest, renamed) by a worker, as a task queued when its last range
+# is done; a hard link is made by a worker once its first copy is in
+# place, and a directory's metadata set by a worker once all in it is.
+# The parent only accounts.  Proven by who the kernel saw do it.
 . "$TESTLIB"
 
 mkfile "$T/big" $((6 << 20))
@@ -22,6 +24,34 @@ for mode in pool fork; do
 	# the worker hashed the whole file for --manifest
 	[ "$(cut -d' ' -f1 "$T/sums")" = "$(xxh128sum "$T/big" |
 	    cut -d' ' -f1)" ] || fail "$mode: manifest: $(cat "$T/sums")"
+	pass
+done
+# Links and directory metadata, by workers, after what they wait for:
+# the directories' times are the source's, so nothing came after them.
+mkdir -p "$T/s/d1/d2/d3"
+echo a >"$T/s/d1/f"
+ln "$T/s/d1/f" "$T/s/d1/d2/d3/g"
+ln "$T/s/d1/f" "$T/s/h"
+for d in d1/d2/d3 d1/d2 d1; do touch -d 2001-01-01 "$T/s/$d"; done
+chmod 555 "$T/s/d1/d2"
+for mode in pool fork; do
+	rm -rf "$T/d" "$T/log"
+	run traced -f -qq -o "$T/log" -e trace=execve,linkat,utimensat \
+	    "$PARCP" -a -j 2 --mode=$mode "$T/s" "$T/d"
+	expect_rc 0 "tree $mode"
+	parent=$(grep -m1 execve "$T/log" | cut -d" " -f1)
+	[ "$(grep -c 'linkat(' "$T/log")" -eq 2 ] ||
+	    fail "tree $mode: not two links: $(grep linkat "$T/log")"
+	! grep -E "^$parent +(linkat|utimensat)\(" "$T/log" >/dev/null ||
+	    fail "tree $mode: the parent linked or set times"
+	for d in d1/d2/d3 d1/d2 d1; do
+		[ "$(stat -c %Y "$T/d/$d")" = "$(stat -c %Y "$T/s/$d")" ] ||
+		    fail "tree $mode: $d's mtime moved"
+	done
+	[ "$(stat -c %a "$T/d/d1/d2")" = 555 ] || fail "tree $mode: mode"
+	[ "$(stat -c %h "$T/d/d1/f")" = 3 ] || fail "tree $mode: links"
+	[ "$(stat -c %i "$T/d/d1/f")" = "$(stat -c %i "$T/d/h")" ] ||
+	    fail "tree $mode: h is not f"
 	pass
 done
 echo "finish: $npass passed"
