@@ -30,6 +30,9 @@
  */
 struct part_hold {
 	int		 fd;
+	int		 jfd;		/* its journal, once a range is
+					   recorded (-1 before, and in a
+					   worker) */
 	dev_t		 dev;
 	ino_t		 ino;
 	struct timespec	 src_ctime;

@@ -37,6 +37,12 @@ int	journal_create(int dir, const char *name, const struct journal_id *,
 /* Append a record: [off, off + len) is written (durable: and synced). */
 int	journal_append(int dir, const char *name, off_t off, off_t len,
 	    bool durable, struct fault *f);
+/* name in dir, opened to append records to: a descriptor, or -1 with
+ * *f. */
+int	journal_open(int dir, const char *name, struct fault *f);
+/* journal_append to a descriptor from journal_open. */
+int	journal_append_fd(int fd, off_t off, off_t len, bool durable,
+	    struct fault *f);
 /*
  * Load name's (in dir) trusted records for a source with id, merged and
  * sorted, into *done (malloc'ed; free it).  Returns how many, or -1 when there is

@@ -106,7 +106,7 @@ unpack_held(struct blob *b, struct copy *c)
 		if ((node = blob_get_u64(b)) >= c->fl->n)
 			return -1;
 		blob_get(b, &c->held[node], sizeof(c->held[node]));
-		c->held[node].fd = -1;
+		c->held[node].fd = c->held[node].jfd = -1;
 	}
 	return b->bad ? -1 : 0;
 }

@@ -82,26 +82,45 @@ journal_create(int dir, const char *name, const struct journal_id *id,
 }
 
 int
-journal_append(int dir, const char *name, off_t off, off_t len,
-    bool durable, struct fault *f)
+journal_open(int dir, const char *name, struct fault *f)
+{
+	int fd;
+
+	/* O_APPEND: one write per record, never interleaved with another. */
+	if ((fd = openat(dir, name, O_WRONLY | O_APPEND | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		fault_set(f, FAULT_JOURNAL);
+	return fd;
+}
+
+int
+journal_append_fd(int fd, off_t off, off_t len, bool durable,
+    struct fault *f)
 {
 	struct record r;
-	int fd, rv = 0;
 
 	memset(&r, 0, sizeof(r));
 	r.off = (uint64_t)off;
 	r.len = (uint64_t)len;
 	r.flags = durable ? RECORD_DURABLE : 0;
 	r.check = record_check(&r);
-	/* O_APPEND: one write per record, never interleaved with another. */
-	if ((fd = openat(dir, name, O_WRONLY | O_APPEND | O_NOFOLLOW |
-	    O_CLOEXEC)) == -1)
-		rv = -1;
-	else if (write_full(fd, &r, sizeof(r)) == -1)
-		rv = -1;
-	if (rv == -1)
+	if (write_full(fd, &r, sizeof(r)) == -1) {
 		fault_set(f, FAULT_JOURNAL);
-	if (fd != -1 && close(fd) == -1 && rv == 0) {
+		return -1;
+	}
+	return 0;
+}
+
+int
+journal_append(int dir, const char *name, off_t off, off_t len,
+    bool durable, struct fault *f)
+{
+	int fd, rv;
+
+	if ((fd = journal_open(dir, name, f)) == -1)
+		return -1;
+	rv = journal_append_fd(fd, off, len, durable, f);
+	if (close(fd) == -1 && rv == 0) {
 		fault_set(f, FAULT_JOURNAL);
 		rv = -1;
 	}

@@ -98,7 +98,7 @@ hold(struct copy *c, uint32_t node, int fd, const struct stat *src)
 	if (c->held == NULL) {
 		c->held = xcalloc(c->fl->n, sizeof(*c->held));
 		for (i = 0; i < c->fl->n; i++)
-			c->held[i].fd = -1;
+			c->held[i].fd = c->held[i].jfd = -1;
 	}
 	h = &c->held[node];
 	h->fd = fd;
@@ -115,6 +115,10 @@ release(struct copy *c, uint32_t node)
 	if (c->held != NULL && c->held[node].fd != -1) {
 		(void)close(c->held[node].fd);
 		c->held[node].fd = -1;
+	}
+	if (c->held != NULL && c->held[node].jfd != -1) {
+		(void)close(c->held[node].jfd);
+		c->held[node].jfd = -1;
 	}
 }
 
@@ -470,10 +474,15 @@ part_range(const struct copy *c, const struct range *r,
 int
 part_record(struct copy *c, const struct range *r, struct fault *f)
 {
+	struct part_hold *h = &c->held[r->file];
 	struct where w;
 
-	if (locate(c, r->file, &w, f) == -1)
+	/* Held open from the first record to the finish: a write per
+	 * range, not an open and a close (on a parallel file system each is
+	 * a round trip to its metadata server). */
+	if (h->jfd == -1 && (locate(c, r->file, &w, f) == -1 ||
+	    (h->jfd = journal_open(w.dst.dir, w.jnl, f)) == -1))
 		return -1;
-	return journal_append(w.dst.dir, w.jnl, r->off, r->len,
+	return journal_append_fd(h->jfd, r->off, r->len,
 	    c->o->fsync || c->o->durable_ranges, f);
 }

@@ -56,6 +56,7 @@ make(struct fixture *x)
 	x->c.tree.dst[0].ino = 78;
 	x->c.held = calloc(x->fl.n, sizeof(*x->c.held));
 	x->c.held[2].fd = 99;
+	x->c.held[2].jfd = 98;
 	x->c.held[2].dev = 5;
 	x->c.held[2].ino = 6;
 	x->c.wc.umask = 022;
@@ -112,6 +113,7 @@ START_TEST(test_job_copy_round_trip_field_by_field)
 	ck_assert_uint_eq(c->held[2].dev, 5);
 	ck_assert_uint_eq(c->held[2].ino, 6);
 	ck_assert_int_eq(c->held[2].fd, -1);	/* descriptors stay home */
+	ck_assert_int_eq(c->held[2].jfd, -1);
 	ck_assert_uint_eq(c->wc.umask, 022);
 	ck_assert_int_eq(c->wc.owner, 4242);
 	ck_assert_str_eq(c->wc.token, "0123456789abcdef");
