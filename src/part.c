@@ -437,6 +437,30 @@ part_kept(struct copy *c, uint32_t node, uint64_t *bytes)
 	return true;
 }
 
+/*
+ * A range written: across hosts (parcp-mpi) it is made durable before
+ * its record, since rank 0's journal outlives a worker host's crash.
+ * With --fsync alone it is only written out (sync_file_range: this
+ * range's pages, not every worker's dirty pages of the file, as an
+ * fdatasync would wait for) and the file is synced once at its finish;
+ * its records then count on this boot only, like any others.
+ */
+static int
+sync_range(const struct copy *c, int dfd, const struct range *r,
+    const struct engine_buf *eb, struct fault *f)
+{
+	if (c->o->durable_ranges) {
+		if (fdatasync(dfd) == 0)
+			return 0;
+	} else if (!eb->durable || sync_file_range(dfd, r->off, r->len,
+	    SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+	    SYNC_FILE_RANGE_WAIT_AFTER) == 0 || errno == EINVAL ||
+	    errno == ENOSYS || errno == ESPIPE)
+		return 0;	/* not there: the finish's fsync suffices */
+	fault_set(f, FAULT_SYNC);
+	return -1;
+}
+
 /* A range of a split file: copy (and check), then journal it. */
 int
 part_range(const struct copy *c, const struct range *r,
@@ -457,11 +481,8 @@ part_range(const struct copy *c, const struct range *r,
 		fault_setc(f, FAULT_OPEN_DST, ESTALE);	/* not our part */
 	else if ((rv = xfer_run(&(struct xfer){ .sfd = sfd, .soff = r->off,
 	    .dfd = dfd, .doff = r->off, .len = r->len, .eb = eb, .f = f })) !=
-	    -1 && (eb->durable || c->o->durable_ranges) &&
-	    fdatasync(dfd) == -1) {
-		fault_set(f, FAULT_SYNC);
+	    -1 && sync_range(c, dfd, r, eb, f) == -1)
 		rv = -1;
-	}
 	return engine_close(sfd, dfd, rv, f);
 }
 
@@ -469,7 +490,7 @@ part_range(const struct copy *c, const struct range *r,
  * The parent journals a range once its worker reported it: one writer
  * per journal, so nothing relies on O_APPEND being atomic (it is not on
  * NFS), whichever host the worker ran on.  A record is durable when the
- * worker synced the range before it reported it.
+ * worker synced the range before it reported it (sync_range).
  */
 int
 part_record(struct copy *c, const struct range *r, struct fault *f)
@@ -484,5 +505,5 @@ part_record(struct copy *c, const struct range *r, struct fault *f)
 	    (h->jfd = journal_open(w.dst.dir, w.jnl, f)) == -1))
 		return -1;
 	return journal_append_fd(h->jfd, r->off, r->len,
-	    c->o->fsync || c->o->durable_ranges, f);
+	    c->o->durable_ranges, f);
 }

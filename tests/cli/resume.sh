@@ -123,19 +123,23 @@ run "$PARCP" -r --resume --json "$T/t/src/d" "$T/t/r"
 [ "$(jget files_skipped)" -eq 6 ] || fail "-r resume skipped $(jget files_skipped)"
 pass
 
-# --fsync: ranges before their journal records, files, directories.
+# --fsync: each range written out as it is done (its own pages only:
+# sync_file_range, never an fdatasync of every worker's pages of the
+# file), the split file synced once at its finish, then files and
+# directories.
 rm -f "$T/sync.log"
 mkfile "$T/mid" $((8 << 20))
 mkdir "$T/t/out"
-run env LD_PRELOAD="$FAULTSHIM" PARCP_SHIM_SYNC_LOG="$T/sync.log" \
+run traced -f -qq -o "$T/sfr.log" -e trace=sync_file_range \
+    env LD_PRELOAD="$FAULTSHIM" PARCP_SHIM_SYNC_LOG="$T/sync.log" \
     "$PARCP" -r -j 2 --chunk-size=1M --fsync "$T/mid" "$T/t/src" "$T/t/out"
 expect_rc 0 "fsync"
-grep -Eq "^fdatasync $T/t/out/\.parcp\.mid\.[0-9a-f]+\.part$" "$T/sync.log" ||
-    fail "ranges not synced: $(cat "$T/sync.log")"
-[ "$(grep -c '^fdatasync .*\.part$' "$T/sync.log")" -ge 8 ] ||
-    fail "fewer range syncs than ranges"
-grep -Eq "^fsync $T/t/out/\.parcp\.mid\.[0-9a-f]+\.part$" "$T/sync.log" ||
-    fail "split file not synced"
+[ "$(grep -c 'sync_file_range(' "$T/sfr.log")" -ge 8 ] ||
+    fail "fewer range write-outs than ranges: $(head -3 "$T/sfr.log")"
+! grep -q '^fdatasync .*\.part$' "$T/sync.log" ||
+    fail "a range's fdatasync: $(grep -c fdatasync "$T/sync.log")"
+[ "$(grep -Ec "^fsync $T/t/out/\.parcp\.mid\.[0-9a-f]+\.part$" \
+    "$T/sync.log")" -eq 1 ] || fail "split file not synced once"
 grep -Eq "^fsync $T/t/out/src/d/\.parcp\.f1\.[0-9a-f]{16}\.[0-9a-f]{8}\.[0-9]+\.[0-9]+$" \
     "$T/sync.log" ||
     fail "small file not synced"
