@@ -23,7 +23,7 @@ machine() {
 	echo "- CPU: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) online"
 	echo "- memory: $(free -g | awk '/^Mem:/ { print $2 }') GiB;" \
 	    "kernel $(uname -r)"
-	echo "- parcp $("$PARCP" --version | cut -d' ' -f2), $(date -u +%F)"
+	echo "- parcp $("$PARCP" --version | head -1 | cut -d' ' -f2), $(date -u +%F)"
 }
 
 # med RESULTS I COL: the median of column COL (2 wall, 3 cpu) of config I.

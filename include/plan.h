@@ -43,6 +43,10 @@ struct plan {
 #define PLAN_TASK_COST		((off_t)64 << 10)
 /* The most tasks in a batch. */
 #define PLAN_BATCH_MAX		64
+/* Fork mode's batches (a child each): this many times the bytes of a
+ * chunk, and this many tasks at most (measured: bench/exec.sh). */
+#define PLAN_FORK_BATCH_SCALE	4
+#define PLAN_FORK_BATCH_MAX	256
 
 /*
  * The chunk size for a file of size bytes: chunk if it is set (> 0),
@@ -77,10 +81,11 @@ uint64_t plan_bytes(const struct plan *);
 void	plan_sort(struct plan *);
 /*
  * Group the ranges, in their order, into batches for the executor:
- * consecutive ranges costing at most target bytes (PLAN_TASK_COST more
- * each) and at most max of them; a range that alone costs more is a batch
- * alone.  Fills p->batch and p->nbatches.  Returns 0, or -1 with errno
- * ENOMEM.
+ * consecutive whole-entry tasks costing at most target bytes
+ * (PLAN_TASK_COST more each) and at most max of them; one that alone
+ * costs more is a batch alone, and so is every range of a split file (a
+ * file's ranges are there to run side by side).  Fills p->batch and
+ * p->nbatches.  Returns 0, or -1 with errno ENOMEM.
  */
 int	plan_batch(struct plan *, off_t target, unsigned max);
 void	plan_free(struct plan *);

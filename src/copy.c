@@ -798,7 +798,12 @@ tick(void *arg, uint64_t bytes)
 static int
 job_init(struct copy *c, struct exec_job *job)
 {
-	if (plan_batch(&c->plan, c->st->chunk, PLAN_BATCH_MAX) == -1)
+	bool fork_mode = c->o->mode == EXEC_FORK;
+
+	/* A fork costs more than a claim: fork mode's batches are larger. */
+	if (plan_batch(&c->plan, c->st->chunk * (fork_mode ?
+	    PLAN_FORK_BATCH_SCALE : 1), fork_mode ? PLAN_FORK_BATCH_MAX :
+	    PLAN_BATCH_MAX) == -1)
 		return -1;
 	later_plan(c);
 	work_init(&c->work, c->o, c);

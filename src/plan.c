@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -197,9 +198,13 @@ plan_batch(struct plan *p, off_t target, unsigned max)
 		return -1;
 	for (i = 0; i < p->nranges; i++) {
 		off_t cost = p->ranges[i].len + PLAN_TASK_COST;
+		bool alone = !p->ranges[i].whole;
 
-		/* Close the batch this range would overfill. */
-		if (count > 0 && (count == max || sum + cost > target)) {
+		/* Close the batch this range would overfill; a split file's
+		 * range is a batch alone (its file's ranges run side by
+		 * side), as is what follows it. */
+		if (count > 0 && (count == max || sum + cost > target ||
+		    alone || !p->ranges[i - 1].whole)) {
 			b[++n] = i;
 			sum = 0;
 			count = 0;

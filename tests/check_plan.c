@@ -359,6 +359,25 @@ START_TEST(test_plan_batch_max_and_empty)
 }
 END_TEST
 
+/* A split file's ranges are batches alone, however small: with two
+ * workers the halves of a file run side by side (fork mode's classic). */
+START_TEST(test_plan_batch_keeps_ranges_apart)
+{
+	struct plan p;
+
+	memset(&p, 0, sizeof(p));
+	ck_assert_int_eq(plan_add(&p, 0, 0, 2048, 1024), 0);	/* 2 halves */
+	ck_assert_int_eq(plan_add_whole(&p, 1, 10), 0);
+	ck_assert_int_eq(plan_add_whole(&p, 2, 10), 0);
+	ck_assert_int_eq(plan_batch(&p, (off_t)1 << 40, 256), 0);
+	ck_assert_uint_eq(p.nbatches, 3);
+	ck_assert_uint_eq(p.batch[1], 1);
+	ck_assert_uint_eq(p.batch[2], 2);
+	ck_assert_uint_eq(p.batch[3], 4);		/* the two files */
+	plan_free(&p);
+}
+END_TEST
+
 static Suite *
 plan_suite(void)
 {
@@ -390,6 +409,7 @@ plan_suite(void)
 	tcase_add_test(tc,
 	    test_plan_batch_groups_small_ranges_and_isolates_big_ones);
 	tcase_add_test(tc, test_plan_batch_max_and_empty);
+	tcase_add_test(tc, test_plan_batch_keeps_ranges_apart);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("chunk");
 	tcase_add_test(tc, test_plan_chunk_explicit_wins);
