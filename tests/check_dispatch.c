@@ -161,7 +161,7 @@ START_TEST(test_dispatch_lost_retries_the_running_task_once)
 {
 	struct exec_job job;
 	struct dispatch d;
-	struct grant g = { 6, 20 };
+	struct grant g = { 6, 20, false };
 	struct fault f;
 
 	setup_job(&job, true);
@@ -189,7 +189,7 @@ START_TEST(test_dispatch_lost_without_replacement_fails_the_running_task)
 {
 	struct exec_job job;
 	struct dispatch d;
-	struct grant g = { 0, 5 };
+	struct grant g = { 0, 5, false };
 	struct fault f;
 
 	setup_job(&job, true);
@@ -208,7 +208,7 @@ START_TEST(test_dispatch_lost_with_all_delivered_is_nothing)
 {
 	struct exec_job job;
 	struct dispatch d;
-	struct grant g = { 5, 6 }, empty = { 0, 0 };
+	struct grant g = { 5, 6, false }, empty = { 0, 0, false };
 	struct fault f;
 
 	setup_job(&job, true);
@@ -227,7 +227,7 @@ START_TEST(test_dispatch_lost_last_task_twice_hands_on_nothing)
 {
 	struct exec_job job;
 	struct dispatch d;
-	struct grant g = { 5, 6 };
+	struct grant g = { 5, 6, false };
 	struct fault f;
 
 	setup_job(&job, true);
