@@ -253,6 +253,7 @@ START_TEST(test_dispatch_lost_replacements_are_bounded)
 	setup_job(&job, false);
 	dispatch_init(&d, &job);
 	fault_setc(&f, FAULT_KILLED, 9);
+	g.ready = false;
 	for (g.first = 0, g.end = N; dispatch_lost(&d, &g, 0, &f, true);)
 		n++;
 	ck_assert_uint_eq(d.retries, N + job.jobs);
