@@ -73,6 +73,18 @@ grep -q "cannot stat '$T/missing': No such file or directory" "$T/err" ||
     fail "missing source: $(cat "$T/err")"
 pass
 
+# The tar modes (run by rank 0 alone: their jobs do not travel yet) make
+# and read the archive parcp makes and reads.
+rm -rf "$T/dst" "$T/a.tar"
+(cd "$T" && "${MPIRUN[@]}" -np 2 "$PARCP_MPI" -a --to-tar=a.tar src) ||
+    fail "--to-tar: exit status $?"
+mkdir "$T/dst"
+run "${MPIRUN[@]}" -np 2 "$PARCP_MPI" -a --from-tar="$T/a.tar" "$T/dst"
+expect_rc 0 "--from-tar"
+"$TREECMP" "$T/src" "$T/dst/src" >"$T/diff" ||
+    fail "tar round trip: $(head -5 "$T/diff")"
+pass
+
 # A rank killed mid-copy: the job aborts; no partial file under its final
 # name; parcp --resume finishes from the journal.
 rm -rf "$T/dst"
