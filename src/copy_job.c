@@ -10,8 +10,19 @@
  * parent's descriptors, its progress and its report stay with it: a
  * worker opens everything itself, beneath the directories the identities
  * name (tree.c), and a blob names no descriptor.
+ *
+ * Device numbers are the one identity field that is not the same on
+ * every host: each client of a parallel or network file system numbers
+ * its mounts itself.  So a blob also carries an anchor per device it
+ * mentions (the first entry on it, by path, with its inode, which the
+ * file system keeps the same everywhere); a rank stats each anchor and,
+ * when the inode matches, rewrites that device to its own number.  An
+ * anchor that does not match leaves the device as it was: the entries on
+ * it then fail their identity checks (safe), they are never redirected.
  */
 #include "config.h"
+
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <limits.h>
@@ -23,6 +34,7 @@
 #include "copyx.h"
 #include "job.h"
 #include "util.h"
+#include "walk.h"
 #include "work.h"
 
 #define COPY_JOB_MAGIC	0x706172637031ULL	/* "parcp1" */
@@ -35,6 +47,112 @@ struct copy_remote {
 	char		*suffix;
 	char		*manifest;
 };
+
+/* A device's anchor: a path on it as rank 0 saw it, and that inode. */
+struct anchor {
+	dev_t		 dev;
+	ino_t		 ino;
+	bool		 follow;	/* stat, not lstat */
+	uint32_t	 node;
+	enum flist_side	 side;
+};
+
+static void
+add_anchor(struct anchor **v, size_t *n, const struct anchor *a)
+{
+	size_t i;
+
+	if (a->dev == 0)
+		return;
+	for (i = 0; i < *n; i++)
+		if ((*v)[i].dev == a->dev)
+			return;
+	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = *a;
+}
+
+/* Every device the job names, with the first (topmost) entry on it. */
+static void
+pack_anchors(const struct copy *c, struct blob *b)
+{
+	const struct node *n;
+	struct anchor *v = NULL, a;
+	char path[PATH_MAX];
+	size_t nv = 0, i;
+	uint32_t k;
+
+	for (k = 0; k < c->fl->n; k++) {
+		n = &c->fl->v[k];
+		a = (struct anchor){ n->dev, n->ino, walk_follows(c->o,
+		    n->parent == NODE_NONE), k, FLIST_SRC };
+		add_anchor(&v, &nv, &a);
+		if (k < c->tree.ndst) {
+			a = (struct anchor){ c->tree.dst[k].dev,
+			    c->tree.dst[k].ino, c->tree.dst_links, k,
+			    FLIST_DST };
+			add_anchor(&v, &nv, &a);
+		}
+	}
+	blob_put_u64(b, nv);
+	for (i = 0; i < nv; i++) {
+		blob_put_u64(b, v[i].dev);
+		blob_put_u64(b, v[i].ino);
+		blob_put_u64(b, v[i].follow);
+		blob_put_str(b, flist_path(c->fl, v[i].node, v[i].side, path,
+		    sizeof(path)) == -1 ? NULL : path);
+	}
+	free(v);
+}
+
+/* This host's number for rank 0's device dev (dev itself if unknown). */
+static dev_t
+mapped(const dev_t (*map)[2], size_t n, dev_t dev)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (map[i][0] == dev)
+			return map[i][1];
+	return dev;
+}
+
+/* Stat each anchor here; rewrite the devices whose anchor matches. */
+static int
+unpack_anchors(struct blob *b, struct copy *c)
+{
+	uint64_t n = blob_get_u64(b), i, ino, follow;
+	dev_t (*map)[2], dev;
+	struct stat st;
+	size_t nmap = 0;
+	uint32_t k;
+	char *path;
+
+	if (b->bad || n > b->len)
+		return -1;
+	map = xcalloc(n ? n : 1, sizeof(*map));
+	for (i = 0; i < n && !b->bad; i++) {
+		dev = (dev_t)blob_get_u64(b);
+		ino = blob_get_u64(b);
+		follow = blob_get_u64(b);
+		path = blob_get_str(b);
+		if (path != NULL && (follow ? stat(path, &st) :
+		    lstat(path, &st)) == 0 && st.st_ino == ino &&
+		    st.st_dev != dev) {
+			map[nmap][0] = dev;
+			map[nmap++][1] = st.st_dev;
+		}
+		free(path);
+	}
+	for (k = 0; k < c->fl->n && nmap > 0; k++) {
+		c->fl->v[k].dev = mapped(map, nmap, c->fl->v[k].dev);
+		if (c->held != NULL)
+			c->held[k].dev = mapped(map, nmap, c->held[k].dev);
+	}
+	for (k = 0; k < c->tree.ndst && nmap > 0; k++)
+		c->tree.dst[k].dev = mapped(map, nmap, c->tree.dst[k].dev);
+	free(map);
+	return b->bad ? -1 : 0;
+}
 
 static void
 pack(void *ctx, struct blob *b)
@@ -83,6 +201,7 @@ pack(void *ctx, struct blob *b)
 			blob_put_u64(b, i);
 			blob_put(b, &c->held[i], sizeof(c->held[i]));
 		}
+	pack_anchors(c, b);
 }
 
 /* The held parts' identities (their descriptors stay with the parent),
@@ -208,8 +327,9 @@ unpack(struct blob *b, struct exec_job *job)
 	c->wc.owner = (pid_t)blob_get_u64(b);
 	blob_get(b, c->wc.token, sizeof(c->wc.token));
 	c->wc.token[sizeof(c->wc.token) - 1] = '\0';
-	if (unpack_tree(b, c) == 0 && unpack_held(b, c) == 0 && !b->bad &&
-	    c->work.bufsz > 0 && c->work.bufsz <= OPTS_BUFSZ_MAX)
+	if (unpack_tree(b, c) == 0 && unpack_held(b, c) == 0 &&
+	    unpack_anchors(b, c) == 0 && !b->bad && c->work.bufsz > 0 &&
+	    c->work.bufsz <= OPTS_BUFSZ_MAX)
 		rv = 0;
 	c->work.task = copy_task;
 	c->work.how.buf = NULL;

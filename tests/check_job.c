@@ -191,6 +191,53 @@ START_TEST(test_job_blob_reads_stop_at_the_end)
 }
 END_TEST
 
+/*
+ * Another host numbers devices its own way: a rank maps rank 0's device
+ * numbers to its own through the anchors (a path and its inode), and
+ * leaves a device whose anchor's inode does not match as it was.
+ */
+START_TEST(test_job_devices_are_mapped_by_anchor)
+{
+	struct fixture x;
+	struct exec_job job;
+	struct blob b;
+	const struct copy *c;
+	struct stat src, dst;
+	char here[PATH_MAX];
+	const dev_t far = 0x7777, other = 0x6666;
+
+	ck_assert_ptr_nonnull(getcwd(here, sizeof(here)));
+	ck_assert_int_eq(chdir(testutil_path("")), 0);
+	ck_assert_int_eq(mkdir("src", 0755), 0);
+	ck_assert_int_eq(mkdir("dst", 0755), 0);
+	ck_assert_int_eq(stat("src", &src), 0);
+	ck_assert_int_eq(stat("dst", &dst), 0);
+	make(&x);
+	x.fl.v[0].dev = far;			/* "src", as rank 0 numbered it */
+	x.fl.v[0].ino = src.st_ino;
+	x.fl.v[1].dev = other;			/* no anchor matches: kept */
+	x.fl.v[1].ino = src.st_ino + 1;
+	x.fl.v[2].dev = far;			/* on src's device too */
+	x.c.tree.dst[0].dev = far + 1;		/* "dst" */
+	x.c.tree.dst[0].ino = dst.st_ino;
+	x.c.held[2].dev = far + 1;		/* a part, on dst's device */
+	memset(&b, 0, sizeof(b));
+	copy_driver.pack(&x.c, &b);
+	memset(&job, 0, sizeof(job));
+	ck_assert_int_eq(copy_driver.unpack(&b, &job), 0);
+	c = ((struct work *)job.arg)->arg;
+	ck_assert_uint_eq(c->fl->v[0].dev, src.st_dev);
+	ck_assert_uint_eq(c->fl->v[2].dev, src.st_dev);
+	ck_assert_uint_eq(c->fl->v[1].dev, other);
+	ck_assert_uint_eq(c->tree.dst[0].dev, dst.st_dev);
+	ck_assert_uint_eq(c->held[2].dev, dst.st_dev);
+	copy_driver.release(&job);
+	blob_free(&b);
+	unmake(&x);
+	ck_assert_int_eq(chdir(here), 0);
+}
+END_TEST
+
 START_TEST(test_job_drivers_by_name)
 {
 	ck_assert_ptr_eq(job_driver("copy"), &copy_driver);
@@ -207,10 +254,12 @@ job_suite(void)
 
 	tc = tcase_create("blob");
 	tcase_set_timeout(tc, 60);
+	tcase_add_checked_fixture(tc, testutil_setup, testutil_teardown);
 	tcase_add_test(tc, test_job_copy_round_trip_field_by_field);
 	tcase_add_test(tc, test_job_short_or_corrupt_blobs_fail_cleanly);
 	tcase_add_test(tc, test_job_blob_reads_stop_at_the_end);
 	tcase_add_test(tc, test_job_drivers_by_name);
+	tcase_add_test(tc, test_job_devices_are_mapped_by_anchor);
 	suite_add_tcase(s, tc);
 	return s;
 }
