@@ -288,6 +288,19 @@ START_TEST(test_pool_killed_worker_is_replaced_and_task_rerun)
 }
 END_TEST
 
+/* Counters the workers share: once_task's death, each task's runs. */
+static void
+count_runs(void)
+{
+	once = mmap(NULL, sizeof(*once), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ran = mmap(NULL, NTASKS * sizeof(*ran), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ck_assert_ptr_ne(once, MAP_FAILED);
+	ck_assert_ptr_ne(ran, MAP_FAILED);
+	*once = 0;
+}
+
 /*
  * A worker killed in the middle of its batch: the task it was running is
  * run once more, the batch's tasks it had finished are not run again and
@@ -297,13 +310,7 @@ START_TEST(test_pool_killed_batch_is_handed_on)
 {
 	unsigned i;
 
-	once = mmap(NULL, sizeof(*once), PROT_READ | PROT_WRITE,
-	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	ran = mmap(NULL, NTASKS * sizeof(*ran), PROT_READ | PROT_WRITE,
-	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	ck_assert_ptr_ne(once, MAP_FAILED);
-	ck_assert_ptr_ne(ran, MAP_FAILED);
-	*once = 0;
+	count_runs();
 	once_task = 10;			/* the fourth of batch [7, 14) */
 	ck_assert_int_eq(run_batched(configs[_i].mode, configs[_i].jobs,
 	    NTASKS, NULL, 7), 0);
@@ -342,13 +349,7 @@ START_TEST(test_pool_later_tasks_run_once_made_ready)
 	struct exec_job job;
 	unsigned i, half = NTASKS / 2;
 
-	once = mmap(NULL, sizeof(*once), PROT_READ | PROT_WRITE,
-	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	ran = mmap(NULL, NTASKS * sizeof(*ran), PROT_READ | PROT_WRITE,
-	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	ck_assert_ptr_ne(once, MAP_FAILED);
-	ck_assert_ptr_ne(ran, MAP_FAILED);
-	*once = 0;
+	count_runs();
 	once_task = half + 10;		/* a later task kills its worker */
 	memset(&seen, 0, sizeof(seen));
 	job_init(&job, configs[_i].mode, configs[_i].jobs, half,
