@@ -12,8 +12,14 @@
  *  fork  One child per batch, at most N alive.  When a child is reaped the
  *        parent forks the next batch into its lane.  With -j 2 and a chunk
  *        of half the file, this is the classic parent-and-child half copy;
- *        on a tree, a child copies a batch of small files (about one chunk
- *        of bytes), not one file.
+ *        on a tree, a child copies a batch of small files (a few chunks of
+ *        bytes), not one file.
+ *
+ * Later tasks (exec.h) join as results make them ready: the parent mirrors
+ * the dispatcher's ready list into the shared mapping, pool workers claim
+ * from it by compare-and-swap (ahead of the batches left) and, with
+ * nothing to claim, poll until the parent closes the run; fork mode forks
+ * a run of ready tasks into a free lane.
  *
  * Workers never print and never decide.  After each task a worker writes a
  * fixed-size struct result into one pipe shared by all; writes of at most
