@@ -15,6 +15,7 @@
  *                              created as a marker (O_EXCL)
  *   PARCP_SHIM_SYNC_LOG=PATH   each fsync/fdatasync appends a line naming
  *                              the call and the file it synced to PATH
+ *   PARCP_SHIM_SYNC_FAIL=N     the Nth fsync or fdatasync fails with EIO
  *   PARCP_SHIM_SLOW_US=N       every read first sleeps N microseconds
  *   PARCP_SHIM_TRUNCATE=P:SIZE the first read truncates file P to SIZE
  *                              (smaller: the source shrinks; larger: grows)
@@ -350,6 +351,8 @@ renameat2(int ofd, const char *old, int nfd, const char *new, unsigned flags)
 
 typedef int	sync_fn(int);
 
+static long	nsyncs;		/* fsync and fdatasync calls, for SYNC_FAIL */
+
 /* Log "CALL PATH" for PARCP_SHIM_SYNC_LOG, then sync. */
 static int
 shim_sync(const char *sym, int fd)
@@ -370,6 +373,11 @@ shim_sync(const char *sym, int fd)
 			(void)!write(lfd, line, (size_t)len);
 			(void)close(lfd);
 		}
+	}
+	if ((log = getenv("PARCP_SHIM_SYNC_FAIL")) != NULL &&
+	    ++nsyncs == strtol(log, NULL, 10)) {
+		errno = EIO;
+		return -1;
 	}
 	return real(fd);
 }
