@@ -1,0 +1,104 @@
+#!/bin/bash
+# --from-tar's two readers, quickly: the index (a plain tar file, read by
+# offset) and the streamed pass (everything else), each given what only
+# the other may read: a zip, a compressed tar, a pipe, directories whose
+# headers claim data.  Every member is compared with cmp, every exit
+# status and stderr line checked.
+. "$TESTLIB"
+cd "$T"
+
+mkdir -p src/d
+head -c 200000 /dev/urandom >src/d/big
+yes hello | head -c 100000 >src/d/text
+echo z >src/z
+
+# x ARCHIVE [HOW]: extract into a fresh d, from the file or (HOW=pipe)
+# through a pipe; then every file of src is in d, byte for byte.
+x() {
+	rm -rf d
+	if [ "${2:-}" = pipe ]; then
+		run sh -c 'cat "$1" | "$PARCP" --from-tar=- d' sh "$1"
+	else
+		run "$PARCP" --from-tar="$1" d
+	fi
+	expect_rc 0 "$1 ${2:-}"
+	[ ! -s "$T/err" ] || fail "$1 ${2:-}: $(cat "$T/err")"
+	for f in d/big d/text z; do
+		cmp "src/$f" "d/$f" || fail "$1 ${2:-}: $f differs"
+	done
+	no_temps d
+	no_temps d/d
+}
+
+# A zip (deflated: its data is not the bytes at any offset of the file)
+# and a stored one; a .tar.gz; a plain tar.
+python3 - <<'EOF'
+import zipfile
+for name, how in ("a.zip", zipfile.ZIP_DEFLATED), ("s.zip", zipfile.ZIP_STORED):
+    with zipfile.ZipFile(name, "w", how) as z:
+        for f in "d/big", "d/text", "z":
+            z.write("src/" + f, f)
+EOF
+tar -cf a.tar -C src d z
+gzip -c a.tar >a.tgz
+for a in a.zip s.zip a.tar a.tgz; do
+	x $a
+	x $a pipe
+	pass
+done
+
+# A directory whose header gives it a size (GNU tar and libarchive ignore
+# it: a directory has no data), larger than the archive: nothing is
+# truncated, every member is extracted.
+python3 - <<'EOF'
+b = bytearray(open("a.tar", "rb").read())
+assert b[156:157] == b"5", "the first member is not d/"
+b[124:136] = b"%011o\0" % (4 << 30)
+b[148:156] = b" " * 8
+b[148:156] = b"%06o\0 " % sum(b[0:512])
+open("dirsize.tar", "wb").write(b)
+EOF
+[ "$(tar -tvf dirsize.tar | head -1 | awk '{print $3}')" = $((4 << 30)) ] ||
+    fail "dirsize.tar: $(tar -tvf dirsize.tar | head -1)"
+x dirsize.tar
+x dirsize.tar pipe
+pass
+
+# A GNU dumpdir (type D: a directory with data, its listing) is a
+# directory, whatever its size: extracted; one claiming more data than the
+# archive holds is the archive's error, and the directory is still made.
+python3 - <<'EOF'
+import tarfile
+def hdr(name, typ, size):
+    t = tarfile.TarInfo(name)
+    t.type, t.mode = typ, 0o755
+    h = bytearray(t.tobuf(tarfile.GNU_FORMAT))
+    h[124:136] = b"%011o\0" % size
+    h[148:156] = b" " * 8
+    h[148:156] = b"%06o\0 " % sum(h[0:512])
+    return bytes(h)
+z = tarfile.TarInfo("z")
+z.size = 2
+z = z.tobuf(tarfile.GNU_FORMAT) + b"z\n".ljust(512, b"\0")
+open("dump.tar", "wb").write(z + hdr("dd", b"D", 512) +
+    b"Yfoo\0\0".ljust(512, b"\0") + bytes(1024))
+open("dumpbig.tar", "wb").write(z + hdr("dd", b"D", 4 << 30) + bytes(10240))
+EOF
+for how in file pipe; do
+	rm -rf d
+	if [ $how = pipe ]; then
+		run sh -c 'cat dump.tar | "$PARCP" --from-tar=- d'
+	else
+		run "$PARCP" --from-tar=dump.tar d
+	fi
+	expect_rc 0 "dumpdir $how"
+	[ ! -s "$T/err" ] || fail "dumpdir $how: $(cat "$T/err")"
+	[ -d d/dd ] && cmp src/z d/z || fail "dumpdir $how: $(ls -A d)"
+done
+rm -rf d
+run "$PARCP" --from-tar=dumpbig.tar d
+expect_rc 1 "dumpdir past the end"
+expect_err "^parcp: 'dumpbig.tar': Truncated input file \(needed 4294967296 bytes, only [0-9]+ available\)$"
+[ -d d/dd ] && cmp src/z d/z || fail "dumpdir past the end: $(ls -A d)"
+pass
+done_tests
