@@ -133,7 +133,13 @@ for how in file pipe; do
 	extract $how junk.tar
 	expect_rc 1 "$how junk"
 	expect_err "^parcp: '$name': Unrecognized archive format$"
-	[ ! -e d ] || [ -z "$(ls -A d)" ] || fail "$how junk: $(ls -A d)"
+	# From a file the archive is opened before DEST is made: no DEST.
+	# Through a pipe DEST is made first, and stays empty.
+	if [ $how = file ]; then
+		[ ! -e d ] || fail "$how junk: d was made"
+	else
+		[ -z "$(ls -A d)" ] || fail "$how junk: $(ls -A d)"
+	fi
 	extract $how empty.tar
 	expect_rc 0 "$how empty"
 	[ ! -s "$T/err" ] || fail "$how empty: $(cat "$T/err")"
