@@ -129,4 +129,28 @@ for how in file pipe; do
 	no_temps d/d
 done
 pass
+
+# A member larger than the file size limit (bash's ulimit -f, in KiB;
+# SIGXFSZ ignored: EFBIG): it fails with one line, no partial file, no temp; the others,
+# under the limit, are extracted.  Streamed, the temp is sized first.
+for how in tgz pipe file; do
+	rm -rf d
+	case $how in
+	tgz) run bash -c 'trap "" XFSZ; ulimit -f 150; exec "$PARCP" --from-tar=a.tgz d' ;;
+	pipe) run bash -c 'trap "" XFSZ; ulimit -f 150; cat a.tar | "$PARCP" --from-tar=- d' ;;
+	file) run bash -c 'trap "" XFSZ; ulimit -f 150; exec "$PARCP" --from-tar=a.tar d' ;;
+	esac
+	expect_rc 1 "file size limit $how"
+	if [ $how = file ]; then
+		expect_err "^parcp: cannot extract 'd/big': [a-z]+: File too large$"
+	else
+		expect_err "^parcp: cannot extract 'd/big': truncate: File too large$"
+	fi
+	[ ! -e d/d/big ] || fail "file size limit $how: a partial d/big"
+	cmp src/d/text d/d/text || fail "file size limit $how: d/text"
+	cmp src/z d/z || fail "file size limit $how: z"
+	no_temps d
+	no_temps d/d
+done
+pass
 done_tests
