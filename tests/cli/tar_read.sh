@@ -131,8 +131,9 @@ done
 pass
 
 # A member larger than the file size limit (bash's ulimit -f, in KiB;
-# SIGXFSZ ignored: EFBIG): it fails with one line, no partial file, no temp; the others,
-# under the limit, are extracted.  Streamed, the temp is sized first.
+# SIGXFSZ ignored: EFBIG): it fails with one line, no partial file, no
+# temp; the others, under the limit, are extracted.  Streamed, the temp
+# is sized first.
 for how in tgz pipe file; do
 	rm -rf d
 	case $how in
