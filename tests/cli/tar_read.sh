@@ -23,6 +23,7 @@ x() {
 	fi
 	expect_rc 0 "$1 ${2:-}"
 	[ ! -s "$T/err" ] || fail "$1 ${2:-}: $(cat "$T/err")"
+	[ ! -s "$T/out" ] || fail "$1 ${2:-}: without -v: $(cat "$T/out")"
 	for f in d/big d/text z; do
 		cmp "src/$f" "d/$f" || fail "$1 ${2:-}: $f differs"
 	done
