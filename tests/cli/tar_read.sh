@@ -104,30 +104,39 @@ expect_err "^parcp: 'dumpbig.tar': Truncated input file \(needed 4294967296 byte
 pass
 
 # A member's data that cannot be written, streamed (.tar.gz, a pipe): the
-# member fails with one line naming it and the write, no partial file and
-# no temp; the others are extracted.
+# member fails with one line naming it as the archive does (./ kept) and
+# the write, no partial file and no temp; the others are extracted.
 : "${FAULTSHIM:?FAULTSHIM must name tests/faultshim.so}"
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
-for how in file pipe; do
-	rm -rf d
-	if [ $how = pipe ]; then
-		run sh -c 'cat a.tar | "$@" --from-tar=- d' sh env \
-		    LD_PRELOAD="$FAULTSHIM" PARCP_SHIM_WRITE_FAIL="$T/d/*:1" "$PARCP"
-	else
-		run env LD_PRELOAD="$FAULTSHIM" PARCP_SHIM_WRITE_FAIL="$T/d/*:1" \
-		    "$PARCP" --from-tar=a.tgz d
-	fi
-	expect_rc 1 "write fault $how"
-	# the first file member in the archive's order
-	expect_err "^parcp: cannot extract 'd/(big|text)': write: No space left on device$"
-	bad=$(sed "s|.*'d/\([a-z]*\)'.*|\1|" "$T/err")
-	other=big
-	[ "$bad" = text ] || other=text
-	[ ! -e "d/d/$bad" ] || fail "write fault $how: a partial d/$bad"
-	cmp "src/d/$other" "d/d/$other" || fail "write fault $how: d/$other"
-	cmp src/z d/z || fail "write fault $how: z"
-	no_temps d
-	no_temps d/d
+tar -cf dot.tar -C src ./d ./z
+gzip -c dot.tar >dot.tgz
+for arch in a dot; do
+	pre=
+	[ $arch = a ] || pre=./
+	for how in file pipe; do
+		rm -rf d
+		if [ $how = pipe ]; then
+			run sh -c 'f=$1; shift; cat "$f" | "$@" --from-tar=- d' sh $arch.tar \
+			    env LD_PRELOAD="$FAULTSHIM" \
+			    PARCP_SHIM_WRITE_FAIL="$T/d/*:1" "$PARCP"
+		else
+			run env LD_PRELOAD="$FAULTSHIM" \
+			    PARCP_SHIM_WRITE_FAIL="$T/d/*:1" \
+			    "$PARCP" --from-tar=$arch.tgz d
+		fi
+		# the first file member in the archive's order
+		expect_err "^parcp: cannot extract '${pre}d/(big|text)': write: No space left on device$"
+		expect_rc 1 "write fault $arch $how"
+		bad=$(sed "s|.*'${pre}d/\([a-z]*\)'.*|\1|" "$T/err")
+		other=big
+		[ "$bad" = text ] || other=text
+		[ ! -e "d/d/$bad" ] || fail "write fault $arch $how: a partial d/$bad"
+		cmp "src/d/$other" "d/d/$other" ||
+		    fail "write fault $arch $how: d/$other"
+		cmp src/z d/z || fail "write fault $arch $how: z"
+		no_temps d
+		no_temps d/d
+	done
 done
 pass
 
