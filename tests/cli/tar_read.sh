@@ -2,8 +2,9 @@
 # --from-tar's two readers, quickly: the index (a plain tar file, read by
 # offset) and the streamed pass (everything else), each given what only
 # the other may read: a zip, a compressed tar, a pipe, directories whose
-# headers claim data.  Every member is compared with cmp, every exit
-# status and stderr line checked.
+# headers claim data; failed writes, a file size limit.  Every member is
+# compared with cmp (and a directory's mtime checked), every exit status
+# and stderr line.
 . "$TESTLIB"
 cd "$T"
 
@@ -11,6 +12,7 @@ mkdir -p src/d
 head -c 200000 /dev/urandom >src/d/big
 yes hello | head -c 100000 >src/d/text
 echo z >src/z
+touch -d 2001-02-03 src/d	# a directory's mtime is set at the end
 
 # x ARCHIVE [HOW]: extract into a fresh d, from the file or (HOW=pipe)
 # through a pipe; then every file of src is in d, byte for byte.
@@ -27,6 +29,11 @@ x() {
 	for f in d/big d/text z; do
 		cmp "src/$f" "d/$f" || fail "$1 ${2:-}: $f differs"
 	done
+	case $1 in
+	*.zip) ;;		# no directory entries
+	*) [ "$(stat -c %Y d/d)" = "$(stat -c %Y src/d)" ] ||
+	    fail "$1 ${2:-}: d's mtime $(stat -c %y d/d)" ;;
+	esac
 	no_temps d
 	no_temps d/d
 }
