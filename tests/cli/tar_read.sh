@@ -171,4 +171,30 @@ for how in tgz pipe file; do
 	no_temps d/d
 done
 pass
+
+# The same directory twice: the later member's mode and mtime win (as GNU
+# tar has it), streamed and indexed.
+python3 - <<'EOF'
+import io, tarfile
+with tarfile.open("twice.tar", "w", format=tarfile.GNU_FORMAT) as t:
+    for mode, mtime in (0o755, 981158400), (0o700, 1104537600):
+        d = tarfile.TarInfo("t")
+        d.type, d.mode, d.mtime = tarfile.DIRTYPE, mode, mtime
+        t.addfile(d)
+        if mode == 0o755:
+            f = tarfile.TarInfo("t/f")
+            f.size = 3
+            t.addfile(f, io.BytesIO(b"hi\n"))
+EOF
+gzip -c twice.tar >twice.tgz
+for a in twice.tar twice.tgz; do
+	rm -rf d
+	run "$PARCP" --from-tar=$a d
+	expect_rc 0 "twice $a"
+	[ ! -s "$T/err" ] || fail "twice $a: $(cat "$T/err")"
+	[ "$(stat -c '%a %Y' d/t)" = "700 1104537600" ] ||
+	    fail "twice $a: $(stat -c '%a %Y' d/t)"
+	[ "$(cat d/t/f)" = hi ] || fail "twice $a: t/f"
+done
+pass
 done_tests
