@@ -17,6 +17,8 @@
  *                              the call and the file it synced to PATH
  *   PARCP_SHIM_SYNC_FAIL=N     the Nth fsync or fdatasync fails with EIO
  *   PARCP_SHIM_SLOW_US=N       every read first sleeps N microseconds
+ *   PARCP_SHIM_SLOW_READ_US=N  every read(2) (libarchive's, of an archive)
+ *                              first sleeps N microseconds
  *   PARCP_SHIM_TRUNCATE=P:SIZE the first read truncates file P to SIZE
  *                              (smaller: the source shrinks; larger: grows)
  *   PARCP_SHIM_UNLINK=P        the first read removes file P (it vanishes)
@@ -310,6 +312,21 @@ ssize_t	write(int, const void *, size_t);
 
 /* The size of a worker's result record (struct result in pool.h). */
 #define RESULT_SIZE	72
+
+typedef ssize_t	read_fn(int, void *, size_t);
+ssize_t	read(int, void *, size_t);
+
+/* A slow archive for --from-tar's streamed pass: PARCP_SHIM_SLOW_READ_US. */
+ssize_t
+read(int fd, void *buf, size_t len)
+{
+	read_fn *real = (read_fn *)dlsym(RTLD_NEXT, "read");
+	const char *slow = getenv("PARCP_SHIM_SLOW_READ_US");
+
+	if (slow != NULL)
+		(void)usleep((useconds_t)atoi(slow));
+	return real(fd, buf, len);
+}
 
 /* Streams (a compressed archive, a pipe): only PARCP_SHIM_WRITE_FAIL. */
 ssize_t

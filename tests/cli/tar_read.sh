@@ -197,4 +197,21 @@ for a in twice.tar twice.tgz; do
 	[ "$(cat d/t/f)" = hi ] || fail "twice $a: t/f"
 done
 pass
+
+# --progress=always in a streamed extraction read slowly (each read(2) of
+# the archive sleeps): the bar moves member by member (a line a second
+# under 100%) before the last one at 100% and the summary.
+mkdir pg
+for i in 1 2 3 4 5 6 7 8; do head -c 262144 /dev/urandom >pg/f$i; done
+tar -czf pg.tgz pg
+rm -rf d
+run env LD_PRELOAD="$FAULTSHIM" PARCP_SHIM_SLOW_READ_US=100000 \
+    "$PARCP" --progress=always --from-tar=pg.tgz d
+expect_rc 0 "progress"
+grep -Eq '^ *[0-9]{1,2}%  ' "$T/err" || fail "progress: no line under 100%"
+grep -Eq '^100%  ' "$T/err" || fail "progress: no 100%"
+tail -1 "$T/err" | grep -q '^parcp: .* 9 of 9 files, 0 errors$' ||
+    fail "progress: summary"
+for i in 1 2 3 4 5 6 7 8; do cmp pg/f$i d/pg/f$i || fail "progress: f$i"; done
+pass
 done_tests
