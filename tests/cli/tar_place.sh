@@ -2,8 +2,9 @@
 # The parallel archive (--to-tar to a seekable file), quickly: --verify's
 # header check (a header corrupted once is written again, one corrupted
 # every time fails with 3, a failed sync fails the archive), --manifest's
-# read-back, a header write failing before any data moves, and the data
-# cut into chunks as a copy of the same bytes is.  Each archive is
+# read-back, a header write failing before any data moves, --fsync's
+# syncs failing, and the data cut into chunks as a copy of the same
+# bytes is.  Each archive is
 # extracted by GNU tar and compared with its source field by field.
 . "$TESTLIB"
 
@@ -76,6 +77,21 @@ expect_rc 3 "second sync"
 [ -e mark ] || fail "second sync: nothing was corrupted"
 expect_err "^parcp: cannot archive 'src': verification failed: header differs after a retry$"
 gone sync2.tar "second sync"
+pass
+
+# --fsync: the archive's own sync failing fails it (nothing under its
+# name, no temp); its directory's failing, after the rename, is said and
+# fails the run, the archive whole under its name.
+rm -rf fs && mkdir fs
+run "${SHIM[@]}" PARCP_SHIM_SYNC_FAIL=1 "$PARCP" -j 2 --fsync --to-tar=fs/a.tar src
+expect_rc 1 "fsync archive"
+expect_err "^parcp: 'fs/a.tar': fsync: Input/output error$"
+[ -z "$(ls -A fs)" ] || fail "fsync archive: left in fs: $(ls -A fs)"
+run "${SHIM[@]}" PARCP_SHIM_SYNC_FAIL=2 "$PARCP" -j 2 --fsync --to-tar=fs/b.tar src
+expect_rc 1 "fsync directory"
+expect_err "^parcp: 'fs/b.tar': fsync: Input/output error$"
+[ "$(ls -A fs)" = b.tar ] || fail "fsync directory: in fs: $(ls -A fs)"
+good fs/b.tar "fsync directory"
 pass
 
 # jsonget FIELD: FIELD of the JSON report in $T/out.
