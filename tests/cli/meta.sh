@@ -1,0 +1,37 @@
+#!/bin/bash
+# Metadata that cannot be applied, quickly (strace injects the error): an
+# extended attribute -p would keep, the mode an overwritten file keeps.
+# Each fails the file with one line naming it and the operation, exit 1;
+# the new copy never lands, the old file stays as it was.
+. "$TESTLIB"
+command -v strace >/dev/null || { echo "no strace: skipped"; exit 77; }
+cd "$T"
+
+echo data >src
+setfattr -n user.k -v val src 2>/dev/null ||
+    { echo "no user xattrs here: skipped"; exit 77; }
+
+# inject CALLS PARCP-ARGS...: parcp with CALLS failing with EIO.
+inject() {
+	local calls=$1
+	shift
+	run traced -f -o /dev/null -e inject="$calls":error=EIO "$PARCP" "$@"
+}
+
+inject fsetxattr,setxattr,lsetxattr -j 2 --preserve=xattr src new
+expect_rc 1 "setxattr"
+expect_err "^parcp: new: setxattr: Input/output error$"
+[ ! -e new ] || fail "setxattr: the copy landed"
+no_temps .
+pass
+
+echo old >old
+chmod 640 old
+inject fchmod,fchmodat -j 2 src old
+expect_rc 1 "chmod"
+expect_err "^parcp: old: chmod: Input/output error$"
+[ "$(cat old)" = old ] && [ "$(stat -c %a old)" = 640 ] ||
+    fail "chmod: old is now $(stat -c %a old) $(cat old)"
+no_temps .
+pass
+done_tests
