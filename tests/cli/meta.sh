@@ -1,6 +1,7 @@
 #!/bin/bash
 # Metadata that cannot be applied, quickly (strace injects the error): an
-# extended attribute -p would keep, the mode an overwritten file keeps.
+# extended attribute -p would keep, the mode an overwritten file keeps; a
+# symlink and a FIFO that cannot be made.
 # Each fails the file with one line naming it and the operation, exit 1;
 # the new copy never lands, the old file stays as it was.
 . "$TESTLIB"
@@ -33,5 +34,22 @@ expect_err "^parcp: old: chmod: Input/output error$"
 [ "$(cat old)" = old ] && [ "$(stat -c %a old)" = 640 ] ||
     fail "chmod: old is now $(stat -c %a old) $(cat old)"
 no_temps .
+pass
+
+# Special files: a symlink and a FIFO that cannot be made (-a).
+ln -s target link
+mkfifo fifo
+for k in link:symlinkat,symlink:symlink fifo:mknodat,mknod:mknod; do
+	name=${k%%:*}
+	calls=${k#*:}
+	what=${calls#*:}
+	calls=${calls%:*}
+	inject "$calls" -a $name $name.copy
+	expect_rc 1 "$name"
+	expect_err "^parcp: $name.copy: $what: Input/output error$"
+	[ ! -e $name.copy ] && [ ! -L $name.copy ] ||
+	    fail "$name: the copy landed"
+	no_temps .
+done
 pass
 done_tests
