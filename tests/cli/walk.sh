@@ -25,8 +25,8 @@ pass
 # behaviour); with -r it would be a FIFO again.
 mkfifo fifo
 head -c 100000 /dev/urandom >data
-# (the writer gives up after 20 s, should nothing open the FIFO)
-timeout 20 sh -c 'cat data >fifo' &
+# (the writer gives up after 5 s, should nothing open the FIFO)
+timeout 5 sh -c 'cat data >fifo' &
 run "$PARCP" fifo out
 wait
 expect_rc 0 "fifo"
