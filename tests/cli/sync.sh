@@ -29,4 +29,18 @@ for f in small big; do
 	no_temps .
 	pass
 done
+
+# The file's own fsync failing while its ranges' fdatasync succeed
+# (strace injects EIO into fsync only): the split file fails, one line,
+# nothing under its name.
+if command -v strace >/dev/null; then
+	rm -f big.copy
+	run traced -f -o /dev/null -e inject=fsync:error=EIO \
+	    "$PARCP" -j 2 --fsync --chunk-size=1M big big.copy
+	expect_rc 1 "fsync only"
+	expect_err "^parcp: big.copy: fsync: Input/output error$"
+	[ ! -e big.copy ] || fail "fsync only: big.copy landed"
+	no_temps .
+	pass
+fi
 done_tests
