@@ -88,37 +88,30 @@ data_size(struct archive_entry *e)
 	return archive_entry_size(e);
 }
 
-/* Walk the headers.  0, 1 (stream it), or -1 (reported). */
+/*
+ * Walk the headers.  0, 1 (stream it), or -1 (reported).  What the walk
+ * reports ends it with 0: an archive that is streamed after all (not a
+ * plain tar file, a sparse member, a damaged header, a warning) is read
+ * again from its start by the streamed pass, which says what is wrong
+ * with it, so saying it here too would say it twice.
+ */
 static int
 walk(struct tarx *x, struct archive *a, const struct stat *st)
 {
 	struct archive_entry *e;
 	off_t data, size;
-	long retries = 0;
 	int r;
 
 	for (;;) {
 		if ((r = archive_read_next_header(a, &e)) == ARCHIVE_EOF)
 			return 0;
-		if (r == ARCHIVE_RETRY) {	/* a damaged header: resync */
-			(void)tarx_archive_error(x, a, r);
-			if (++retries == 1000000)
-				return 0;
-			continue;
-		}
-		retries = 0;
-		if (r == ARCHIVE_FAILED) {	/* this member only */
-			(void)tarx_archive_error(x, a, r);
-			continue;
-		}
 		if (r < ARCHIVE_FAILED) {
 			(void)tarx_archive_error(x, a, r);
 			return 0;
 		}
-		if (!seekable_tar(a, st) || archive_entry_sparse_count(e) > 0)
+		if (r != ARCHIVE_OK || !seekable_tar(a, st) ||
+		    archive_entry_sparse_count(e) > 0)
 			return 1;
-		if (r == ARCHIVE_WARN)
-			(void)tarx_archive_error(x, a, r);
 		data = archive_filter_bytes(a, 0);
 		size = data_size(e);
 		if (data < 0 || size < 0 || size > x->asize - data) {

@@ -211,13 +211,18 @@ static int
 next(struct tarx *x, struct archive *a, struct archive_entry **e)
 {
 	long retries = 0;
+	bool resync = false;
 	int r;
 
 	for (;;) {
 		if ((r = archive_read_next_header(a, e)) == ARCHIVE_OK ||
 		    r == ARCHIVE_EOF)
 			return r;
-		(void)tarx_archive_error(x, a, r);
+		/* libarchive retries block by block past a damaged header:
+		 * one damaged region, one line. */
+		if (r != ARCHIVE_RETRY || !resync)
+			(void)tarx_archive_error(x, a, r);
+		resync = r == ARCHIVE_RETRY;
 		if (r == ARCHIVE_WARN)
 			return ARCHIVE_OK;
 		if (r == ARCHIVE_FATAL || ++retries == RETRIES)

@@ -74,6 +74,12 @@ START_TEST(test_dest_tmpname_fits_name_max)
 	ck_assert(strncmp(tmp, "d/.parcp.nnn", 12) == 0);
 	ck_assert_int_eq(dest_tmpname(path, 1, 1, tmp, 20), -1);
 	ck_assert_int_eq(errno, ENAMETOOLONG);
+	/* ".parcp.plain.7.8" is 16 bytes: 16 leave no room for the NUL */
+	errno = 0;
+	ck_assert_int_eq(dest_tmpname("plain", 7, 8, tmp, 16), -1);
+	ck_assert_int_eq(errno, ENAMETOOLONG);
+	ck_assert_int_eq(dest_tmpname("plain", 7, 8, tmp, 17), 0);
+	ck_assert_str_eq(tmp, ".parcp.plain.7.8");
 }
 END_TEST
 

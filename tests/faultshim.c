@@ -15,7 +15,10 @@
  *                              created as a marker (O_EXCL)
  *   PARCP_SHIM_SYNC_LOG=PATH   each fsync/fdatasync appends a line naming
  *                              the call and the file it synced to PATH
+ *   PARCP_SHIM_SYNC_FAIL=N     the Nth fsync or fdatasync fails with EIO
  *   PARCP_SHIM_SLOW_US=N       every read first sleeps N microseconds
+ *   PARCP_SHIM_SLOW_READ_US=N  every read(2) (libarchive's, of an archive)
+ *                              first sleeps N microseconds
  *   PARCP_SHIM_TRUNCATE=P:SIZE the first read truncates file P to SIZE
  *                              (smaller: the source shrinks; larger: grows)
  *   PARCP_SHIM_UNLINK=P        the first read removes file P (it vanishes)
@@ -310,6 +313,21 @@ ssize_t	write(int, const void *, size_t);
 /* The size of a worker's result record (struct result in exec.h). */
 #define RESULT_SIZE	80
 
+typedef ssize_t	read_fn(int, void *, size_t);
+ssize_t	read(int, void *, size_t);
+
+/* A slow archive for --from-tar's streamed pass: PARCP_SHIM_SLOW_READ_US. */
+ssize_t
+read(int fd, void *buf, size_t len)
+{
+	read_fn *real = (read_fn *)dlsym(RTLD_NEXT, "read");
+	const char *slow = getenv("PARCP_SHIM_SLOW_READ_US");
+
+	if (slow != NULL)
+		(void)usleep((useconds_t)atoi(slow));
+	return real(fd, buf, len);
+}
+
 /* Streams (a compressed archive, a pipe): only PARCP_SHIM_WRITE_FAIL. */
 ssize_t
 write(int fd, const void *buf, size_t len)
@@ -350,6 +368,8 @@ renameat2(int ofd, const char *old, int nfd, const char *new, unsigned flags)
 
 typedef int	sync_fn(int);
 
+static long	nsyncs;		/* fsync and fdatasync calls, for SYNC_FAIL */
+
 /* Log "CALL PATH" for PARCP_SHIM_SYNC_LOG, then sync. */
 static int
 shim_sync(const char *sym, int fd)
@@ -370,6 +390,11 @@ shim_sync(const char *sym, int fd)
 			(void)!write(lfd, line, (size_t)len);
 			(void)close(lfd);
 		}
+	}
+	if ((log = getenv("PARCP_SHIM_SYNC_FAIL")) != NULL &&
+	    ++nsyncs == strtol(log, NULL, 10)) {
+		errno = EIO;
+		return -1;
 	}
 	return real(fd);
 }

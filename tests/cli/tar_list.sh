@@ -47,6 +47,7 @@ with tarfile.open("odd.tar", "w", format=tarfile.PAX_FORMAT) as t:
     add(t, "back\\slash", b"4")
     add(t, "sym", type=tarfile.SYMTYPE, linkname="t\x1b]0;x\x07")
     add(t, "hard", type=tarfile.LNKTYPE, linkname="tab\tx")
+    add(t, "~tilde~", b"5")     # 0x7e, printable: as it is
 
 # mtimes pax and GNU headers can hold but localtime cannot always show.
 for fmt, name in ((tarfile.PAX_FORMAT, "pax.tar"),
@@ -73,7 +74,8 @@ pass
 run "$PARCP" --list-tar=odd.tar
 expect_rc 0 "odd names"
 cmp <(tar -tf odd.tar) "$T/out" || fail "odd: differs from tar -t"
-[ "$(wc -l <"$T/out")" -eq 6 ] || fail "odd: $(wc -l <"$T/out") lines"
+[ "$(wc -l <"$T/out")" -eq 7 ] || fail "odd: $(wc -l <"$T/out") lines"
+grep -qx '~tilde~' "$T/out" || fail "odd: ~ escaped: $(tail -1 "$T/out")"
 no_raw "$T/out"
 pass
 

@@ -45,7 +45,18 @@ die() {
 # The map as it was when the run started: editing it meanwhile (a new
 # test, not in the baseline) must not change the run.
 MAP=$(mktemp /tmp/parcp-mutation-map.XXXXXX)
-trap 'rm -f "$MAP"' EXIT
+# On the way out, nothing of a test may be left running.
+on_exit() {
+	local pid tok
+	rm -f "$MAP"
+	if [ -s "$W/current" ]; then
+		read -r pid tok <"$W/current"
+		kill -KILL -- "-$pid" 2>/dev/null || :
+		sweep "$tok"
+		rm -f "$W/current"
+	fi
+}
+trap on_exit EXIT
 cp "$here/map.txt" "$MAP"
 
 # tests_for FILE: the tests the map names for FILE (empty if none).
@@ -68,18 +79,63 @@ prepare() {
 	    die "the pristine build failed: see $R/logs/prepare"
 }
 
+# sweep TOKEN: SIGKILL every process that still has TOKEN in its
+# environment: what a test left behind, in its own process group or in a
+# session of its own (script(1) runs its command on a new pty session, out
+# of reach of a group kill).  Again until none is left (one may fork).
+sweep() {
+	local p pids n
+	for n in 1 2 3 4 5; do
+		pids=
+		for p in /proc/[0-9]*; do
+			grep -qsxz "PARCP_MUTATION_TOKEN=$1" "$p/environ" &&
+			    pids="$pids ${p#/proc/}"
+		done
+		[ -n "$pids" ] || return 0
+		kill -KILL $pids 2>/dev/null || :
+		sleep 0.2
+	done
+}
+
 # run_test TEST TIMEOUT LOG: run one test as make check would (from the
 # build directory, with its environment); prints pass, fail or timeout.
+# The test is a session and process group of its own (setsid execs in
+# place: a background job is no group leader, so the group's id is the
+# job's pid).  At its timeout the whole group gets SIGTERM, 5 s later
+# SIGKILL; then whatever still carries the test's token is killed.
+# run_test runs in a subshell ($(...)): $W/current names the test running
+# now (pid, token) for the EXIT trap.
 run_test() {
-	local cmd=$B/$1 rc=0
+	local cmd=$B/$1 rc=0 pid end st= tok=$$.$BASHPID
 	case $1 in *.sh) cmd=$S/$1 ;; esac
 	(cd "$B" && mkdir -p tests/cli &&
-	    srcdir=$S PARCP=$B/parcp FAULTSHIM=$B/tests/faultshim.so \
-	    TREECMP=$B/tests/treecmp TESTLIB=$S/tests/lib.sh \
-	    timeout -k 5 "$2" "$cmd") </dev/null >"$3" 2>&1 || rc=$?
+	    PARCP_MUTATION_TOKEN=$tok srcdir=$S PARCP=$B/parcp \
+	    FAULTSHIM=$B/tests/faultshim.so TREECMP=$B/tests/treecmp \
+	    TESTLIB=$S/tests/lib.sh exec setsid "$cmd") </dev/null >"$3" 2>&1 &
+	pid=$!
+	echo "$pid $tok" >"$W/current"
+	end=$((SECONDS + $2))
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ -z "$st" ] && [ $SECONDS -ge $end ]; then
+			st=timeout
+			kill -TERM -- "-$pid" 2>/dev/null || :
+			end=$((SECONDS + 5))
+		elif [ -n "$st" ] && [ $SECONDS -ge $end ]; then
+			kill -KILL -- "-$pid" 2>/dev/null || :
+		fi
+		sleep 0.1
+	done
+	wait "$pid" 2>/dev/null || rc=$?
+	kill -KILL -- "-$pid" 2>/dev/null || :
+	sweep "$tok"
+	rm -f "$W/current"
+	if [ -n "$st" ]; then
+		echo "mutation: timed out after $2 s" >>"$3"
+		echo timeout
+		return
+	fi
 	case $rc in
 	0 | 77) echo pass ;;		# 77: the test skipped itself
-	124 | 137) echo timeout ;;
 	*) echo fail ;;
 	esac
 }
