@@ -13,12 +13,13 @@
  *
  * Device numbers are the one identity field that is not the same on
  * every host: each client of a parallel or network file system numbers
- * its mounts itself.  So a blob also carries an anchor per device it
- * mentions (the first entry on it, by path, with its inode, which the
- * file system keeps the same everywhere); a rank stats each anchor and,
- * when the inode matches, rewrites that device to its own number.  An
- * anchor that does not match leaves the device as it was: the entries on
- * it then fail their identity checks (safe), they are never redirected.
+ * its mounts itself.  So a blob also carries an anchor per device of the
+ * operands (an operand's source, destination or part, by the user's own
+ * path, with its inode, which the file system keeps the same on every
+ * client); across hosts a rank stats each anchor and, when the inode
+ * matches, rewrites that device to its own number.  A device without a
+ * matching anchor stays as it was: the entries on it then fail their
+ * identity checks (safe), they are never redirected.
  */
 #include "config.h"
 
@@ -26,12 +27,14 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "compat.h"
 #include "copyx.h"
+#include "dest.h"
 #include "job.h"
 #include "util.h"
 #include "walk.h"
@@ -53,53 +56,66 @@ struct anchor {
 	dev_t		 dev;
 	ino_t		 ino;
 	bool		 follow;	/* stat, not lstat */
-	uint32_t	 node;
-	enum flist_side	 side;
+	char		 path[PATH_MAX];
 };
 
+/* Add (dev, ino) at path, unless dev has an anchor or path is too long. */
 static void
-add_anchor(struct anchor **v, size_t *n, const struct anchor *a)
+add_anchor(struct anchor **v, size_t *n, dev_t dev, ino_t ino, bool follow,
+    const char *path)
 {
 	size_t i;
 
-	if (a->dev == 0)
+	if (dev == 0 || path == NULL || strlen(path) >= PATH_MAX)
 		return;
 	for (i = 0; i < *n; i++)
-		if ((*v)[i].dev == a->dev)
+		if ((*v)[i].dev == dev)
 			return;
 	*v = xreallocarray(*v, *n + 1, sizeof(**v));
-	(*v)[(*n)++] = *a;
+	(*v)[*n].dev = dev;
+	(*v)[*n].ino = ino;
+	(*v)[*n].follow = follow;
+	(void)snprintf((*v)[*n].path, PATH_MAX, "%s", path);
+	(*n)++;
 }
 
-/* Every device the job names, with the first (topmost) entry on it. */
+/*
+ * The devices of the job's operands, anchored by the user's own paths
+ * (an operand's source, its destination directory, its part): nothing
+ * deeper, which a race could bend.  A device first seen below them (a
+ * mount crossed inside a tree) goes without: its entries fail safe on
+ * another host.
+ */
 static void
 pack_anchors(const struct copy *c, struct blob *b)
 {
 	const struct node *n;
-	struct anchor *v = NULL, a;
-	char path[PATH_MAX];
+	struct anchor *v = NULL;
+	char dst[PATH_MAX], part[PATH_MAX];
 	size_t nv = 0, i;
 	uint32_t k;
 
 	for (k = 0; k < c->fl->n; k++) {
 		n = &c->fl->v[k];
-		a = (struct anchor){ n->dev, n->ino, walk_follows(c->o,
-		    n->parent == NODE_NONE), k, FLIST_SRC };
-		add_anchor(&v, &nv, &a);
-		if (k < c->tree.ndst) {
-			a = (struct anchor){ c->tree.dst[k].dev,
-			    c->tree.dst[k].ino, c->tree.dst_links, k,
-			    FLIST_DST };
-			add_anchor(&v, &nv, &a);
-		}
+		if (n->parent != NODE_NONE ||
+		    flist_path(c->fl, k, FLIST_DST, dst, sizeof(dst)) == -1)
+			continue;
+		add_anchor(&v, &nv, n->dev, n->ino, walk_follows(c->o, true),
+		    flist_name(c->fl, k));
+		if (k < c->tree.ndst)
+			add_anchor(&v, &nv, c->tree.dst[k].dev,
+			    c->tree.dst[k].ino, c->tree.dst_links, dst);
+		if (c->held != NULL && n->split && dest_partname(dst, "part",
+		    part, sizeof(part)) == 0)
+			add_anchor(&v, &nv, c->held[k].dev, c->held[k].ino,
+			    false, part);
 	}
 	blob_put_u64(b, nv);
 	for (i = 0; i < nv; i++) {
 		blob_put_u64(b, v[i].dev);
 		blob_put_u64(b, v[i].ino);
 		blob_put_u64(b, v[i].follow);
-		blob_put_str(b, flist_path(c->fl, v[i].node, v[i].side, path,
-		    sizeof(path)) == -1 ? NULL : path);
+		blob_put_str(b, v[i].path);
 	}
 	free(v);
 }
@@ -135,8 +151,11 @@ unpack_anchors(struct blob *b, struct copy *c)
 		ino = blob_get_u64(b);
 		follow = blob_get_u64(b);
 		path = blob_get_str(b);
-		if (path != NULL && (follow ? stat(path, &st) :
-		    lstat(path, &st)) == 0 && st.st_ino == ino &&
+		/* One host: rank 0's numbers are this host's; nothing to map,
+		 * nothing resolved by path. */
+		if (path != NULL && c->o->durable_ranges && (follow ?
+		    stat(path, &st) : lstat(path, &st)) == 0 &&
+		    st.st_ino == ino &&
 		    st.st_dev != dev) {
 			map[nmap][0] = dev;
 			map[nmap++][1] = st.st_dev;

@@ -8,6 +8,7 @@
 
 #include <sys/stat.h>
 
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include <check.h>
 
 #include "copyx.h"
+#include "dest.h"
 #include "job.h"
 #include "testutil.h"
 
@@ -202,8 +204,9 @@ START_TEST(test_job_devices_are_mapped_by_anchor)
 	struct exec_job job;
 	struct blob b;
 	const struct copy *c;
-	struct stat src, dst;
-	char here[PATH_MAX];
+	struct stat src, dst, pst;
+	char here[PATH_MAX], part[PATH_MAX];
+	int fd;
 	const dev_t far = 0x7777, other = 0x6666;
 
 	ck_assert_ptr_nonnull(getcwd(here, sizeof(here)));
@@ -221,6 +224,14 @@ START_TEST(test_job_devices_are_mapped_by_anchor)
 	x.c.tree.dst[0].dev = far + 1;		/* "dst" */
 	x.c.tree.dst[0].ino = dst.st_ino;
 	x.c.held[2].dev = far + 1;		/* a part, on dst's device */
+	/* The operand itself split: its part is an anchor of its own. */
+	ck_assert_int_eq(dest_partname("dst", "part", part, sizeof(part)), 0);
+	ck_assert_int_ne(fd = open(part, O_CREAT | O_WRONLY, 0600), -1);
+	ck_assert_int_eq(fstat(fd, &pst), 0);
+	(void)close(fd);
+	x.fl.v[0].split = true;
+	x.c.held[0].dev = far + 2;
+	x.c.held[0].ino = pst.st_ino;
 	memset(&b, 0, sizeof(b));
 	copy_driver.pack(&x.c, &b);
 	memset(&job, 0, sizeof(job));
@@ -231,6 +242,18 @@ START_TEST(test_job_devices_are_mapped_by_anchor)
 	ck_assert_uint_eq(c->fl->v[1].dev, other);
 	ck_assert_uint_eq(c->tree.dst[0].dev, dst.st_dev);
 	ck_assert_uint_eq(c->held[2].dev, dst.st_dev);
+	ck_assert_uint_eq(c->held[0].dev, pst.st_dev);
+	copy_driver.release(&job);
+	blob_free(&b);
+	/* Ranks on one host: nothing is mapped (nor resolved by path). */
+	x.o.durable_ranges = false;
+	memset(&b, 0, sizeof(b));
+	copy_driver.pack(&x.c, &b);
+	memset(&job, 0, sizeof(job));
+	ck_assert_int_eq(copy_driver.unpack(&b, &job), 0);
+	c = ((struct work *)job.arg)->arg;
+	ck_assert_uint_eq(c->fl->v[0].dev, far);
+	ck_assert_uint_eq(c->tree.dst[0].dev, far + 1);
 	copy_driver.release(&job);
 	blob_free(&b);
 	unmake(&x);
