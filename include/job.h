@@ -8,8 +8,9 @@
  *
  * A blob names its driver; the driver table maps the name to the code
  * that turns the blob back into the driver's worker view.  Blobs are read
- * with bounds checks: a short or malformed one fails to unpack, it never
- * reads past its end.
+ * with bounds checks and sealed with a checksum: a short or changed one
+ * fails to unpack before any field is taken from it, and no read goes
+ * past its end.
  */
 #ifndef PARCP_JOB_H
 #define PARCP_JOB_H
@@ -40,6 +41,11 @@ char	*blob_get_str(struct blob *);
  * NULL with b->bad when the blob is short or n * size overflows. */
 void	*blob_get_array(struct blob *, size_t n, size_t size);
 void	blob_free(struct blob *);
+/* Append a checksum of everything put so far (the writer's last call). */
+void	blob_seal(struct blob *);
+/* Check and drop the checksum (the reader's first call): 0, or -1 (the
+ * blob is short or was changed on its way; then nothing is read). */
+int	blob_check(struct blob *);
 
 /* A driver whose jobs can travel. */
 struct job_driver {

@@ -221,6 +221,7 @@ pack(void *ctx, struct blob *b)
 			blob_put(b, &c->held[i], sizeof(c->held[i]));
 		}
 	pack_anchors(c, b);
+	blob_seal(b);
 }
 
 /* The held parts' identities (their descriptors stay with the parent),
@@ -321,7 +322,7 @@ unpack(struct blob *b, struct exec_job *job)
 	c->work.arg = c;		/* release() finds r through it */
 	job->arg = &c->work;
 	job->ops = &work_tasks;
-	if (blob_get_u64(b) != COPY_JOB_MAGIC)
+	if (blob_check(b) == -1 || blob_get_u64(b) != COPY_JOB_MAGIC)
 		return -1;
 	cwd = blob_get_str(b);
 	if (cwd != NULL && chdir(cwd) == -1) {

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <xxhash.h>
+
 #include "job.h"
 #include "util.h"
 
@@ -107,6 +109,30 @@ blob_get_array(struct blob *b, size_t n, size_t size)
 	v = xmalloc(n != 0 && size != 0 ? n * size : 1);
 	blob_get(b, v, n * size);
 	return v;
+}
+
+void
+blob_seal(struct blob *b)
+{
+	blob_put_u64(b, XXH64(b->p, b->len, 0));
+}
+
+int
+blob_check(struct blob *b)
+{
+	uint64_t sum;
+
+	if (b->len < sizeof(sum) || b->pos != 0) {
+		b->bad = true;
+		return -1;
+	}
+	memcpy(&sum, b->p + b->len - sizeof(sum), sizeof(sum));
+	if (sum != XXH64(b->p, b->len - sizeof(sum), 0)) {
+		b->bad = true;
+		return -1;
+	}
+	b->len -= sizeof(sum);
+	return 0;
 }
 
 void

@@ -130,7 +130,7 @@ START_TEST(test_job_copy_round_trip_field_by_field)
 END_TEST
 
 /* Every cut of the blob, and a byte flipped at every place: no crash, and
- * no cut blob unpacks. */
+ * neither unpacks (the checksum is checked before any field is read). */
 START_TEST(test_job_short_or_corrupt_blobs_fail_cleanly)
 {
 	struct fixture x;
@@ -155,7 +155,8 @@ START_TEST(test_job_short_or_corrupt_blobs_fail_cleanly)
 		blob_put(&cut, b.p, b.len);
 		cut.p[n] ^= 0xff;
 		memset(&job, 0, sizeof(job));
-		(void)copy_driver.unpack(&cut, &job);	/* either way */
+		ck_assert_msg(copy_driver.unpack(&cut, &job) == -1,
+		    "a blob changed at %zu of %zu unpacked", n, b.len);
 		copy_driver.release(&job);
 		blob_free(&cut);
 	}
@@ -261,6 +262,29 @@ START_TEST(test_job_devices_are_mapped_by_anchor)
 }
 END_TEST
 
+START_TEST(test_job_blob_seal_and_check)
+{
+	struct blob b;
+
+	memset(&b, 0, sizeof(b));
+	blob_put_u64(&b, 42);
+	blob_seal(&b);
+	ck_assert_int_eq(blob_check(&b), 0);
+	ck_assert_uint_eq(b.len, 8);
+	ck_assert_uint_eq(blob_get_u64(&b), 42);
+	blob_free(&b);
+	blob_put_u64(&b, 42);
+	blob_seal(&b);
+	b.p[0] ^= 1;
+	ck_assert_int_eq(blob_check(&b), -1);
+	ck_assert(b.bad);
+	blob_free(&b);
+	blob_put(&b, "abc", 3);			/* shorter than a checksum */
+	ck_assert_int_eq(blob_check(&b), -1);
+	blob_free(&b);
+}
+END_TEST
+
 START_TEST(test_job_drivers_by_name)
 {
 	ck_assert_ptr_eq(job_driver("copy"), &copy_driver);
@@ -282,6 +306,7 @@ job_suite(void)
 	tcase_add_test(tc, test_job_short_or_corrupt_blobs_fail_cleanly);
 	tcase_add_test(tc, test_job_blob_reads_stop_at_the_end);
 	tcase_add_test(tc, test_job_drivers_by_name);
+	tcase_add_test(tc, test_job_blob_seal_and_check);
 	tcase_add_test(tc, test_job_devices_are_mapped_by_anchor);
 	suite_add_tcase(s, tc);
 	return s;
