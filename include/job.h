@@ -19,7 +19,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sys/types.h>
+
 #include "exec.h"
+#include "flist.h"
+#include "opts.h"
+#include "plan.h"
 
 struct blob {
 	unsigned char	*p;
@@ -46,6 +51,74 @@ void	blob_seal(struct blob *);
 /* Check and drop the checksum (the reader's first call): 0, or -1 (the
  * blob is short or was changed on its way; then nothing is read). */
 int	blob_check(struct blob *);
+
+/*
+ * What every driver's blob holds, packed by the same code.
+ */
+
+/* The option values by value; what points into the parent travels as a
+ * string (the backup suffix, the manifest's path, the archive's path)
+ * or not at all (workers never read it).  job_opts owns the strings. */
+struct job_opts {
+	struct opts	 o;
+	char		*suffix, *manifest, *tar_path;
+};
+void	job_put_opts(struct blob *, const struct opts *);
+int	job_get_opts(struct blob *, struct job_opts *);
+void	job_opts_free(struct job_opts *);
+
+/* The directory the job's relative paths start from: put, and entered
+ * by the reader (-1: it cannot be, said on stderr). */
+void	job_put_cwd(struct blob *);
+int	job_enter_cwd(struct blob *);
+
+/* The file list (nodes and name arena) and a plan's ranges; every index
+ * in them is checked to point inside them (-1 if one does not). */
+void	job_put_lists(struct blob *, const struct flist *,
+	    const struct plan *);
+int	job_get_lists(struct blob *, struct flist *, struct plan *);
+/* Just ranges, over nfiles entries of the driver's own table. */
+void	job_put_ranges(struct blob *, const struct plan *);
+int	job_get_ranges(struct blob *, struct plan *, size_t nfiles);
+
+/*
+ * Device numbers are the one identity field that is not the same on
+ * every host: each client of a parallel or network file system numbers
+ * its mounts itself.  So a blob carries an anchor per device of the
+ * job's operands (a path the user gave, with its inode, which the file
+ * system keeps the same on every client); across hosts the reader stats
+ * each anchor and, when the inode matches, maps that device to its own
+ * number.  A device without a matching anchor stays as it was: entries
+ * on it then fail their identity checks (safe), never redirected.
+ * Anchors are the user's own paths only: nothing deeper, which a race
+ * could bend.
+ */
+struct job_anchor {
+	dev_t		 dev;
+	ino_t		 ino;
+	bool		 follow;	/* stat, not lstat */
+	char		*path;
+};
+struct job_anchors {
+	struct job_anchor *v;
+	size_t		 n;
+};
+/* Add (dev, ino) at path unless dev has one already (dev 0: nothing). */
+void	job_anchor(struct job_anchors *, dev_t, ino_t, bool follow,
+	    const char *path);
+/* Put them and free them. */
+void	job_put_anchors(struct blob *, struct job_anchors *);
+/* This host's number for each anchored device. */
+struct job_devmap {
+	dev_t		(*v)[2];	/* rank 0's, this host's */
+	size_t		 n;
+};
+/* Read the anchors; across_hosts false (one host: rank 0's numbers are
+ * this host's) resolves nothing and maps nothing.  0, or -1. */
+int	job_get_anchors(struct blob *, bool across_hosts, struct job_devmap *);
+/* This host's number for rank 0's device dev (dev itself if unknown). */
+dev_t	job_dev(const struct job_devmap *, dev_t dev);
+void	job_devmap_free(struct job_devmap *);
 
 /* A driver whose jobs can travel. */
 struct job_driver {

@@ -91,6 +91,7 @@ struct tarc {
 	bool			 sealed;	/* capture no more bytes */
 	char			 why[256];	/* the encoder's last words */
 	uint32_t		*hashed;	/* --manifest: task -> node */
+	size_t			 nhashed;	/* and how many: the hash job */
 	struct work		 work;		/* the task side */
 };
 
@@ -114,6 +115,17 @@ void	tarc_left_out(struct tarc *, uint32_t node, const struct fault *f,
 void	tarc_warn(struct tarc *, uint32_t node, struct archive *);
 /* libarchive's message for a, never NULL. */
 const char *tarc_why(struct archive *a);
+
+/* The metadata reader (t->disk, t->e), as the options say.  0, or -1
+ * (said on stderr). */
+int	tarc_reader(struct tarc *);
+/* Worker side (tar_place.c): task i of the data job, of the hash job. */
+int	tarc_task(void *arg, uint64_t i, const struct engine_buf *eb,
+	    struct fault *f, unsigned char *out);
+int	tarc_hash_task(void *arg, uint64_t i, const struct engine_buf *eb,
+	    struct fault *f, unsigned char *out);
+/* Does the worker encode node's header again (it is not in the arena)? */
+bool	tarc_no_arena(const struct tarc *, uint32_t node);
 
 /* Is node the archive being replaced (or standard output)?  Then it is
  * left out with a warning, as tar does. */

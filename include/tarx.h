@@ -7,6 +7,7 @@
 #ifndef PARCP_TARX_H
 #define PARCP_TARX_H
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <limits.h>
@@ -51,10 +52,12 @@ struct tarx {
 	size_t		 n, cap;
 	int		 afd;		/* the archive, shared by the workers */
 	off_t		 asize;
+	struct stat	 ast;		/* the archive as indexed */
 	struct plan	 plan;
 	struct progress	 pr;
 	int		 status;
 	bool		 stripped;	/* warned about a leading '/' */
+	bool		 quiet;		/* an MPI rank: rank 0 said it all */
 	struct nameset	 later;		/* indexed: files not made yet (a
 					   later member may not use one as
 					   a directory, as when streamed) */
@@ -92,6 +95,8 @@ void	tarx_supersede(struct tarx *);
  * GNU sparse members), or -1 when it cannot be read at all (reported).
  */
 int	tarx_index(struct tarx *);
+/* The same, of the archive open in x->afd (st: its fstat). */
+int	tarx_index_fd(struct tarx *, const struct stat *st);
 /*
  * May member e be extracted under DEST?  Returns its cleaned name
  * (malloc'ed; a hard link's target in e is cleaned too), or NULL after
@@ -104,6 +109,9 @@ char	*tarx_check(struct tarx *, struct archive_entry *e);
 void	tarx_later_add(struct tarx *, const char *name);
 void	tarx_later_del(struct tarx *, const char *name);
 void	tarx_later_free(struct tarx *);
+/* Worker side: task t of the plan (a whole member or a range of one). */
+int	tarx_task(void *arg, uint64_t t, const struct engine_buf *eb,
+	    struct fault *f, unsigned char *out);
 /* Stream the archive through libarchive into DEST.  Returns a signal
  * that stopped it, or 0. */
 int	tarx_stream(struct tarx *);

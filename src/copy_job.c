@@ -11,15 +11,8 @@
  * worker opens everything itself, beneath the directories the identities
  * name (tree.c), and a blob names no descriptor.
  *
- * Device numbers are the one identity field that is not the same on
- * every host: each client of a parallel or network file system numbers
- * its mounts itself.  So a blob also carries an anchor per device of the
- * operands (an operand's source, destination or part, by the user's own
- * path, with its inode, which the file system keeps the same on every
- * client); across hosts a rank stats each anchor and, when the inode
- * matches, rewrites that device to its own number.  A device without a
- * matching anchor stays as it was: the entries on it then fail their
- * identity checks (safe), they are never redirected.
+ * Devices are mapped across hosts by the operands' anchors (job.h):
+ * an operand's source, destination directory and part.
  */
 #include "config.h"
 
@@ -45,39 +38,9 @@
 /* The worker view unpack makes, and what it owns. */
 struct copy_remote {
 	struct copy	 c;
-	struct opts	 o;
+	struct job_opts	 o;
 	struct flist	 fl;
-	char		*suffix;
-	char		*manifest;
 };
-
-/* A device's anchor: a path on it as rank 0 saw it, and that inode. */
-struct anchor {
-	dev_t		 dev;
-	ino_t		 ino;
-	bool		 follow;	/* stat, not lstat */
-	char		 path[PATH_MAX];
-};
-
-/* Add (dev, ino) at path, unless dev has an anchor or path is too long. */
-static void
-add_anchor(struct anchor **v, size_t *n, dev_t dev, ino_t ino, bool follow,
-    const char *path)
-{
-	size_t i;
-
-	if (dev == 0 || path == NULL || strlen(path) >= PATH_MAX)
-		return;
-	for (i = 0; i < *n; i++)
-		if ((*v)[i].dev == dev)
-			return;
-	*v = xreallocarray(*v, *n + 1, sizeof(**v));
-	(*v)[*n].dev = dev;
-	(*v)[*n].ino = ino;
-	(*v)[*n].follow = follow;
-	(void)snprintf((*v)[*n].path, PATH_MAX, "%s", path);
-	(*n)++;
-}
 
 /*
  * The devices of the job's operands, anchored by the user's own paths
@@ -89,10 +52,9 @@ add_anchor(struct anchor **v, size_t *n, dev_t dev, ino_t ino, bool follow,
 static void
 pack_anchors(const struct copy *c, struct blob *b)
 {
+	struct job_anchors a = { NULL, 0 };
 	const struct node *n;
-	struct anchor *v = NULL;
 	char dst[PATH_MAX], part[PATH_MAX];
-	size_t nv = 0, i;
 	uint32_t k;
 
 	for (k = 0; k < c->fl->n; k++) {
@@ -100,109 +62,53 @@ pack_anchors(const struct copy *c, struct blob *b)
 		if (n->parent != NODE_NONE ||
 		    flist_path(c->fl, k, FLIST_DST, dst, sizeof(dst)) == -1)
 			continue;
-		add_anchor(&v, &nv, n->dev, n->ino, walk_follows(c->o, true),
+		job_anchor(&a, n->dev, n->ino, walk_follows(c->o, true),
 		    flist_name(c->fl, k));
 		if (k < c->tree.ndst)
-			add_anchor(&v, &nv, c->tree.dst[k].dev,
-			    c->tree.dst[k].ino, c->tree.dst_links, dst);
+			job_anchor(&a, c->tree.dst[k].dev, c->tree.dst[k].ino,
+			    c->tree.dst_links, dst);
 		if (c->held != NULL && n->split && dest_partname(dst, "part",
 		    part, sizeof(part)) == 0)
-			add_anchor(&v, &nv, c->held[k].dev, c->held[k].ino,
-			    false, part);
+			job_anchor(&a, c->held[k].dev, c->held[k].ino, false,
+			    part);
 	}
-	blob_put_u64(b, nv);
-	for (i = 0; i < nv; i++) {
-		blob_put_u64(b, v[i].dev);
-		blob_put_u64(b, v[i].ino);
-		blob_put_u64(b, v[i].follow);
-		blob_put_str(b, v[i].path);
-	}
-	free(v);
-}
-
-/* This host's number for rank 0's device dev (dev itself if unknown). */
-static dev_t
-mapped(const dev_t (*map)[2], size_t n, dev_t dev)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (map[i][0] == dev)
-			return map[i][1];
-	return dev;
+	job_put_anchors(b, &a);
 }
 
 /* Stat each anchor here; rewrite the devices whose anchor matches. */
 static int
 unpack_anchors(struct blob *b, struct copy *c)
 {
-	uint64_t n = blob_get_u64(b), i, ino, follow;
-	dev_t (*map)[2], dev;
-	struct stat st;
-	size_t nmap = 0;
+	struct job_devmap m;
 	uint32_t k;
-	char *path;
 
-	if (b->bad || n > b->len)
+	if (job_get_anchors(b, c->o->durable_ranges, &m) == -1) {
+		job_devmap_free(&m);
 		return -1;
-	map = xcalloc(n ? n : 1, sizeof(*map));
-	for (i = 0; i < n && !b->bad; i++) {
-		dev = (dev_t)blob_get_u64(b);
-		ino = blob_get_u64(b);
-		follow = blob_get_u64(b);
-		path = blob_get_str(b);
-		/* One host: rank 0's numbers are this host's; nothing to map,
-		 * nothing resolved by path. */
-		if (path != NULL && c->o->durable_ranges && (follow ?
-		    stat(path, &st) : lstat(path, &st)) == 0 &&
-		    st.st_ino == ino &&
-		    st.st_dev != dev) {
-			map[nmap][0] = dev;
-			map[nmap++][1] = st.st_dev;
-		}
-		free(path);
 	}
-	for (k = 0; k < c->fl->n && nmap > 0; k++) {
-		c->fl->v[k].dev = mapped(map, nmap, c->fl->v[k].dev);
+	for (k = 0; k < c->fl->n && m.n > 0; k++) {
+		c->fl->v[k].dev = job_dev(&m, c->fl->v[k].dev);
 		if (c->held != NULL)
-			c->held[k].dev = mapped(map, nmap, c->held[k].dev);
+			c->held[k].dev = job_dev(&m, c->held[k].dev);
 	}
-	for (k = 0; k < c->tree.ndst && nmap > 0; k++)
-		c->tree.dst[k].dev = mapped(map, nmap, c->tree.dst[k].dev);
-	free(map);
-	return b->bad ? -1 : 0;
+	for (k = 0; k < c->tree.ndst && m.n > 0; k++)
+		c->tree.dst[k].dev = job_dev(&m, c->tree.dst[k].dev);
+	job_devmap_free(&m);
+	return 0;
 }
 
 static void
 pack(void *ctx, struct blob *b)
 {
 	const struct copy *c = ctx;
-	struct opts o = *c->o;
-	char cwd[PATH_MAX];
 	uint32_t i, nsplit = 0;
 
 	blob_put_u64(b, COPY_JOB_MAGIC);
-	blob_put_str(b, getcwd(cwd, sizeof(cwd)) ? cwd : NULL);
-	/* The options by value; what points into the parent goes as
-	 * strings, or not at all (workers never read it). */
-	o.backup_control = NULL;
-	o.backup.suffix = NULL;
-	o.manifest = NULL;
-	o.tar_path = o.target = NULL;
-	memset(&o.exclude, 0, sizeof(o.exclude));
-	o.paths = NULL;
-	o.npaths = 0;
-	blob_put(b, &o, sizeof(o));
-	blob_put_str(b, c->o->backup.suffix);
-	blob_put_str(b, c->o->manifest);
+	job_put_cwd(b);
+	job_put_opts(b, c->o);
 	blob_put(b, &c->work.how, sizeof(c->work.how));
 	blob_put_u64(b, c->work.bufsz);
-	blob_put_u64(b, c->fl->n);
-	blob_put(b, c->fl->v, c->fl->n * sizeof(*c->fl->v));
-	blob_put_u64(b, c->fl->nlen);
-	blob_put(b, c->fl->names, c->fl->nlen);
-	blob_put_u64(b, c->plan.nranges);
-	blob_put(b, c->plan.ranges, c->plan.nranges * sizeof(*c->plan.ranges));
+	job_put_lists(b, c->fl, &c->plan);
 	blob_put_u64(b, c->wc.umask);
 	blob_put_u64(b, (uint64_t)c->wc.owner);
 	blob_put(b, c->wc.token, sizeof(c->wc.token));
@@ -265,80 +171,24 @@ unpack_tree(struct blob *b, struct copy *c)
 	return 0;
 }
 
-/* Every index in the lists points inside them: a worker never reads
- * past the arena or the nodes, whatever the blob said. */
-static bool
-sane(const struct flist *fl, const struct plan *p)
-{
-	const struct node *n;
-	size_t i;
-
-	if (fl->nlen == 0 || fl->names[fl->nlen - 1] != '\0')
-		return false;
-	for (i = 0; i < fl->n; i++) {
-		n = &fl->v[i];
-		if (n->name >= fl->nlen || (n->parent != NODE_NONE &&
-		    n->parent >= i) || (n->parent == NODE_NONE &&
-		    n->dst >= fl->nlen) || (n->link != NODE_NONE &&
-		    n->link >= fl->n))
-			return false;
-	}
-	for (i = 0; i < p->nranges; i++)
-		if (p->ranges[i].file >= fl->n)
-			return false;
-	return true;
-}
-
-static int
-unpack_lists(struct blob *b, struct copy_remote *r)
-{
-	uint64_t n;
-
-	n = blob_get_u64(b);
-	if (n > UINT32_MAX ||
-	    (r->fl.v = blob_get_array(b, n, sizeof(*r->fl.v))) == NULL)
-		return -1;
-	r->fl.n = r->fl.cap = n;
-	n = blob_get_u64(b);
-	if ((r->fl.names = blob_get_array(b, n, 1)) == NULL)
-		return -1;
-	r->fl.nlen = r->fl.ncap = n;
-	n = blob_get_u64(b);
-	if ((r->c.plan.ranges = blob_get_array(b, n,
-	    sizeof(*r->c.plan.ranges))) == NULL)
-		return -1;
-	r->c.plan.nranges = r->c.plan.cap = n;
-	return sane(&r->fl, &r->c.plan) ? 0 : -1;
-}
-
 static int
 unpack(struct blob *b, struct exec_job *job)
 {
 	struct copy_remote *r = xcalloc(1, sizeof(*r));
 	struct copy *c = &r->c;
-	char *cwd;
 	int rv = -1;
 
 	c->work.arg = c;		/* release() finds r through it */
 	job->arg = &c->work;
 	job->ops = &work_tasks;
-	if (blob_check(b) == -1 || blob_get_u64(b) != COPY_JOB_MAGIC)
+	if (blob_check(b) == -1 || blob_get_u64(b) != COPY_JOB_MAGIC ||
+	    job_enter_cwd(b) == -1 || job_get_opts(b, &r->o) == -1)
 		return -1;
-	cwd = blob_get_str(b);
-	if (cwd != NULL && chdir(cwd) == -1) {
-		warn("cannot enter %s", cwd);
-		free(cwd);
-		return -1;
-	}
-	free(cwd);
-	blob_get(b, &r->o, sizeof(r->o));
-	r->o.backup.suffix = r->suffix = blob_get_str(b);
-	r->o.manifest = r->manifest = blob_get_str(b);
-	c->o = &r->o;
+	c->o = &r->o.o;
 	c->fl = &r->fl;
 	blob_get(b, &c->work.how, sizeof(c->work.how));
 	c->work.bufsz = blob_get_u64(b);
-	if (unpack_lists(b, r) == -1)
+	if (job_get_lists(b, &r->fl, &c->plan) == -1)
 		return -1;
 	c->wc.fl = c->fl;
 	c->wc.o = c->o;
@@ -374,8 +224,7 @@ release(struct exec_job *job)
 	free(c->later);
 	plan_free(&c->plan);
 	flist_free(&r->fl);
-	free(r->suffix);
-	free(r->manifest);
+	job_opts_free(&r->o);
 	free(r);
 	job->arg = NULL;
 }

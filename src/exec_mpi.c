@@ -21,9 +21,11 @@
  * short sleeps: OpenMPI's blocking calls spin, which would take the CPU
  * from the ranks that copy while rank 0 walks.
  *
- * A job whose driver cannot travel (the tar drivers, for now) is run by
- * rank 0 alone.  A rank that dies aborts the whole job, as MPI does; what
- * is left is what an interrupted run leaves (parts and journals, which
+ * Every driver's job travels (copy, tar create, tar extract); a job that
+ * cannot (a streamed archive: libarchive reads or writes it in order, in
+ * one process) is run by rank 0 alone.  A rank that dies aborts the
+ * whole job, as MPI does; what is left is what an interrupted run leaves
+ * (parts and journals, which
  * --resume finishes).  Between jobs the other ranks wait in exec_mpi_serve
  * for the next one, or for the end.
  */

@@ -12,8 +12,17 @@
 #include "util.h"
 
 extern const struct job_driver copy_driver;
+#ifdef HAVE_LIBARCHIVE
+extern const struct job_driver tar_extract_driver, tar_create_driver;
+#endif
 
-static const struct job_driver *const drivers[] = { &copy_driver };
+static const struct job_driver *const drivers[] = {
+	&copy_driver,
+#ifdef HAVE_LIBARCHIVE
+	&tar_extract_driver,
+	&tar_create_driver,
+#endif
+};
 
 const struct job_driver *
 job_driver(const char *name)

@@ -101,7 +101,8 @@ void
 tarx_refuse(struct tarx *x, struct archive_entry *e, const char *why)
 {
 	count_error(x);
-	warnx("cannot extract %s: %s", quote(tarx_name(e)), why);
+	if (!x->quiet)
+		warnx("cannot extract %s: %s", quote(tarx_name(e)), why);
 }
 
 void
@@ -123,13 +124,11 @@ tarx_archive_error(struct tarx *x, struct archive *a, int r)
 	if (msg == NULL)
 		msg = r == ARCHIVE_WARN ? "unknown warning" : "unknown error";
 	progress_clear(&x->pr);
-	if (r == ARCHIVE_WARN)
-		warnx("%s: warning: %s", quote(x->o->tar_path), msg);
-	else {
-		warnx("%s: %s", quote(x->o->tar_path), msg);
-		if (x->status == 0)
-			x->status = 1;
-	}
+	if (r != ARCHIVE_WARN && x->status == 0)
+		x->status = 1;
+	if (!x->quiet)
+		warnx("%s: %s%s", quote(x->o->tar_path),
+		    r == ARCHIVE_WARN ? "warning: " : "", msg);
 	return r;
 }
 

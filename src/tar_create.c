@@ -404,13 +404,10 @@ tarc_done(struct tarc *t, uint32_t node)
 	}
 }
 
-/* The metadata reader, the output, and what it must not archive. */
-static int
-setup(struct tarc *t)
+int
+tarc_reader(struct tarc *t)
 {
 	int flags = ARCHIVE_READDISK_NO_FFLAGS | ARCHIVE_READDISK_NO_SPARSE;
-	struct fault f;
-	struct stat st;
 
 	if (!(t->o->preserve & PRESERVE_XATTR))
 		flags |= ARCHIVE_READDISK_NO_XATTR | ARCHIVE_READDISK_NO_ACL;
@@ -422,6 +419,18 @@ setup(struct tarc *t)
 		    strerror(ENOMEM));
 		return -1;
 	}
+	return 0;
+}
+
+/* The metadata reader, the output, and what it must not archive. */
+static int
+setup(struct tarc *t)
+{
+	struct fault f;
+	struct stat st;
+
+	if (tarc_reader(t) == -1)
+		return -1;
 	t->umask = umask(0);
 	(void)umask(t->umask);
 	/* an archive being replaced is left out of itself, as tar does */

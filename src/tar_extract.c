@@ -137,8 +137,8 @@ whole(struct tarx *x, size_t i, const struct engine_buf *eb,
 	return rv == -1 ? -1 : rv | hashed | xerr << 8;
 }
 
-static int
-task(void *arg, uint64_t t, const struct engine_buf *eb, struct fault *f,
+int
+tarx_task(void *arg, uint64_t t, const struct engine_buf *eb, struct fault *f,
     unsigned char *out)
 {
 	struct tarx *x = arg;		/* this worker's own copy */
@@ -474,10 +474,12 @@ run(struct tarx *x)
 	work_init(&x->work, x->o, x);
 	x->work.how.direct = false;	/* member data is not aligned */
 	x->work.how.durable = false;	/* --fsync: whole files, at the end */
-	x->work.task = task;
+	x->work.task = tarx_task;
 	x->work.done = result;
 	x->work.tick = tick;
 	work_job(&job, &x->work, x->o, x->plan.nranges, x->st->lane_bytes);
+	job.driver = "tar-extract";	/* tar_extract_job.c */
+	job.ctx = x;
 	x->st->ranges = x->plan.nranges;
 	sig = exec_run(&job);
 	abandon(x);			/* split members not finished */

@@ -130,9 +130,7 @@ walk(struct tarx *x, struct archive *a, const struct stat *st)
 int
 tarx_index(struct tarx *x)
 {
-	struct archive *a;
 	struct stat st;
-	int rv;
 
 	x->afd = strcmp(x->o->tar_path, "-") == 0 ?
 	    fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0) :
@@ -144,6 +142,16 @@ tarx_index(struct tarx *x)
 	x->asize = st.st_size;
 	if (!S_ISREG(st.st_mode))
 		return 1;	/* a pipe: read once, so streamed */
+	return tarx_index_fd(x, &st);
+}
+
+int
+tarx_index_fd(struct tarx *x, const struct stat *st)
+{
+	struct archive *a;
+	int rv;
+
+	x->ast = *st;
 	if ((a = archive_read_new()) == NULL)
 		errc(1, ENOMEM, "libarchive");
 	(void)archive_read_support_filter_all(a);
@@ -154,7 +162,7 @@ tarx_index(struct tarx *x)
 		(void)archive_read_free(a);
 		return -1;
 	}
-	rv = walk(x, a, &st);
+	rv = walk(x, a, st);
 	(void)archive_read_free(a);
 	/* The streamed pass reads the same descriptor from its start. */
 	if (rv == 1 && lseek(x->afd, 0, SEEK_SET) == -1) {

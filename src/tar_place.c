@@ -280,6 +280,12 @@ headers(struct tarc *t, off_t *size)
 	return 0;
 }
 
+bool
+tarc_no_arena(const struct tarc *t, uint32_t node)
+{
+	return t->aoff[node] == NO_ARENA;
+}
+
 /* Worker side: node's header, from the arena or encoded again. */
 static const char *
 header(struct tarc *t, uint32_t node, const char *src, struct fault *f)
@@ -341,8 +347,8 @@ member_copy(struct tarc *t, uint32_t node, int sfd, const char *src,
 }
 
 /* Worker side: a member, or one range of a large member's data. */
-static int
-task(void *arg, uint64_t i, const struct engine_buf *eb, struct fault *f,
+int
+tarc_task(void *arg, uint64_t i, const struct engine_buf *eb, struct fault *f,
     unsigned char *out)
 {
 	struct tarc *t = arg;
@@ -408,10 +414,12 @@ copy_data(struct tarc *t)
 	work_init(&t->work, t->o, t);
 	t->work.how.direct = false;	/* the archive is not aligned */
 	t->work.how.durable = false;	/* --fsync: the archive, at the end */
-	t->work.task = task;
+	t->work.task = tarc_task;
 	t->work.done = result;
 	t->work.tick = tick;
 	work_job(&job, &t->work, t->o, t->plan.nranges, t->st->lane_bytes);
+	job.driver = "tar-create";	/* tar_create_job.c */
+	job.ctx = t;
 	t->st->ranges = t->plan.nranges;
 	return exec_run(&job);
 }
@@ -548,8 +556,8 @@ feed_member(struct tarc *t, uint32_t node, XXH3_state_t *st,
 }
 
 /* Worker side: --manifest's XXH128 of a member, read from the archive. */
-static int
-hash_task(void *arg, uint64_t i, const struct engine_buf *eb,
+int
+tarc_hash_task(void *arg, uint64_t i, const struct engine_buf *eb,
     struct fault *f, unsigned char *out)
 {
 	struct tarc *t = arg;
@@ -598,10 +606,13 @@ hash_all(struct tarc *t)
 	for (i = 0; i < t->fl->n; i++)
 		if (t->fl->v[i].state == NS_DONE && tarc_has_data(t, i))
 			t->hashed[n++] = i;
+	t->nhashed = n;
 	work_init(&t->work, t->o, t);
-	t->work.task = hash_task;
+	t->work.task = tarc_hash_task;
 	t->work.done = hash_result;
 	work_job(&job, &t->work, t->o, n, NULL);
+	job.driver = "tar-create";
+	job.ctx = t;
 	return exec_run(&job);
 }
 
