@@ -11,7 +11,8 @@
  *   0 -> worker   GRANT {first, end}  tasks [first, end); empty: no more;
  *                                     WAIT: none yet, ask again (later
  *                                     tasks are still to become ready)
- *   worker -> 0   RES  struct result  one per task, with its byte delta
+ *   worker -> 0   RES  struct result[] a grant's results (RES_MAX at
+ *                                     most), each with its byte delta
  *   worker -> 0   DONE                holds nothing, asks nothing more
  *
  * A worker asks for its next grant as it starts one, so a grant is
@@ -59,6 +60,7 @@ struct msg_grant {
 #define WAIT		UINT64_MAX	/* a grant of { WAIT, WAIT } */
 #define GRANT_READY	8		/* later tasks in a grant at most */
 #define WAIT_US		200		/* before asking again */
+#define RES_MAX		64		/* results in one message */
 enum { CMD_JOB = 1, CMD_QUIT };
 
 /* What rank 0 broadcasts before each job (and at the end). */
@@ -140,11 +142,30 @@ struct mpi_run {
 	int		 sig;
 };
 
+/* A RES message: a rank's results, in the order it ran them. */
+static void
+deliver(struct mpi_run *m, MPI_Status *st)
+{
+	struct result res[RES_MAX];
+	int bytes = 0, k;
+
+	(void)MPI_Get_count(st, MPI_BYTE, &bytes);
+	if (bytes <= 0 || bytes > (int)sizeof(res) ||
+	    bytes % (int)sizeof(*res) != 0)
+		errx(1, "mpi: a result message of %d bytes", bytes);
+	recv(res, (size_t)bytes, st->MPI_SOURCE, TAG_RES);
+	for (k = 0; k < bytes / (int)sizeof(*res); k++) {
+		res[k].worker = (uint32_t)st->MPI_SOURCE;
+		if (m->job->lane_bytes != NULL && res[k].worker < m->job->jobs)
+			m->job->lane_bytes[res[k].worker] += res[k].bytes;
+		dispatch_deliver(&m->d, &res[k]);
+	}
+}
+
 /* Answer one message; false when none is waiting. */
 static bool
 serve_one(struct mpi_run *m)
 {
-	const struct exec_job *job = m->job;
 	struct msg_grant mg;
 	struct grant g;
 	struct result res;
@@ -172,11 +193,7 @@ serve_one(struct mpi_run *m)
 		send(&mg, sizeof(mg), st.MPI_SOURCE, TAG_GRANT);
 		break;
 	case TAG_RES:
-		recv(&res, sizeof(res), st.MPI_SOURCE, TAG_RES);
-		res.worker = (uint32_t)st.MPI_SOURCE;
-		if (job->lane_bytes != NULL && res.worker < job->jobs)
-			job->lane_bytes[res.worker] += res.bytes;
-		dispatch_deliver(&m->d, &res);
+		deliver(m, &st);
 		break;
 	case TAG_DONE:
 		recv(&res, 0, st.MPI_SOURCE, TAG_DONE);
@@ -302,20 +319,38 @@ mpi_run(const struct exec_job *job)
 	return m.sig;
 }
 
-/* A rank: run task and report it. */
-static void
-run_one(struct exec_job *job, void *state, uint64_t task, uint64_t *progress,
-    uint64_t *reported)
-{
-	struct result res;
+/* A rank's results not sent yet: one message per grant (small files
+ * cost rank 0 one receive per grant, not one per file), or sooner when
+ * RES_MAX are waiting. */
+struct outbox {
+	struct result	 res[RES_MAX];
+	unsigned	 n;
+	uint64_t	 progress;	/* bytes this rank's tasks wrote */
+	uint64_t	 reported;	/* of them, in results */
+};
 
-	memset(&res, 0, sizeof(res));
-	res.task = task;
-	res.worker = (uint32_t)rank;
-	job->ops->run(job->arg, state, task, &res);
-	res.bytes = *progress - *reported;
-	*reported = *progress;
-	send(&res, sizeof(res), 0, TAG_RES);
+static void
+flush(struct outbox *o)
+{
+	if (o->n > 0)
+		send(o->res, o->n * sizeof(*o->res), 0, TAG_RES);
+	o->n = 0;
+}
+
+/* A rank: run task; its result goes out with the grant's others. */
+static void
+run_one(struct exec_job *job, void *state, uint64_t task, struct outbox *o)
+{
+	struct result *res = &o->res[o->n++];
+
+	memset(res, 0, sizeof(*res));
+	res->task = task;
+	res->worker = (uint32_t)rank;
+	job->ops->run(job->arg, state, task, res);
+	res->bytes = o->progress - o->reported;
+	o->reported = o->progress;
+	if (o->n == RES_MAX)
+		flush(o);
 }
 
 /* A rank's side of one job: ask, run, report, until told no more. */
@@ -323,11 +358,13 @@ static void
 work(struct exec_job *job)
 {
 	struct msg_grant g, next;
-	uint64_t progress = 0, reported = 0, k;
+	struct outbox *o = xcalloc(1, sizeof(*o));
+	uint64_t k;
 	void *state;
 	char none = 0;
 
-	if ((state = job->ops->start(job->arg, &progress)) == NULL) {
+	if ((state = job->ops->start(job->arg, &o->progress)) == NULL) {
+		free(o);
 		send(&none, 0, 0, TAG_DONE);
 		return;
 	}
@@ -342,13 +379,15 @@ work(struct exec_job *job)
 		}
 		send(&none, 0, 0, TAG_REQ);	/* the next one, meanwhile */
 		for (k = 0; k < g.n && k < DISPATCH_READY_MAX; k++)
-			run_one(job, state, g.id[k], &progress, &reported);
+			run_one(job, state, g.id[k], o);
 		for (k = g.first; k < g.end; k++)
-			run_one(job, state, k, &progress, &reported);
+			run_one(job, state, k, o);
+		flush(o);
 		recv(&next, sizeof(next), 0, TAG_GRANT);
 		g = next;
 	}
 	job->ops->stop(job->arg, state);
+	free(o);
 	send(&none, 0, 0, TAG_DONE);
 }
 
