@@ -80,6 +80,15 @@ uint64_t plan_bytes(const struct plan *);
 /* Order the ranges largest first (ties: by file, then offset). */
 void	plan_sort(struct plan *);
 /*
+ * The same, except that whole entries smaller than small come last, in
+ * file order: the largest first balance the workers, and the small files
+ * that batches group then go in walk order, a directory at a time (each
+ * task in another directory costs a worker opening and checking two).
+ */
+void	plan_sort_small(struct plan *, off_t small);
+/* What plan_sort_small takes as small for a chunk. */
+#define PLAN_SMALL(chunk)	((chunk) / 8)
+/*
  * Group the ranges, in their order, into batches for the executor:
  * consecutive whole-entry tasks costing at most target bytes
  * (PLAN_TASK_COST more each) and at most max of them; one that alone

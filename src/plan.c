@@ -179,8 +179,37 @@ range_cmp(const void *a, const void *b)
 void
 plan_sort(struct plan *p)
 {
-	if (p->nranges > 1)
-		qsort(p->ranges, p->nranges, sizeof(*p->ranges), range_cmp);
+	plan_sort_small(p, 0);
+}
+
+/* Small whole entries: after everything else, by file alone. */
+static off_t sort_small;
+
+static bool
+is_small(const struct range *r)
+{
+	return r->whole && r->len < sort_small;
+}
+
+static int
+small_cmp(const void *a, const void *b)
+{
+	const struct range *x = a, *y = b;
+
+	if (is_small(x) != is_small(y))
+		return is_small(x) ? 1 : -1;
+	if (is_small(x))
+		return x->file < y->file ? -1 : x->file > y->file;
+	return range_cmp(a, b);
+}
+
+void
+plan_sort_small(struct plan *p, off_t small)
+{
+	if (p->nranges < 2)
+		return;
+	sort_small = small;	/* qsort takes no argument: parent only */
+	qsort(p->ranges, p->nranges, sizeof(*p->ranges), small_cmp);
 }
 
 int

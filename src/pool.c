@@ -21,12 +21,17 @@
  * nothing to claim, poll until the parent closes the run; fork mode forks
  * a run of ready tasks into a free lane.
  *
- * Workers never print and never decide.  After each task a worker writes a
- * fixed-size struct result into one pipe shared by all; writes of at most
- * PIPE_BUF bytes are atomic, so records never interleave.  Each lane also
- * has a cache-line-sized slot in the shared mapping: bytes written so far
- * (for progress and --stats) and the grant it holds (so the parent can tell
- * what a killed worker was running).
+ * Workers never print and never decide.  After each task a worker puts a
+ * fixed-size struct result in its lane's ring in the shared mapping and
+ * publishes it (a release store of the ring's head: no system call), and
+ * at the end of each grant, or when its ring is half full, it writes one
+ * byte into a pipe shared by all to wake the parent, which takes every
+ * published result of every lane.  A tree of small files then costs the
+ * parent a wake-up per batch, not per file, and a result is still
+ * published the moment its task ends: a worker killed mid-batch has
+ * reported everything it finished.  Each lane also has a cache-line-sized
+ * slot: bytes written so far (for progress and --stats) and the grant it
+ * holds (so the parent can tell what a killed worker was running).
  *
  * The parent blocks SIGCHLD and the stop signals and sleeps in ppoll(2) on
  * the pipe with them unblocked: it wakes for results, for dead children
@@ -35,8 +40,8 @@
  * it) so that results pile up: one wake-up per result of a small file
  * would cost a cross-CPU wake-up each, more than the copy.  The pipe holds
  * far more results than workers finish in that time.  After reaping a
- * child it drains the pipe before judging it, since a worker killed right
- * after its write has its result in the pipe already.
+ * child it takes the rings before judging it, since a worker killed right
+ * after a task has published its result already.
  *
  * Accounting, recovery and the end are the dispatcher's (dispatch.c): a
  * worker killed by a signal (the OOM killer, a stray kill -9) is replaced
@@ -77,6 +82,9 @@
 #define WORKER_EXIT_ORPHAN	72
 
 #define POOL_LINGER_NS		1000000L	/* 1 ms */
+#define POOL_RING		128		/* results a lane holds */
+#define POOL_FULL_NS		50000L		/* a worker with a full ring
+						   waits this long for room */
 #define POOL_IDLE_NS		200000L		/* a worker waiting for later
 						   tasks polls this often */
 
@@ -86,6 +94,9 @@ struct lane {
 	uint64_t	 first;		/* the grant held: [first, end) */
 	uint64_t	 end;
 	uint64_t	 ready;		/* 1: positions in the ready list */
+	uint64_t	 head;		/* results published (the worker's) */
+	uint64_t	 tail __attribute__((aligned(64)));	/* and taken
+					   (the parent's), on its own line */
 } __attribute__((aligned(64)));
 
 /*
@@ -98,7 +109,8 @@ struct shared {
 	uint64_t	 rnext __attribute__((aligned(64)));
 	uint64_t	 published;
 	uint32_t	 closed;
-	uint64_t	*ready;		/* nlater entries, after the lanes */
+	uint64_t	*ready;		/* nlater entries, after the rings */
+	struct result	*ring;		/* POOL_RING per lane, after the lanes */
 	struct lane	 lane[];
 };
 
@@ -136,6 +148,34 @@ worker_exit(int status)
 	_exit(status);
 }
 
+/* Worker: wake the parent (a byte in the pipe: it takes every ring). */
+static void
+wake(struct pool *p)
+{
+	if (write_full(p->wfd, "", 1) == -1)
+		worker_exit(WORKER_EXIT_PIPE);
+}
+
+/* Worker: publish res in lane's ring, waiting for room if it is full. */
+static void
+put_result(struct pool *p, unsigned lane, const struct result *res)
+{
+	const struct timespec full = { 0, POOL_FULL_NS };
+	struct lane *l = &p->sh->lane[lane];
+	uint64_t head = __atomic_load_n(&l->head, __ATOMIC_RELAXED);
+
+	while (head - __atomic_load_n(&l->tail, __ATOMIC_ACQUIRE) >=
+	    POOL_RING) {
+		wake(p);
+		(void)nanosleep(&full, NULL);
+	}
+	p->sh->ring[(size_t)lane * POOL_RING + head % POOL_RING] = *res;
+	__atomic_store_n(&l->head, head + 1, __ATOMIC_RELEASE);
+	if (head + 1 - __atomic_load_n(&l->tail, __ATOMIC_RELAXED) ==
+	    POOL_RING / 2)
+		wake(p);
+}
+
 /* Worker: run g's tasks in order, a result each; the lane names g. */
 static void
 run_grant(struct pool *p, unsigned lane, const struct grant *g,
@@ -159,10 +199,10 @@ run_grant(struct pool *p, unsigned lane, const struct grant *g,
 		now = __atomic_load_n(&l->bytes, __ATOMIC_RELAXED);
 		res.bytes = now - *reported;
 		*reported = now;
-		if (write_full(p->wfd, &res, sizeof(res)) == -1)
-			worker_exit(WORKER_EXIT_PIPE);
+		put_result(p, lane, &res);
 	}
 	__atomic_store_n(&l->first, l->end, __ATOMIC_RELEASE);
+	wake(p);
 }
 
 /* A published later task into *g, claimed by compare-and-swap. */
@@ -306,25 +346,30 @@ publish(struct pool *p)
 		__atomic_store_n(&p->sh->closed, 1, __ATOMIC_RELEASE);
 }
 
-/* Read every complete result now in the pipe. */
+/*
+ * Take every published result.  The wake-ups first: a result published
+ * after the rings are read has its byte still to come, so the next wait
+ * wakes for it.
+ */
 static void
 drain(struct pool *p)
 {
-	struct result res[64];
+	struct lane *l;
+	char buf[512];
+	uint64_t head, t;
+	unsigned lane;
 	ssize_t n;
-	size_t i;
 
-	for (;;) {
-		if ((n = read(p->rfd, res, sizeof(res))) == -1) {
-			if (errno == EINTR)
-				continue;
-			return;		/* EAGAIN: empty for now */
-		}
-		if (n == 0)
-			return;
-		/* Records are atomic and whole: n is a multiple. */
-		for (i = 0; i < (size_t)n / sizeof(res[0]); i++)
-			dispatch_deliver(&p->d, &res[i]);
+	do			/* until EAGAIN: empty for now */
+		n = read(p->rfd, buf, sizeof(buf));
+	while (n > 0 || (n == -1 && errno == EINTR));
+	for (lane = 0; lane < p->job->jobs; lane++) {
+		l = &p->sh->lane[lane];
+		head = __atomic_load_n(&l->head, __ATOMIC_ACQUIRE);
+		for (t = l->tail; t < head; t++)
+			dispatch_deliver(&p->d, &p->sh->ring[(size_t)lane *
+			    POOL_RING + t % POOL_RING]);
+		__atomic_store_n(&l->tail, head, __ATOMIC_RELEASE);
 	}
 }
 
@@ -503,6 +548,7 @@ setup(struct pool *p, const struct exec_job *job)
 	p->rfd = p->wfd = -1;
 	p->parent = getpid();
 	p->shlen = sizeof(struct shared) + job->jobs * sizeof(struct lane) +
+	    job->jobs * POOL_RING * sizeof(struct result) +
 	    job->nlater * sizeof(uint64_t);
 	p->sh = mmap(NULL, p->shlen, PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -510,7 +556,8 @@ setup(struct pool *p, const struct exec_job *job)
 		p->sh = NULL;
 		return -1;
 	}
-	p->sh->ready = (uint64_t *)&p->sh->lane[job->jobs];
+	p->sh->ring = (struct result *)&p->sh->lane[job->jobs];
+	p->sh->ready = (uint64_t *)&p->sh->ring[job->jobs * POOL_RING];
 	if (pipe2(fds, O_CLOEXEC) == -1)
 		return -1;
 	p->rfd = fds[0];

@@ -468,7 +468,7 @@ run(struct tarx *x)
 		abandon(x);
 		return sig;
 	}
-	plan_sort(&x->plan);
+	plan_sort_small(&x->plan, PLAN_SMALL(x->st->chunk));
 	progress_start(&x->pr, x->o->progress, plan_bytes(&x->plan),
 	    x->pr.nfiles);
 	work_init(&x->work, x->o, x);

@@ -272,6 +272,35 @@ START_TEST(test_plan_whole_entries_and_bytes)
 }
 END_TEST
 
+/* Small whole entries go last in file order; split ranges and large
+ * whole entries first, largest first. */
+START_TEST(test_plan_sort_small_keeps_small_files_in_walk_order)
+{
+	struct plan p = { .ranges = NULL };
+	static const uint32_t want[] = { 7, 9, 9, 2, 4, 5, 8 };
+	size_t i;
+
+	ck_assert_int_eq(plan_add_whole(&p, 8, 10), 0);
+	ck_assert_int_eq(plan_add_whole(&p, 2, 50), 0);
+	ck_assert_int_eq(plan_add_whole(&p, 7, 400), 0);	/* large */
+	ck_assert_int_eq(plan_add(&p, 9, 0, 200, 100), 0);	/* split */
+	ck_assert_int_eq(plan_add_whole(&p, 5, 99), 0);
+	ck_assert_int_eq(plan_add_whole(&p, 4, 1), 0);
+	plan_sort_small(&p, 100);
+	ck_assert_uint_eq(p.nranges, 7);
+	for (i = 0; i < 7; i++)
+		ck_assert_msg(p.ranges[i].file == want[i], "%zu: file %u",
+		    i, p.ranges[i].file);
+	ck_assert_int_eq(p.ranges[1].off, 0);
+	ck_assert_int_eq(p.ranges[2].off, 100);
+	plan_sort_small(&p, 0);			/* plan_sort's order */
+	ck_assert_uint_eq(p.ranges[0].file, 7);
+	ck_assert_uint_eq(p.ranges[6].file, 4);
+	ck_assert_uint_eq(PLAN_SMALL(16 << 20), 2 << 20);
+	plan_free(&p);
+}
+END_TEST
+
 /* Equal lengths: by file, then by offset; one range is left alone. */
 START_TEST(test_plan_sort_ties_by_file_then_offset)
 {
@@ -394,6 +423,7 @@ plan_suite(void)
 	tcase_add_test(tc, test_plan_extent_ending_at_int64_max);
 	tcase_add_test(tc, test_plan_sort_puts_largest_first);
 	tcase_add_test(tc, test_plan_sort_ties_by_file_then_offset);
+	tcase_add_test(tc, test_plan_sort_small_keeps_small_files_in_walk_order);
 	tcase_add_test(tc, test_plan_whole_entries_and_bytes);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");

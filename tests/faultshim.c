@@ -7,6 +7,9 @@
  *   PARCP_SHIM_KILL_AT=OFF     the process reading byte OFF dies (SIGKILL)
  *   PARCP_SHIM_KILL_ONCE=PATH  ...but only the first one: PATH is created
  *                              as a marker (O_EXCL), later readers live
+ *   PARCP_SHIM_KILL_READING=PAT the process reading a file whose path
+ *                              matches PAT dies (SIGKILL); with KILL_ONCE,
+ *                              only the first
  *   PARCP_SHIM_EIO_AT=OFF      a read covering byte OFF fails with EIO
  *   PARCP_SHIM_ENOSPC_AT=OFF   a write covering byte OFF fails with ENOSPC
  *   PARCP_SHIM_CORRUPT_AT=OFF  a pwrite covering byte OFF writes it with
@@ -39,9 +42,10 @@
  *   PARCP_SHIM_CFR_ERRNO=E     copy_file_range always fails with errno E
  *                              (a number: 18 EXDEV, 38 ENOSYS, 95 ...)
  *   PARCP_SHIM_DIE_AFTER_RESULT=PATH a worker dies (SIGKILL) right after
- *                              writing its first result record to the
- *                              parent's pipe; PATH is made as a marker
- *                              (O_EXCL), so only one worker of the run dies
+ *                              its first report: the one-byte wake-up it
+ *                              writes to the parent's pipe once its
+ *                              results are published; PATH is made as a
+ *                              marker (O_EXCL), so only one worker dies
  *   PARCP_SHIM_RENAME_EINVAL=1 renameat2 with flags fails with EINVAL, as
  *                              on a file system without RENAME_NOREPLACE
  * "First" and "Nth" count in each process (a worker counts its own).  A
@@ -202,6 +206,10 @@ read_faults(int fd, off_t off, size_t len)
 	if (covers("PARCP_SHIM_KILL_AT", off, len) &&
 	    first("PARCP_SHIM_KILL_ONCE"))
 		(void)raise(SIGKILL);
+	if (getenv("PARCP_SHIM_KILL_READING") != NULL &&
+	    fd_matches(fd, getenv("PARCP_SHIM_KILL_READING")) &&
+	    first("PARCP_SHIM_KILL_ONCE"))
+		(void)raise(SIGKILL);
 	if (covers("PARCP_SHIM_EIO_AT", off, len)) {
 		errno = EIO;
 		return -1;
@@ -310,8 +318,8 @@ copy_file_range(int in, off_t *ioff, int out, off_t *ooff, size_t len,
 
 ssize_t	write(int, const void *, size_t);
 
-/* The size of a worker's result record (struct result in exec.h). */
-#define RESULT_SIZE	80
+/* A worker's report: a one-byte wake-up (pool.c). */
+#define REPORT_SIZE	1
 
 typedef ssize_t	read_fn(int, void *, size_t);
 ssize_t	read(int, void *, size_t);
@@ -344,10 +352,10 @@ write(int fd, const void *buf, size_t len)
 	if (zero_write(fd))
 		return 0;
 	n = real(fd, buf, shorten("PARCP_SHIM_SHORT_WRITE", fd, len));
-	if (n == (ssize_t)RESULT_SIZE && fstat(fd, &st) == 0 &&
+	if (n == (ssize_t)REPORT_SIZE && fstat(fd, &st) == 0 &&
 	    S_ISFIFO(st.st_mode) && getenv("PARCP_SHIM_DIE_AFTER_RESULT") !=
 	    NULL && first("PARCP_SHIM_DIE_AFTER_RESULT"))
-		(void)raise(SIGKILL);	/* its result is with the parent */
+		(void)raise(SIGKILL);	/* its results are with the parent */
 	return n;
 }
 

@@ -70,6 +70,35 @@ for mode in pool fork; do
 	pass
 done
 
+# A worker killed in the middle of a batch, after the results of its
+# first files are published and before it reports them: they are taken
+# from its ring, not copied again; the file it died on is retried once;
+# the rest is copied by its replacement (pool) or the next child (fork).
+for mode in pool fork; do
+	rm -rf "$T/dk" "$T/die.mark" "$T/dkcopy.$mode"
+	mkdir "$T/dk"
+	for i in 1 2 3 4 5 6; do mkfile "$T/dk/f$i" 20000; done
+	strace -f -qq -e trace=openat -o "$T/opens" env \
+	    LD_PRELOAD="$FAULTSHIM" PARCP_SHIM_KILL_READING="$T/dk/f4" \
+	    PARCP_SHIM_KILL_ONCE="$T/die.mark" \
+	    "$PARCP" -r -j 1 --mode=$mode "$T/dk" "$T/dkcopy.$mode" \
+	    >"$T/out" 2>"$T/err" && rc=0 || rc=$?
+	expect_rc 0 "a worker killed mid-batch ($mode)"
+	[ -e "$T/die.mark" ] || fail "$mode: no worker was killed mid-batch"
+	for i in 1 2 3 4 5 6; do
+		cmp "$T/dk/f$i" "$T/dkcopy.$mode/f$i" ||
+		    fail "$mode: f$i not copied after a worker died mid-batch"
+		n=$(grep -c "\"$T/dk/f$i\"\|, \"f$i\", O_RDONLY" "$T/opens" ||
+		    :)
+		want=1
+		[ "$i" -ne 4 ] || want=2
+		[ "$n" -eq "$want" ] ||
+		    fail "$mode: f$i opened $n times, not $want"
+	done
+	no_temps "$T/dkcopy.$mode"
+	pass
+done
+
 # The other files of the run are still copied when one fails.
 mkdir "$T/dest"
 mkfile "$T/small" 3000

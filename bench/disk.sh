@@ -1,0 +1,156 @@
+#!/bin/bash
+# bench/disk.sh: the workloads users copy on a real disk, parcp's defaults
+# against cp and its peers, hot and cold, with and without `&& sync`.
+#
+#   bench/disk.sh [DIR]          (default /var/tmp: a disk, never tmpfs)
+#   env: PARCP=./parcp RUNS=5 WHICH="file file-sync file-cold tree-cold"
+#        SIZE=1G (file, file-sync) COLD_SIZE=2G (file-cold) DCP=/path/dcp
+#
+#   file       one SIZE file, source in the page cache, the copy alone
+#   file-sync  the same, `&& sync` inside the timed part
+#   file-cold  one COLD_SIZE file, caches dropped before each run, `&& sync`
+#   tree-cold  20,000 files of 1-64 KiB (bench/lib.sh's small tree), caches
+#              dropped before each run, `&& sync`
+#   large-sync 1,000 files of 1-8 MiB, hot, `&& sync` (4.5 GB a copy: not
+#              in the default WHICH)
+#
+# Cold runs need root (echo 3 > /proc/sys/vm/drop_caches) and are skipped
+# otherwise.  Rounds are paired as in run.sh (each configuration once per
+# round, in a random order; one warm-up round not counted).  Before each
+# run the previous copy is deleted and synced, and the disk left a second
+# to settle (it stalls right after large deletes).  Reports medians of wall
+# and user+sys CPU seconds and the ratio of cp's median to each.  DCP, when
+# set, adds mpiFileUtils' dcp (`mpirun -np 2`).  Never run by make check.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+RUNS=${RUNS:-5}
+DIR=${1:-/var/tmp}
+WHICH=${WHICH:-file file-sync file-cold tree-cold}
+SIZE=${SIZE:-1G}
+COLD_SIZE=${COLD_SIZE:-2G}
+DCP=${DCP:-}
+[ "$(stat -f -c %T "$DIR")" != tmpfs ] || {
+	echo "bench/disk.sh: $DIR is tmpfs; give a directory on a disk" >&2
+	exit 2
+}
+can_drop() { [ -w /proc/sys/vm/drop_caches ]; }
+
+file_configs=("cp" "cat" "parcp" "parcp -j 1" "parcp -j 4")
+tree_configs=("cp -a" "tar | tar" "parcp -a" "parcp -a -j 1" "parcp -a -j 4")
+if [ -n "$DCP" ]; then
+	file_configs+=("dcp")
+	tree_configs+=("dcp")
+fi
+
+# copy CONFIG SRC DST
+copy() {
+	case $1 in
+	cat)	cat "$2" >"$3" ;;
+	"tar | tar")
+		mkdir "$3"
+		tar -C "$2" -cf - . | tar -C "$3" -xf -
+		;;
+	dcp)	mpirun --allow-run-as-root -np 2 "$DCP" -q -p "$2" "$3" ;;
+	parcp*)	${1/#parcp/$PARCP} "$2" "$3" ;;
+	*)	$1 "$2" "$3" ;;
+	esac
+}
+
+synced() { copy "$@" && sync; }
+
+# prepare COLD: the last copy gone and on disk, the disk settled, and
+# (COLD = 1) nothing of the source left in the page cache.
+prepare() {
+	rm -rf "$dst"
+	sync
+	sleep 1
+	[ "$1" -eq 0 ] || echo 3 >/proc/sys/vm/drop_caches
+}
+
+# step_* CONFIG ROUND: one timed run (src, dst: the workload's).
+step_hot() {
+	prepare 0
+	timed copy "$1" "$src" "$dst"
+	[ "$2" -ne 1 ] || cmp -s "$src" "$dst" || differs "$1"
+}
+step_sync() {
+	prepare 0
+	timed synced "$1" "$src" "$dst"
+	[ "$2" -ne 1 ] || cmp -s "$src" "$dst" || differs "$1"
+}
+step_cold() {
+	prepare 1
+	timed synced "$1" "$src" "$dst"
+	[ "$2" -ne 1 ] || cmp -s "$src" "$dst" || differs "$1"
+}
+step_tree_cold() {
+	prepare 1
+	timed synced "$1" "$src" "$dst"
+	[ "$2" -ne 1 ] || diff -r "$src" "$dst" >/dev/null || differs "$1"
+}
+step_tree_sync() {
+	prepare 0
+	timed synced "$1" "$src" "$dst"
+	[ "$2" -ne 1 ] || diff -r "$src" "$dst" >/dev/null || differs "$1"
+}
+
+# workload NAME TITLE STEP CONFIG...: run it, print its table, CSV on fd 3.
+workload() {
+	local name=$1 title=$2 step=$3 out
+	shift 3
+	out=$(mktemp)
+	paired "$out" "$step" "$@"
+	results "$title" "$out" "$DIR,$name" "$@"
+	rm -f "$out"
+}
+
+fs=$(stat -f -c %T "$DIR")
+stamp=$(date -u +%Y%m%dT%H%M%S)
+mkdir -p "$BENCH_DIR/results"
+exec 3>"$BENCH_DIR/results/disk-$stamp.csv"
+{
+	echo "## parcp on a disk: $DIR ($fs)"
+	echo
+	machine
+	echo
+	for w in $WHICH; do
+		src=$DIR/parcp-disk.src dst=$DIR/parcp-disk.dst
+		rm -rf "$src" "$dst"
+		case $w in
+		file | file-sync)
+			head -c "$SIZE" /dev/urandom >"$src"
+			cat "$src" >/dev/null	# hot: in the page cache
+			if [ "$w" = file ]; then
+				workload "$w" "$SIZE file, hot" step_hot \
+				    "${file_configs[@]}"
+			else
+				workload "$w" "$SIZE file, hot, && sync" \
+				    step_sync "${file_configs[@]}"
+			fi
+			;;
+		file-cold)
+			can_drop || { echo "(file-cold: not root, skipped)"; continue; }
+			head -c "$COLD_SIZE" /dev/urandom >"$src"
+			workload "$w" "$COLD_SIZE file, cold, && sync" step_cold \
+			    "${file_configs[@]}"
+			;;
+		tree-cold)
+			can_drop || { echo "(tree-cold: not root, skipped)"; continue; }
+			gen_tree small "$src"
+			workload "$w" "20,000 files of 1-64 KiB, cold, && sync" \
+			    step_tree_cold "${tree_configs[@]}"
+			;;
+		large-sync)
+			gen_tree large "$src"
+			workload "$w" "1,000 files of 1-8 MiB, hot, && sync" \
+			    step_tree_sync "${tree_configs[@]}"
+			;;
+		*)
+			echo "bench/disk.sh: unknown workload $w" >&2
+			exit 2
+			;;
+		esac
+		rm -rf "$src" "$dst"
+		sync
+	done
+} | tee "$BENCH_DIR/results/disk-$stamp.md"
