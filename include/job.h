@@ -25,6 +25,7 @@
 #include "flist.h"
 #include "opts.h"
 #include "plan.h"
+#include "work.h"
 
 struct blob {
 	unsigned char	*p;
@@ -63,14 +64,19 @@ struct job_opts {
 	struct opts	 o;
 	char		*suffix, *manifest, *tar_path;
 };
-void	job_put_opts(struct blob *, const struct opts *);
-int	job_get_opts(struct blob *, struct job_opts *);
+/* A driver's blob starts with its magic, the directory its relative
+ * paths start from and the options: put them, or check and take them
+ * (entering the directory).  0, or -1: refuse the blob. */
+void	job_put_head(struct blob *, uint64_t magic, const struct opts *);
+int	job_get_head(struct blob *, uint64_t magic, struct job_opts *);
 void	job_opts_free(struct job_opts *);
 
-/* The directory the job's relative paths start from: put, and entered
- * by the reader (-1: it cannot be, said on stderr). */
-void	job_put_cwd(struct blob *);
-int	job_enter_cwd(struct blob *);
+/* The task side's engine settings (work.h: buffer size, engine, the
+ * --verify and --fsync flags); the reader's pointers (its buffer, its
+ * progress counter, its tally) are its own, left NULL.  Get: 0, or -1
+ * for a buffer size the options would refuse. */
+void	job_put_work(struct blob *, const struct work *);
+int	job_get_work(struct blob *, struct work *);
 
 /* The file list (nodes and name arena) and a plan's ranges; every index
  * in them is checked to point inside them (-1 if one does not). */

@@ -103,11 +103,8 @@ pack(void *ctx, struct blob *b)
 	const struct copy *c = ctx;
 	uint32_t i, nsplit = 0;
 
-	blob_put_u64(b, COPY_JOB_MAGIC);
-	job_put_cwd(b);
-	job_put_opts(b, c->o);
-	blob_put(b, &c->work.how, sizeof(c->work.how));
-	blob_put_u64(b, c->work.bufsz);
+	job_put_head(b, COPY_JOB_MAGIC, c->o);
+	job_put_work(b, &c->work);
 	job_put_lists(b, c->fl, &c->plan);
 	blob_put_u64(b, c->wc.umask);
 	blob_put_u64(b, (uint64_t)c->wc.owner);
@@ -181,14 +178,13 @@ unpack(struct blob *b, struct exec_job *job)
 	c->work.arg = c;		/* release() finds r through it */
 	job->arg = &c->work;
 	job->ops = &work_tasks;
-	if (blob_check(b) == -1 || blob_get_u64(b) != COPY_JOB_MAGIC ||
-	    job_enter_cwd(b) == -1 || job_get_opts(b, &r->o) == -1)
+	if (job_get_head(b, COPY_JOB_MAGIC, &r->o) == -1)
 		return -1;
 	c->o = &r->o.o;
 	c->fl = &r->fl;
-	blob_get(b, &c->work.how, sizeof(c->work.how));
-	c->work.bufsz = blob_get_u64(b);
-	if (job_get_lists(b, &r->fl, &c->plan) == -1)
+	c->work.task = copy_task;
+	if (job_get_work(b, &c->work) == -1 ||
+	    job_get_lists(b, &r->fl, &c->plan) == -1)
 		return -1;
 	c->wc.fl = c->fl;
 	c->wc.o = c->o;
@@ -198,13 +194,8 @@ unpack(struct blob *b, struct exec_job *job)
 	blob_get(b, c->wc.token, sizeof(c->wc.token));
 	c->wc.token[sizeof(c->wc.token) - 1] = '\0';
 	if (unpack_tree(b, c) == 0 && unpack_held(b, c) == 0 &&
-	    unpack_anchors(b, c) == 0 && !b->bad && c->work.bufsz > 0 &&
-	    c->work.bufsz <= OPTS_BUFSZ_MAX)
+	    unpack_anchors(b, c) == 0 && !b->bad)
 		rv = 0;
-	c->work.task = copy_task;
-	c->work.how.buf = NULL;
-	c->work.how.progress = NULL;
-	c->work.how.tally = NULL;
 	return rv;
 }
 

@@ -17,8 +17,8 @@
 #include "job.h"
 #include "util.h"
 
-void
-job_put_opts(struct blob *b, const struct opts *src)
+static void
+put_opts(struct blob *b, const struct opts *src)
 {
 	struct opts o = *src;
 
@@ -35,8 +35,8 @@ job_put_opts(struct blob *b, const struct opts *src)
 	blob_put_str(b, src->tar_path);
 }
 
-int
-job_get_opts(struct blob *b, struct job_opts *j)
+static int
+get_opts(struct blob *b, struct job_opts *j)
 {
 	blob_get(b, &j->o, sizeof(j->o));
 	j->o.backup.suffix = j->suffix = blob_get_str(b);
@@ -56,16 +56,16 @@ job_opts_free(struct job_opts *j)
 	j->suffix = j->manifest = j->tar_path = NULL;
 }
 
-void
-job_put_cwd(struct blob *b)
+static void
+put_cwd(struct blob *b)
 {
 	char cwd[PATH_MAX];
 
 	blob_put_str(b, getcwd(cwd, sizeof(cwd)) ? cwd : NULL);
 }
 
-int
-job_enter_cwd(struct blob *b)
+static int
+enter_cwd(struct blob *b)
 {
 	char *cwd = blob_get_str(b);
 	int rv = b->bad ? -1 : 0;
@@ -76,6 +76,41 @@ job_enter_cwd(struct blob *b)
 	}
 	free(cwd);
 	return rv;
+}
+
+void
+job_put_head(struct blob *b, uint64_t magic, const struct opts *o)
+{
+	blob_put_u64(b, magic);
+	put_cwd(b);
+	put_opts(b, o);
+}
+
+int
+job_get_head(struct blob *b, uint64_t magic, struct job_opts *o)
+{
+	if (blob_check(b) == -1 || blob_get_u64(b) != magic ||
+	    enter_cwd(b) == -1 || get_opts(b, o) == -1)
+		return -1;
+	return 0;
+}
+
+void
+job_put_work(struct blob *b, const struct work *w)
+{
+	blob_put(b, &w->how, sizeof(w->how));
+	blob_put_u64(b, w->bufsz);
+}
+
+int
+job_get_work(struct blob *b, struct work *w)
+{
+	blob_get(b, &w->how, sizeof(w->how));
+	w->bufsz = blob_get_u64(b);
+	w->how.buf = NULL;
+	w->how.progress = NULL;
+	w->how.tally = NULL;
+	return b->bad || w->bufsz == 0 || w->bufsz > OPTS_BUFSZ_MAX ? -1 : 0;
 }
 
 void

@@ -75,12 +75,9 @@ pack(void *ctx, struct blob *b)
 	size_t n = t->fl->n;
 	struct stat st;
 
-	blob_put_u64(b, TARC_JOB_MAGIC);
-	job_put_cwd(b);
-	job_put_opts(b, t->o);
+	job_put_head(b, TARC_JOB_MAGIC, t->o);
 	pack_anchors(t, b);
-	blob_put(b, &t->work.how, sizeof(t->work.how));
-	blob_put_u64(b, t->work.bufsz);
+	job_put_work(b, &t->work);
 	job_put_lists(b, t->fl, &t->plan);
 	blob_put(b, t->data, n * sizeof(*t->data));
 	blob_put(b, t->hlens, n * sizeof(*t->hlens));
@@ -190,9 +187,7 @@ unpack_rest(struct tarc_remote *r, struct blob *b, struct job_devmap *m)
 	struct tarc *t = &r->t;
 	size_t k;
 
-	blob_get(b, &t->work.how, sizeof(t->work.how));
-	t->work.bufsz = blob_get_u64(b);
-	if (t->work.bufsz == 0 || t->work.bufsz > OPTS_BUFSZ_MAX ||
+	if (job_get_work(b, &t->work) == -1 ||
 	    job_get_lists(b, &r->fl, &t->plan) == -1 ||
 	    unpack_tables(b, t) == -1 ||
 	    (t->out.fd = open_archive(r, b, m)) == -1)
@@ -202,9 +197,6 @@ unpack_rest(struct tarc_remote *r, struct blob *b, struct job_devmap *m)
 	if (needs_reader(t) && tarc_reader(t) == -1)
 		return -1;
 	t->work.task = t->hashed != NULL ? tarc_hash_task : tarc_task;
-	t->work.how.buf = NULL;
-	t->work.how.progress = NULL;
-	t->work.how.tally = NULL;
 	return 0;
 }
 
@@ -223,8 +215,7 @@ unpack(struct blob *b, struct exec_job *job)
 	t->work.arg = t;
 	job->arg = &t->work;
 	job->ops = &work_tasks;
-	if (blob_check(b) == -1 || blob_get_u64(b) != TARC_JOB_MAGIC ||
-	    job_enter_cwd(b) == -1 || job_get_opts(b, &r->o) == -1)
+	if (job_get_head(b, TARC_JOB_MAGIC, &r->o) == -1)
 		return -1;
 	t->o = &r->o.o;
 	if (job_get_anchors(b, t->o->durable_ranges, &m) == 0)

@@ -96,15 +96,12 @@ pack(void *ctx, struct blob *b)
 	(void)fstat(x->w.root, &st);
 	for (i = 0; i < x->plan.nranges; i++)
 		task[x->plan.ranges[i].file] = true;
-	blob_put_u64(b, TARX_JOB_MAGIC);
-	job_put_cwd(b);
-	job_put_opts(b, x->o);
+	job_put_head(b, TARX_JOB_MAGIC, x->o);
 	job_anchor(&a, x->ast.st_dev, x->ast.st_ino, true, x->o->tar_path);
 	job_anchor(&a, st.st_dev, st.st_ino, true, x->dest);
 	job_put_anchors(b, &a);
 	blob_put_str(b, x->dest);
-	blob_put(b, &x->work.how, sizeof(x->work.how));
-	blob_put_u64(b, x->work.bufsz);
+	job_put_work(b, &x->work);
 	put_ident(b, &st);		/* DEST, held */
 	put_ident(b, &x->ast);		/* the archive, as indexed */
 	blob_put_u64(b, x->w.umask);
@@ -276,19 +273,13 @@ unpack(struct blob *b, struct exec_job *job)
 	x->work.arg = x;
 	job->arg = &x->work;
 	job->ops = &work_tasks;
-	if (blob_check(b) == -1 || blob_get_u64(b) != TARX_JOB_MAGIC ||
-	    job_enter_cwd(b) == -1 || job_get_opts(b, &r->o) == -1)
+	if (job_get_head(b, TARX_JOB_MAGIC, &r->o) == -1)
 		return -1;
 	x->o = &r->o.o;
 	if (job_get_anchors(b, x->o->durable_ranges, &m) == 0) {
 		x->dest = r->dest = blob_get_str(b);
-		blob_get(b, &x->work.how, sizeof(x->work.how));
-		x->work.bufsz = blob_get_u64(b);
 		x->work.task = tarx_task;
-		x->work.how.buf = NULL;
-		x->work.how.progress = NULL;
-		x->work.how.tally = NULL;
-		if (x->work.bufsz > 0 && x->work.bufsz <= OPTS_BUFSZ_MAX)
+		if (job_get_work(b, &x->work) == 0)
 			rv = unpack_rest(r, b, &m);
 	}
 	job_devmap_free(&m);
