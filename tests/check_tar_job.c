@@ -93,6 +93,7 @@ static void
 xmake(struct xfix *f)
 {
 	struct archive *a = archive_write_new();
+	char cwd[PATH_MAX - 16];
 	size_t i;
 	int root;
 
@@ -100,9 +101,9 @@ xmake(struct xfix *f)
 	for (i = 0; i < sizeof(f->data); i++)
 		f->data[i] = (char)(i * 7 + 3);
 	fresh_dir();
-	ck_assert_ptr_nonnull(getcwd(f->dest, sizeof(f->dest) - 8));
-	(void)snprintf(f->tar, sizeof(f->tar), "%s/a.tar", f->dest);
-	strcat(f->dest, "/dst");
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+	(void)snprintf(f->tar, sizeof(f->tar), "%s/a.tar", cwd);
+	(void)snprintf(f->dest, sizeof(f->dest), "%s/dst", cwd);
 	ck_assert_int_eq(archive_write_set_format_pax_restricted(a),
 	    ARCHIVE_OK);
 	ck_assert_int_eq(archive_write_open_filename(a, f->tar), ARCHIVE_OK);
