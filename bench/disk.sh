@@ -35,8 +35,13 @@ DCP=${DCP:-}
 }
 can_drop() { [ -w /proc/sys/vm/drop_caches ]; }
 
-file_configs=("cp" "cat" "parcp" "parcp -j 1" "parcp -j 4")
-tree_configs=("cp -a" "tar | tar" "parcp -a" "parcp -a -j 1" "parcp -a -j 4")
+# Beside the defaults, the alternatives the defaults are chosen from: one
+# writer per file (a chunk larger than the file: never split), fewer and
+# more workers.
+file_configs=("cp" "cat" "parcp" "parcp --chunk-size=64G" "parcp -j 1"
+    "parcp -j 4")
+tree_configs=("cp -a" "tar | tar" "parcp -a" "parcp -a -j 1" "parcp -a -j 4"
+    "parcp -a -j 8")
 if [ -n "$DCP" ]; then
 	file_configs+=("dcp")
 	tree_configs+=("dcp")
