@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <sys/mount.h>
 #include <sys/stat.h>
 
 #include <fcntl.h>
@@ -47,6 +48,50 @@ assert_cuts_fail(const struct job_driver *drv, const struct blob *b)
 	}
 }
 
+/*
+ * The blob as from a rank 0 on another host, whose device numbers are not
+ * this host's: every 8-byte copy of dev in it (nodes, identities,
+ * anchors) becomes fake, and it is sealed again.
+ */
+static void
+other_host(struct blob *b, uint64_t dev, uint64_t fake)
+{
+	size_t i, n = 0;
+
+	ck_assert_int_eq(blob_check(b), 0);
+	for (i = 0; i + sizeof(dev) <= b->len; i++)
+		if (memcmp(b->p + i, &dev, sizeof(dev)) == 0) {
+			memcpy(b->p + i, &fake, sizeof(fake));
+			n++;
+		}
+	ck_assert_uint_gt(n, 0);
+	blob_seal(b);
+}
+
+/*
+ * dir becomes a small tmpfs of its own (another device), or false when
+ * this process may not mount (not root).  A failed check leaves the
+ * test's process at once, so the tests that mount check their results
+ * only after unmounting.
+ */
+static bool
+own_device(const char *dir)
+{
+	if (geteuid() != 0)
+		return false;
+	ck_assert_int_eq(mount("tmpfs", dir, "tmpfs", 0, "size=1m"), 0);
+	return true;
+}
+
+static uint64_t
+dev_of(const char *path)
+{
+	struct stat st;
+
+	ck_assert_int_eq(stat(path, &st), 0);
+	return st.st_dev;
+}
+
 /* A fresh directory in the test's, entered: one per fixture made. */
 static void
 fresh_dir(void)
@@ -62,6 +107,7 @@ fresh_dir(void)
 /* ---- extraction ---- */
 
 struct xfix {
+	bool		 mounted;	/* DEST is a tmpfs of its own */
 	struct tarx	 x;
 	struct opts	 o;
 	struct copy_stats st;
@@ -90,7 +136,7 @@ add(struct archive *a, const char *name, mode_t mode, const char *data,
 /* d/, d/a (3000 bytes, one task), d/s (a symlink), d/big (6000, split):
  * indexed and planned as tar_extract would. */
 static void
-xmake(struct xfix *f)
+xmake_on(struct xfix *f, bool own)
 {
 	struct archive *a = archive_write_new();
 	char cwd[PATH_MAX - 16];
@@ -114,6 +160,7 @@ xmake(struct xfix *f)
 	ck_assert_int_eq(archive_write_close(a), ARCHIVE_OK);
 	ck_assert_int_eq(archive_write_free(a), ARCHIVE_OK);
 	ck_assert_int_eq(mkdir(f->dest, 0755), 0);
+	f->mounted = own && own_device(f->dest);
 	ck_assert_int_eq(mkdir("dst/d", 0755), 0);
 	f->o.jobs = 2;
 	f->o.bufsz = 65536;
@@ -137,6 +184,12 @@ xmake(struct xfix *f)
 }
 
 static void
+xmake(struct xfix *f)
+{
+	xmake_on(f, false);
+}
+
+static void
 xunmake(struct xfix *f)
 {
 	size_t i;
@@ -150,6 +203,8 @@ xunmake(struct xfix *f)
 	(void)close(f->x.w.root);
 	tarw_free(&f->x.w);
 	(void)close(f->x.afd);
+	if (f->mounted)
+		ck_assert_int_eq(umount2(f->dest, MNT_DETACH), 0);
 }
 
 static int
@@ -268,6 +323,46 @@ START_TEST(test_tar_job_extract_refuses_another_dest)
 }
 END_TEST
 
+/*
+ * Across hosts the archive's and DEST's devices are mapped by their
+ * anchors (each on a device of its own here, when root: each anchor
+ * shows); on one host nothing is mapped, so the same blob fails.
+ */
+START_TEST(test_tar_job_extract_maps_devices_across_hosts)
+{
+	struct xfix f;
+	struct exec_job job;
+	struct blob b, copy;
+	uint64_t adev, ddev;
+	int across, rv[2];
+	bool apart[2];
+
+	for (across = 0; across < 2; across++) {
+		xmake_on(&f, true);
+		adev = dev_of(f.tar);
+		ddev = dev_of(f.dest);
+		apart[across] = !f.mounted || adev != ddev;
+		f.o.durable_ranges = across;
+		memset(&b, 0, sizeof(b));
+		tar_extract_driver.pack(&f.x, &b);
+		other_host(&b, adev, adev + 4099);
+		if (ddev != adev)
+			other_host(&b, ddev, ddev + 8191);
+		memset(&copy, 0, sizeof(copy));
+		blob_put(&copy, b.p, b.len);
+		memset(&job, 0, sizeof(job));
+		rv[across] = tar_extract_driver.unpack(&copy, &job);
+		tar_extract_driver.release(&job);
+		blob_free(&copy);
+		blob_free(&b);
+		xunmake(&f);
+	}
+	ck_assert(apart[0] && apart[1]);
+	ck_assert_int_eq(rv[0], -1);		/* one host: not mapped */
+	ck_assert_int_eq(rv[1], 0);		/* across hosts: mapped */
+}
+END_TEST
+
 /* Members and ranges rank 0 would never send: each fails the unpack. */
 START_TEST(test_tar_job_extract_refuses_bad_members)
 {
@@ -298,6 +393,7 @@ END_TEST
 /* ---- creation ---- */
 
 struct cfix {
+	bool		 mounted;	/* the archive's directory: a tmpfs */
 	struct tarc	 t;
 	struct opts	 o;
 	struct flist	 fl;
@@ -309,7 +405,7 @@ struct cfix {
 /* A tree of src/ and src/f (100 bytes), an archive laid out for it: f's
  * header (one block of 'H') in the arena, its data at 1024. */
 static void
-cmake(struct cfix *f)
+cmake_on(struct cfix *f, bool own)
 {
 	struct stat st;
 	uint32_t root, file;
@@ -319,13 +415,16 @@ cmake(struct cfix *f)
 	fresh_dir();
 	ck_assert_int_eq(mkdir("src", 0755), 0);
 	testutil_make_file("src/f", 100, 7);
-	(void)snprintf(f->out, sizeof(f->out), "o.tar");
+	ck_assert_int_eq(mkdir("out", 0755), 0);
+	f->mounted = own && own_device("out");
+	(void)snprintf(f->out, sizeof(f->out), "out/o.tar");
 	ck_assert_int_ne(fd = open(f->out, O_RDWR | O_CREAT, 0600), -1);
 	ck_assert_int_eq(ftruncate(fd, 10240), 0);
 	f->o.jobs = 2;
 	f->o.bufsz = 65536;
 	ck_assert_int_eq(stat("src", &st), 0);
 	root = flist_add(&f->fl, NODE_NONE, "src", &st);
+	flist_set_dst(&f->fl, root, "src");
 	ck_assert_int_eq(stat("src/f", &st), 0);
 	file = flist_add(&f->fl, root, "f", &st);
 	f->t.o = &f->o;
@@ -349,6 +448,12 @@ cmake(struct cfix *f)
 }
 
 static void
+cmake(struct cfix *f)
+{
+	cmake_on(f, false);
+}
+
+static void
 cunmake(struct cfix *f)
 {
 	(void)close(f->t.out.fd);
@@ -363,6 +468,8 @@ cunmake(struct cfix *f)
 	free(f->t.hashed);
 	archive_entry_free(f->t.e);
 	archive_read_free(f->t.disk);
+	if (f->mounted)
+		ck_assert_int_eq(umount2("out", MNT_DETACH), 0);
 }
 
 static int
@@ -463,10 +570,14 @@ START_TEST(test_tar_job_create_refuses_bad_tables)
 	struct blob b;
 	int i, fd;
 
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < 7; i++) {
 		cmake(&f);
 		if (i == 0)
 			f.t.hlens[1] = 513;	/* past the arena */
+		else if (i == 5)		/* a range of no node */
+			f.t.plan.ranges[0].file = 2;
+		else if (i == 6)		/* no buffer */
+			f.t.work.bufsz = 0;
 		else if (i == 1) {		/* a sparse map of no node */
 			f.t.sp = calloc(1, sizeof(*f.t.sp));
 			f.t.sp[0].node = 2;
@@ -480,7 +591,7 @@ START_TEST(test_tar_job_create_refuses_bad_tables)
 			f.t.hashed = calloc(1, sizeof(*f.t.hashed));
 			f.t.hashed[0] = 2;
 			f.t.nhashed = 1;
-		} else {			/* the archive replaced */
+		} else if (i == 4) {		/* the archive replaced */
 			ck_assert_int_eq(unlink(f.out), 0);
 			ck_assert_int_ne(fd = open(f.out, O_RDWR | O_CREAT,
 			    0600), -1);
@@ -491,6 +602,108 @@ START_TEST(test_tar_job_create_refuses_bad_tables)
 		blob_free(&b);
 		cunmake(&f);
 	}
+}
+END_TEST
+
+/* Across hosts the sources' and the archive's devices are mapped by
+ * their anchors (each on its own device here, when root); on one host
+ * the same blob fails. */
+START_TEST(test_tar_job_create_maps_devices_across_hosts)
+{
+	struct cfix f;
+	struct exec_job job;
+	struct blob b, copy;
+	const struct tarc *t;
+	uint64_t sdev, adev, got[2] = { 0, 0 };
+	int across, rv[2];
+	bool apart[2];
+
+	for (across = 0; across < 2; across++) {
+		cmake_on(&f, true);
+		sdev = dev_of("src");
+		adev = dev_of(f.out);
+		apart[across] = !f.mounted || adev != sdev;
+		f.o.durable_ranges = across;
+		memset(&b, 0, sizeof(b));
+		tar_create_driver.pack(&f.t, &b);
+		other_host(&b, sdev, sdev + 4099);
+		if (adev != sdev)
+			other_host(&b, adev, adev + 8191);
+		memset(&copy, 0, sizeof(copy));
+		blob_put(&copy, b.p, b.len);
+		memset(&job, 0, sizeof(job));
+		if ((rv[across] = tar_create_driver.unpack(&copy, &job)) == 0) {
+			t = ((struct work *)job.arg)->arg;
+			got[0] = t->fl->v[0].dev;
+			got[1] = t->fl->v[1].dev;
+		}
+		tar_create_driver.release(&job);
+		blob_free(&copy);
+		blob_free(&b);
+		cunmake(&f);
+	}
+	ck_assert(apart[0] && apart[1]);
+	ck_assert_int_eq(rv[0], -1);		/* one host: not mapped */
+	ck_assert_int_eq(rv[1], 0);		/* across hosts: mapped */
+	ck_assert_uint_eq(got[0], sdev);
+	ck_assert_uint_eq(got[1], sdev);
+}
+END_TEST
+
+/* Run member f's task on the rank's view of f's job: its result. */
+static int
+create_task(struct cfix *f, struct fault *fault, size_t *hlen)
+{
+	struct exec_job job;
+	struct blob b;
+	struct engine_buf eb;
+	unsigned char out[WORK_OUT];
+	struct tarc *t;
+	int rv;
+
+	ck_assert_int_eq(cunpack(f, &job, &b), 0);
+	t = ((struct work *)job.arg)->arg;
+	eb = t->work.how;
+	eb.size = 65536;
+	ck_assert_ptr_nonnull(eb.buf = malloc(eb.size));
+	fault->op = FAULT_NONE;
+	rv = tarc_task(t, 0, &eb, fault, out);
+	*hlen = t->hlen;
+	free(eb.buf);
+	tar_create_driver.release(&job);
+	blob_free(&b);
+	return rv;
+}
+
+/* A header the arena did not keep is encoded again on the rank: when it
+ * comes out another size than rank 0's the member fails (its source
+ * changed, say); when it matches, it is written before the data. */
+START_TEST(test_tar_job_create_encodes_a_header_again)
+{
+	struct cfix f;
+	struct fault fault;
+	char got[512], want[100];
+	size_t hlen;
+	int fd;
+
+	cmake(&f);
+	f.t.aoff[1] = UINT64_MAX;
+	ck_assert_int_eq(create_task(&f, &fault, &hlen), -1);
+	ck_assert_int_eq(fault.op, FAULT_CHANGED);
+	ck_assert_uint_gt(hlen, 512);		/* pax: more than a block */
+	ck_assert_uint_eq(hlen % 512, 0);
+	f.t.hlens[1] = (uint32_t)hlen;
+	f.t.data[1] = (off_t)(512 + hlen);
+	ck_assert_int_ge(create_task(&f, &fault, &hlen), 0);
+	ck_assert_int_eq(pread(f.t.out.fd, got, 512, (off_t)hlen), 512);
+	ck_assert_mem_eq(got + 257, "ustar", 5);	/* the last block */
+	ck_assert_str_eq(got, "src/f");
+	ck_assert_int_eq(pread(f.t.out.fd, got, 100, f.t.data[1]), 100);
+	ck_assert_int_ne(fd = open("src/f", O_RDONLY), -1);
+	ck_assert_int_eq(read(fd, want, sizeof(want)), 100);
+	(void)close(fd);
+	ck_assert_mem_eq(got, want, 100);
+	cunmake(&f);
 }
 END_TEST
 
@@ -516,6 +729,9 @@ tar_job_suite(void)
 	tcase_add_test(tc, test_tar_job_create_round_trip_and_a_task_runs);
 	tcase_add_test(tc, test_tar_job_create_reader_and_hash_pass);
 	tcase_add_test(tc, test_tar_job_create_refuses_bad_tables);
+	tcase_add_test(tc, test_tar_job_extract_maps_devices_across_hosts);
+	tcase_add_test(tc, test_tar_job_create_maps_devices_across_hosts);
+	tcase_add_test(tc, test_tar_job_create_encodes_a_header_again);
 	tcase_add_test(tc, test_tar_job_drivers_by_name);
 	suite_add_tcase(s, tc);
 	return s;
