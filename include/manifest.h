@@ -29,7 +29,9 @@ void	manifest_copy(struct manifest *, uint32_t node, uint32_t from);
  */
 int	manifest_write(const struct manifest *, const struct flist *,
 	    const char *path);
-/* The path listed for node, into buf: its length, or -1. */
+/* The path listed for node, into buf: its length; -1: node is not
+ * listed; len or more: the path does not fit (it is said, not left out
+ * in silence). */
 typedef int	manifest_name_cb(const void *arg, uint32_t node, char *buf,
 		    size_t len);
 /* manifest_write with the names from name(arg) (tar members). */

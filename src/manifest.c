@@ -57,13 +57,21 @@ lines(const struct manifest *m, manifest_name_cb *name, const void *arg,
     FILE *fp)
 {
 	char path[PATH_MAX];
-	int rv = 0, i;
+	int rv = 0, i, n;
 	size_t node;
 
 	for (node = 0; node < m->n; node++) {
-		if (!m->has[node] || name(arg, (uint32_t)node, path,
-		    sizeof(path)) == -1)
+		path[0] = '\0';
+		if (!m->has[node] || (n = name(arg, (uint32_t)node, path,
+		    sizeof(path))) == -1)
 			continue;
+		if (n < 0 || (size_t)n >= sizeof(path)) {
+			path[sizeof(path) - 1] = '\0';
+			warnx("%.64s...: not in the manifest: its path is "
+			    "longer than %d bytes", path, PATH_MAX - 1);
+			rv = 1;
+			continue;
+		}
 		if (strchr(path, '\n') != NULL) {
 			warnx("%s: not in the manifest: xxhsum cannot read a "
 			    "name with a newline", path);
@@ -77,10 +85,13 @@ lines(const struct manifest *m, manifest_name_cb *name, const void *arg,
 	return rv;
 }
 
+/* flist_path fails only when the path does not fit. */
 static int
 flist_name_cb(const void *fl, uint32_t node, char *buf, size_t len)
 {
-	return flist_path(fl, node, FLIST_DST, buf, len);
+	int n = flist_path(fl, node, FLIST_DST, buf, len);
+
+	return n == -1 ? (int)len : n;
 }
 
 int

@@ -549,7 +549,7 @@ manifest_name(const void *arg, uint32_t i, char *buf, size_t len)
 		return -1;
 	n = snprintf(buf, len, "%s%s%s", x->dest,
 	    x->dest[strlen(x->dest) - 1] == '/' ? "" : "/", x->m[i].name);
-	return n < 0 || (size_t)n >= len ? -1 : n;
+	return n < 0 ? (int)len : n;	/* len or more: too long, said */
 }
 
 int
