@@ -161,4 +161,28 @@ for mode in "" gz; do
 	no_temps h
 done
 pass
+
+# A GNU incremental archive: its directories carry data (the dumpdir, the
+# names the directory held).  They are made as directories; only regular
+# files' bytes count (--json's bytes); the files are whole (GNU format:
+# whole-second times, so contents and names are compared).
+rm -rf inc
+mkdir -p inc/d/e
+echo hello >inc/d/a
+echo world12 >inc/d/e/b
+tar -C inc --listed-incremental="$T/snar" -cf inc.tar d
+[ "$(tar tvf inc.tar | awk '$1 ~ /^d/ && $3 > 0' | wc -l)" -eq 2 ] ||
+    fail "incremental: no dumpdir data: $(tar tvf inc.tar)"
+for a in inc.tar inc.tgz; do
+	[ "$a" = inc.tar ] || gzip -c inc.tar >inc.tgz
+	rm -rf incx
+	run "$PARCP" --json --from-tar=$a incx
+	expect_rc 0 "incremental $a"
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); \
+	    assert d["bytes"] == 14 and d["directories"] == 2, d' "$T/out" ||
+	    fail "incremental $a: $(head -c 400 "$T/out")"
+	diff -r inc/d incx/d >"$T/diff" 2>&1 ||
+	    fail "incremental $a: $(head -3 "$T/diff")"
+done
+pass
 echo "$npass passed, 0 failed"
