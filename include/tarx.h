@@ -61,6 +61,10 @@ struct tarx {
 	struct nameset	 later;		/* indexed: files not made yet (a
 					   later member may not use one as
 					   a directory, as when streamed) */
+	uint32_t	*split;		/* split members, in order: the
+					   finish of split[k] is later task
+					   ntasks + k */
+	uint32_t	 nsplit;
 	struct manifest	 man;		/* --manifest */
 	struct engine_buf heb;		/* the parent's, for hashing */
 	struct work	 work;		/* the task side */

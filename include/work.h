@@ -15,6 +15,7 @@
 #include "exec.h"
 #include "fault.h"
 #include "opts.h"
+#include "plan.h"
 
 #define WORK_OUT	16		/* bytes a task can hand back (a hash) */
 
@@ -62,5 +63,13 @@ void	work_ready(struct work *w, uint64_t task);
  */
 void	work_job(struct exec_job *job, struct work *w, const struct opts *o,
 	    uint64_t ntasks, uint64_t *lane_bytes);
+
+/*
+ * Group p's ranges (in their order) into the job's batches: about chunk
+ * bytes each, or four chunks in fork mode (a fork costs more than a
+ * claim).  0, or -1 with errno ENOMEM.
+ */
+int	work_batches(struct exec_job *job, struct plan *p, const struct opts *o,
+	    off_t chunk);
 
 #endif

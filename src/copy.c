@@ -798,13 +798,6 @@ tick(void *arg, uint64_t bytes)
 static int
 job_init(struct copy *c, struct exec_job *job)
 {
-	bool fork_mode = c->o->mode == EXEC_FORK;
-
-	/* A fork costs more than a claim: fork mode's batches are larger. */
-	if (plan_batch(&c->plan, c->st->chunk * (fork_mode ?
-	    PLAN_FORK_BATCH_SCALE : 1), fork_mode ? PLAN_FORK_BATCH_MAX :
-	    PLAN_BATCH_MAX) == -1)
-		return -1;
 	later_plan(c);
 	work_init(&c->work, c->o, c);
 	c->work.task = copy_task;
@@ -814,11 +807,9 @@ job_init(struct copy *c, struct exec_job *job)
 	job->nlater = c->nlater;
 	job->ready = c->ready0;
 	job->nready = c->nready0;
-	job->batch = c->plan.batch;
-	job->nbatches = c->plan.nbatches;
 	job->driver = "copy";
 	job->ctx = c;
-	return 0;
+	return work_batches(job, &c->plan, c->o, c->st->chunk);
 }
 
 /*

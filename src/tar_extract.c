@@ -19,7 +19,9 @@
  *          sets metadata and renames it into place.  A large one is split:
  *          the parent makes its temp file (and holds it, with its lock),
  *          workers reopen it beneath DEST, check it is that file and copy
- *          ranges, the parent finishes it when the last one reports.
+ *          ranges; when the last one reports, its finish (the --manifest
+ *          hash, metadata, rename) is a later task that any worker runs,
+ *          and the parent only lets go of the lock and accounts.
  *  Everything on disk is made by the member writer (tar_write.c), beneath
  *  DEST's descriptor; no path is resolved from the root again.
  *  links   Hard links, once their target is in place; then directory
@@ -137,16 +139,87 @@ whole(struct tarx *x, size_t i, const struct engine_buf *eb,
 	return rv == -1 ? -1 : rv | hashed | xerr << 8;
 }
 
+/*
+ * Worker side: the member placed already, by a worker that died after
+ * renaming it (this is the retry): its final name is the temp's inode.
+ * Its descriptor (to hash it again), or -1.
+ */
+static int
+placed(struct tarx *x, size_t i)
+{
+	const struct member *m = &x->m[i];
+	const char *leaf;
+	struct stat st;
+	int dir, fd;
+
+	if ((dir = tarw_parent(&x->w, m->name, false, &leaf)) == -1 ||
+	    (fd = openat(dir, leaf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1 || st.st_dev != m->dev ||
+	    st.st_ino != m->ino) {
+		(void)close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Worker side: a split member whose ranges have all reported, finished:
+ * its temp reopened beneath DEST and checked to be the parent's, hashed
+ * (--manifest), its metadata set, renamed into place.
+ */
+static int
+finish_task(struct tarx *x, size_t i, const struct engine_buf *eb,
+    struct fault *f, unsigned char *out)
+{
+	const struct member *m = &x->m[i];
+	struct tarw_item it = item(x, i);
+	off_t size = archive_entry_size(m->e);
+	char tmp[NAME_MAX + 1];
+	const char *leaf;
+	int fd, dir, rv = 0, xerr, hashed = 0;
+
+	if ((fd = tarw_file_reopen(&x->w, &it, m->dev, m->ino, f)) == -1) {
+		if ((fd = placed(x, i)) == -1)
+			return -1;
+		if (x->o->manifest != NULL && verify_hash_file(fd, size, eb,
+		    out, f) == -1)
+			rv = -1;
+		(void)close(fd);
+		return rv == -1 ? -1 : (x->o->manifest ? WHOLE_HASH : 0);
+	}
+	if ((dir = tarw_parent(&x->w, m->name, false, &leaf)) == -1 ||
+	    dest_runname(leaf, x->w.token, x->w.pid, (uint32_t)i, tmp,
+	    sizeof(tmp)) == -1) {
+		(void)close(fd);
+		fault_set(f, FAULT_OPEN_DST);
+		return -1;
+	}
+	if (x->o->manifest != NULL) {
+		rv = verify_hash_file(fd, size, eb, out, f);
+		hashed = WHOLE_HASH;
+	}
+	rv = tarw_file_end(&x->w, &it, fd, dir, tmp, rv == -1 ? -1 : 0,
+	    &xerr, f);
+	return rv == -1 ? -1 : rv | hashed | xerr << 8;
+}
+
 int
 tarx_task(void *arg, uint64_t t, const struct engine_buf *eb, struct fault *f,
     unsigned char *out)
 {
 	struct tarx *x = arg;		/* this worker's own copy */
-	const struct range *r = &x->plan.ranges[t];
-	const struct member *m = &x->m[r->file];
-	struct tarw_item it = item(x, r->file);
+	const struct range *r;
+	const struct member *m;
+	struct tarw_item it;
 	int dfd, rv;
 
+	if (t >= x->plan.nranges)
+		return finish_task(x, x->split[t - x->plan.nranges], eb, f,
+		    out);
+	r = &x->plan.ranges[t];
+	m = &x->m[r->file];
+	it = item(x, r->file);
 	if (r->whole)
 		return whole(x, r->file, eb, f, out);
 	if ((dfd = tarw_file_reopen(&x->w, &it, m->dev, m->ino, f)) == -1)
@@ -186,13 +259,62 @@ finish_split(struct tarx *x, size_t i)
 	outcome(x, i, rv, xerr, &f);
 }
 
+/* Split member i's finish: its later task's id. */
+static uint64_t
+later_id(const struct tarx *x, size_t i)
+{
+	uint32_t lo = 0, hi = x->nsplit, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (x->split[mid] < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return x->plan.nranges + lo;
+}
+
+/*
+ * A split member's finish reported.  Stopped before a worker took it,
+ * the parent finishes it (its data is all there, unless a worker died
+ * renaming it: then it is in place).  A member settled already (a range
+ * failed, so the parent finished it) is not accounted again.
+ */
+static void
+finished(struct tarx *x, const struct result *res, const struct work_out *wo)
+{
+	size_t i = x->split[res->task - x->plan.nranges];
+	struct member *m = &x->m[i];
+
+	if (m->state != NS_PENDING || m->tfd == -1)
+		return;
+	if (res->fault.op == FAULT_INTR) {
+		finish_split(x, i);
+		return;
+	}
+	(void)close(m->tfd);		/* its lock: the worker is done */
+	m->tfd = -1;
+	if (res->fault.op == FAULT_NONE && (res->rv & WHOLE_HASH) &&
+	    (res->rv & 0x7f) != TARW_KEPT)
+		manifest_set(&x->man, (uint32_t)i, wo->out);
+	outcome(x, i, res->fault.op == FAULT_NONE ? res->rv & 0x7f : -1,
+	    WHOLE_XERR(res->rv), &res->fault);
+}
+
 static void
 result(void *arg, const struct result *res, const struct work_out *wo)
 {
 	struct tarx *x = arg;
-	const struct range *r = &x->plan.ranges[res->task];
-	struct member *m = &x->m[r->file];
+	const struct range *r;
+	struct member *m;
 
+	if (res->task >= x->plan.nranges) {
+		finished(x, res, wo);
+		return;
+	}
+	r = &x->plan.ranges[res->task];
+	m = &x->m[r->file];
 	if (r->whole) {
 		if (res->fault.op == FAULT_NONE && (res->rv & WHOLE_HASH) &&
 		    (res->rv & 0x7f) != TARW_KEPT)
@@ -203,8 +325,12 @@ result(void *arg, const struct result *res, const struct work_out *wo)
 	}
 	if (res->fault.op != FAULT_NONE && m->fault.op == FAULT_NONE)
 		m->fault = res->fault;
-	if (--m->pending == 0)
-		finish_split(x, r->file);
+	if (--m->pending > 0)
+		return;
+	if (m->fault.op == FAULT_NONE && res->fault.op != FAULT_INTR)
+		work_ready(&x->work, later_id(x, r->file));
+	else
+		finish_split(x, r->file);	/* failed: the temp goes */
 }
 
 static void
@@ -270,8 +396,12 @@ plan_file(struct tarx *x, size_t i, off_t chunk)
 		fault_set(&m->fault, FAULT_SEEK);
 	}
 	m->pending = (uint32_t)(x->plan.nranges - before);
-	if (m->pending == 0)
+	if (m->pending == 0) {
 		finish_split(x, i);	/* all hole, or failed */
+		return;
+	}
+	x->split = xreallocarray(x->split, x->nsplit + 1, sizeof(*x->split));
+	x->split[x->nsplit++] = (uint32_t)i;
 }
 
 static void
@@ -478,8 +608,11 @@ run(struct tarx *x)
 	x->work.done = result;
 	x->work.tick = tick;
 	work_job(&job, &x->work, x->o, x->plan.nranges, x->st->lane_bytes);
+	job.nlater = x->nsplit;
 	job.driver = "tar-extract";	/* tar_extract_job.c */
 	job.ctx = x;
+	if (work_batches(&job, &x->plan, x->o, x->st->chunk) == -1)
+		err(1, "plan");
 	x->st->ranges = x->plan.nranges;
 	sig = exec_run(&job);
 	abandon(x);			/* split members not finished */
@@ -598,6 +731,7 @@ tar_extract(const struct opts *o, struct copy_stats *st)
 	for (i = 0; i < o->jobs; i++)
 		st->written += st->lane_bytes[i];
 	free_members(&x);
+	free(x.split);
 	tarx_later_free(&x);
 	plan_free(&x.plan);
 	manifest_free(&x.man);

@@ -5,8 +5,9 @@
  * beneath DEST.  What it needs from rank 0 is flat: per member the name
  * the check cleaned (the only name a worker ever writes under), where
  * its data starts and, for a split member, the identity of the temp file
- * the parent made; the plan's ranges; the run's temp-name token, pid and
- * umask; the options; and the identities of the archive and of DEST.
+ * the parent made; the plan's ranges and the split members whose finish
+ * is a later task; the run's temp-name token, pid and umask; the
+ * options; and the identities of the archive and of DEST.
  *
  * The member's metadata (mode, owner, times, extended attributes, ACLs)
  * is not copied into a second format: the archive is on storage every
@@ -119,6 +120,8 @@ pack(void *ctx, struct blob *b)
 		blob_put_str(b, task[i] ? x->m[i].name : NULL);
 	}
 	job_put_ranges(b, &x->plan);
+	blob_put_u64(b, x->nsplit);
+	blob_put(b, x->split, x->nsplit * sizeof(*x->split));
 	blob_seal(b);
 	free(task);
 }
@@ -203,6 +206,24 @@ get_members(struct blob *b, struct tarx_rec **rec, char ***name,
 	return b->bad ? -1 : 0;
 }
 
+/* The split members whose finish is a later task: each one split. */
+static int
+get_split(struct blob *b, struct tarx *x, const struct tarx_rec *rec,
+    size_t n)
+{
+	uint64_t k = blob_get_u64(b), i;
+
+	if (b->bad || k > n ||
+	    (x->split = blob_get_array(b, k, sizeof(*x->split))) == NULL)
+		return -1;
+	x->nsplit = (uint32_t)k;
+	for (i = 0; i < k; i++)
+		if (x->split[i] >= n || !rec[x->split[i]].split ||
+		    (i > 0 && x->split[i] <= x->split[i - 1]))
+			return -1;
+	return b->bad ? -1 : 0;
+}
+
 /* DEST, as rank 0 holds it; then the member writer beneath it, with the
  * run's umask, pid and token (w). */
 static int
@@ -248,8 +269,8 @@ unpack_rest(struct tarx_remote *r, struct blob *b, struct job_devmap *m)
 	w.sweep = blob_get_u64(b) != 0;
 	if (r->dest != NULL && x->o->tar_path != NULL && !b->bad &&
 	    get_members(b, &rec, &name, &n) == 0 &&
-	    job_get_ranges(b, &x->plan, n) == 0 && !b->bad &&
-	    open_dest(r, &did, m, &w) == 0)
+	    job_get_ranges(b, &x->plan, n) == 0 &&
+	    get_split(b, x, rec, n) == 0 && open_dest(r, &did, m, &w) == 0)
 		rv = index_here(x, &aid, m, rec, name, n);
 	for (i = 0; i < n; i++)
 		free(name[i]);
@@ -304,6 +325,7 @@ release(struct exec_job *job)
 		free(x->m[i].name);
 	}
 	free(x->m);
+	free(x->split);
 	plan_free(&x->plan);
 	if (x->w.root != -1) {
 		(void)close(x->w.root);

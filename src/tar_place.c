@@ -420,6 +420,10 @@ copy_data(struct tarc *t)
 	work_job(&job, &t->work, t->o, t->plan.nranges, t->st->lane_bytes);
 	job.driver = "tar-create";	/* tar_create_job.c */
 	job.ctx = t;
+	if (work_batches(&job, &t->plan, t->o, t->st->chunk) == -1) {
+		tarc_fail_out(t, FAULT_WORKER, errno, NULL);
+		return 0;
+	}
 	t->st->ranges = t->plan.nranges;
 	return exec_run(&job);
 }

@@ -108,6 +108,20 @@ work_init(struct work *w, const struct opts *o, void *arg)
 	w->arg = arg;
 }
 
+int
+work_batches(struct exec_job *job, struct plan *p, const struct opts *o,
+    off_t chunk)
+{
+	bool fork_mode = o->mode == EXEC_FORK;
+
+	if (plan_batch(p, chunk * (fork_mode ? PLAN_FORK_BATCH_SCALE : 1),
+	    fork_mode ? PLAN_FORK_BATCH_MAX : PLAN_BATCH_MAX) == -1)
+		return -1;
+	job->batch = p->batch;
+	job->nbatches = p->nbatches;
+	return 0;
+}
+
 void
 work_job(struct exec_job *job, struct work *w, const struct opts *o,
     uint64_t ntasks, uint64_t *lane_bytes)

@@ -179,6 +179,9 @@ xmake_on(struct xfix *f, bool own)
 	f->x.m[3].ino = 12;
 	ck_assert_int_eq(plan_add_whole(&f->x.plan, 1, 3000), 0);
 	ck_assert_int_eq(plan_add(&f->x.plan, 3, 0, 6000, 2048), 0);
+	f->x.split = calloc(1, sizeof(*f->x.split));
+	f->x.split[0] = 3;			/* its finish: a later task */
+	f->x.nsplit = 1;
 	work_init(&f->x.work, &f->o, &f->x);
 	f->x.work.task = tarx_task;
 }
@@ -199,6 +202,7 @@ xunmake(struct xfix *f)
 		free(f->x.m[i].name);
 	}
 	free(f->x.m);
+	free(f->x.split);
 	plan_free(&f->x.plan);
 	(void)close(f->x.w.root);
 	tarw_free(&f->x.w);
@@ -253,6 +257,8 @@ START_TEST(test_tar_job_extract_round_trip_and_a_task_runs)
 	ck_assert(x->m[3].split && !x->m[1].split);
 	ck_assert_uint_eq(x->m[3].dev, 11);	/* one host: kept */
 	ck_assert_uint_eq(x->m[3].ino, 12);
+	ck_assert_uint_eq(x->nsplit, 1);
+	ck_assert_uint_eq(x->split[0], 3);
 	ck_assert_uint_eq(x->plan.nranges, f.x.plan.nranges);
 	ck_assert_mem_eq(x->plan.ranges, f.x.plan.ranges,
 	    f.x.plan.nranges * sizeof(*f.x.plan.ranges));
@@ -371,9 +377,11 @@ START_TEST(test_tar_job_extract_refuses_bad_members)
 	struct blob b;
 	int i;
 
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 5; i++) {
 		xmake(&f);
-		if (i == 0)
+		if (i == 4)			/* a whole one's finish */
+			f.x.split[0] = 1;
+		else if (i == 0)
 			f.x.m[1].data += 512;	/* not where it starts */
 		else if (i == 1) {		/* the symlink as data */
 			f.x.m[2].name = strdup("d/s");

@@ -185,4 +185,30 @@ for a in inc.tar inc.tgz; do
 	    fail "incremental $a: $(head -3 "$T/diff")"
 done
 pass
+
+# A split member is finished (hashed for --manifest, given its metadata,
+# renamed) by a worker, as a later task once its ranges are in; the
+# parent only lets go of its lock.  Proven by who the kernel saw rename
+# the temp; the worker's hash is xxh128sum's.
+head -c $((6 << 20)) /dev/urandom >bigm
+tar -cf bigm.tar bigm
+for mode in pool fork; do
+	rm -rf bx "$T/log" "$T/sums"
+	mkdir bx
+	run traced -f -qq -o "$T/log" -e trace=execve,rename,renameat,renameat2 \
+	    "$PARCP" -j 2 --mode=$mode --chunk-size=1M --manifest="$T/sums" \
+	    --from-tar=bigm.tar bx
+	expect_rc 0 "split member, $mode"
+	cmp bigm bx/bigm || fail "split member, $mode: differs"
+	parent=$(grep -m1 execve "$T/log" | cut -d" " -f1)
+	who=$(grep -E 'rename.*"\.parcp\.bigm\.[^"]*", [0-9]+, "bigm"\)' \
+	    "$T/log" | cut -d' ' -f1 | head -1)
+	[ -n "$who" ] || fail "split member, $mode: no rename: $(cat "$T/log")"
+	[ "$who" != "$parent" ] ||
+	    fail "split member, $mode: the parent ($parent) renamed it"
+	[ "$(cut -d' ' -f1 "$T/sums")" = "$(xxh128sum bigm | cut -d' ' -f1)" ] ||
+	    fail "split member, $mode: manifest: $(cat "$T/sums")"
+	no_temps bx
+done
+pass
 echo "$npass passed, 0 failed"
