@@ -22,6 +22,7 @@
 
 #include "copyx.h"
 #include "dest.h"
+#include "manifest.h"
 #include "walk.h"
 #include "testutil.h"
 
@@ -144,12 +145,21 @@ failed_with(uint32_t node, int op, int err)
 	ck_assert_int_eq(st.errors[0].fault.err, err);
 }
 
+/* The link made, counted, and given its first's hash for --manifest. */
 START_TEST(test_later_link_made_beside_its_first)
 {
+	unsigned char hash[VERIFY_HASHLEN];
 	struct stat sa, sb;
 
+	memset(hash, 0xa5, sizeof(hash));
+	manifest_init(&c.man, fl.n);
+	manifest_set(&c.man, first, hash);
 	make_links(&c);
 	ck_assert_int_eq(fl.v[later].state, NS_DONE);
+	ck_assert_uint_eq(st.files, 1);
+	ck_assert(c.man.has[later]);
+	ck_assert_int_eq(memcmp(c.man.hash[later], hash, sizeof(hash)), 0);
+	manifest_free(&c.man);
 	ck_assert_int_eq(stat(in_dst(first), &sa), 0);
 	ck_assert_int_eq(stat(in_dst(later), &sb), 0);
 	ck_assert(sa.st_ino == sb.st_ino);
