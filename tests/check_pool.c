@@ -472,6 +472,26 @@ START_TEST(test_pool_cannot_start_workers_fails_every_task)
 }
 END_TEST
 
+/*
+ * A mode no executor is registered for (mpi outside parcp-mpi; a value
+ * past the table): nothing runs, and every task still gets exactly one
+ * result, FAULT_WORKER with ENOSYS.
+ */
+START_TEST(test_pool_unregistered_mode_fails_every_task)
+{
+	static const enum exec_mode modes[] = { EXEC_MPI, EXEC_NMODES };
+	unsigned i;
+
+	ck_assert_int_eq(run_batched(modes[_i], 2, NTASKS, NULL, 7), 0);
+	ck_assert_uint_eq(seen.calls, NTASKS);
+	for (i = 0; i < NTASKS; i++) {
+		ck_assert_uint_eq(seen.count[i], 1);
+		ck_assert_int_eq(seen.fault[i].op, FAULT_WORKER);
+		ck_assert_int_eq(seen.fault[i].err, ENOSYS);
+	}
+}
+END_TEST
+
 /* The shared anonymous mappings this process has ("/dev/zero"). */
 static int
 shared_maps(void)
@@ -518,6 +538,8 @@ pool_suite(void)
 	tcase_add_loop_test(tc, test_pool_leaves_no_mapping_behind, 0, n);
 	tcase_add_loop_test(tc, test_pool_cannot_start_workers_fails_every_task,
 	    0, n);
+	tcase_add_loop_test(tc, test_pool_unregistered_mode_fails_every_task,
+	    0, 2);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("failures");
 	tcase_set_timeout(tc, 30);
