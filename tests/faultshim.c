@@ -8,6 +8,8 @@
  *   PARCP_SHIM_KILL_ONCE=PATH  ...but only the first one: PATH is created
  *                              as a marker (O_EXCL), later readers live
  *   PARCP_SHIM_EIO_AT=OFF      a read covering byte OFF fails with EIO
+ *   PARCP_SHIM_INT_AT=OFF      the process reading byte OFF gets SIGINT
+ *                              (raised in itself; the read goes on)
  *   PARCP_SHIM_ENOSPC_AT=OFF   a write covering byte OFF fails with ENOSPC
  *   PARCP_SHIM_CORRUPT_AT=OFF  a pwrite covering byte OFF writes it with
  *                              its bits flipped (silent corruption)
@@ -205,6 +207,8 @@ read_faults(int fd, off_t off, size_t len)
 	if (covers("PARCP_SHIM_KILL_AT", off, len) &&
 	    first("PARCP_SHIM_KILL_ONCE"))
 		(void)raise(SIGKILL);
+	if (covers("PARCP_SHIM_INT_AT", off, len))
+		(void)raise(SIGINT);	/* then read on: the stop comes after */
 	if (covers("PARCP_SHIM_EIO_AT", off, len)) {
 		errno = EIO;
 		return -1;

@@ -2,7 +2,8 @@
 # parcp-mpi, continued: every task runs once.  A tree with later tasks
 # (a hard link, directories, a split file's finish) is copied with -np 2
 # and 3: each file's data is written once (bytes_written is the tree's
-# data, no more), and the copy is the source's.  Skipped without
+# data, no more), and the copy is the source's; a SIGINT stops the job
+# after the task it came in.  Skipped without
 # parcp-mpi (./configure found no MPI).
 . "$TESTLIB"
 : "${TREECMP:?TREECMP must name tests/treecmp}"
@@ -11,7 +12,7 @@
 	exit 77
 }
 # OpenMPI's own leaks in a sanitizer build: see mpi.sh.
-export ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0"
+export ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0:verify_asan_link_order=0"
 MPIRUN=(mpirun --allow-run-as-root --oversubscribe -x ASAN_OPTIONS)
 export OMPI_MCA_rmaps_base_oversubscribe=1
 
@@ -38,5 +39,19 @@ for np in 2 3; do
 	    fail "-np $np: the link is not one"
 	pass
 done
+
+# SIGINT in rank 0 while it runs a task (-np 1: it runs them all; the
+# shim raises it at each file's first read): the job stops after that
+# task, as parcp does, and says how to finish; the rest is not copied.
+: "${FAULTSHIM:?FAULTSHIM must name tests/faultshim.so}"
+rm -rf "$T/dst"
+run "${MPIRUN[@]}" -np 1 -x LD_PRELOAD="$FAULTSHIM" -x PARCP_SHIM_INT_AT=0 \
+    "$PARCP_MPI" -a "$T/src" "$T/dst"
+expect_rc 130 "SIGINT"
+grep -q "^parcp-mpi: interrupted: .*; to finish: .*--resume" "$T/err" ||
+    fail "SIGINT: $(head -3 "$T/err")"
+n=$(find "$T/dst" -type f ! -name ".parcp.*" | wc -l)
+[ "$n" -le 1 ] || fail "SIGINT: $n files copied after the stop"
+pass
 
 done_tests
