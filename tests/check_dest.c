@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -302,6 +303,48 @@ START_TEST(test_dest_rename_onto_directory_is_rename_fault)
 }
 END_TEST
 
+/* With no temp to commit, -n's commit fails as a rename: never done. */
+START_TEST(test_dest_commit_noreplace_without_temp_is_rename_fault)
+{
+	struct fault f = { FAULT_NONE, 0 };
+
+	ck_assert_int_eq(dest_commit_at(dir, leaf(tmp), leaf(dst), true, &f),
+	    -1);
+	ck_assert_int_eq(f.op, FAULT_RENAME);
+	ck_assert_int_eq(f.err, ENOENT);
+	ck_assert_int_eq(access(dst, F_OK), -1);
+}
+END_TEST
+
+/* The descriptors this process has open. */
+static int
+open_fds(void)
+{
+	struct dirent *e;
+	DIR *d;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d = opendir("/proc/self/fd"));
+	while ((e = readdir(d)) != NULL)
+		n += e->d_name[0] != '.';
+	(void)closedir(d);
+	return n;
+}
+
+/* A sweep that looks into temps (are they held?) closes each again:
+ * a tree of many directories is swept in one run. */
+START_TEST(test_dest_sweep_closes_what_it_opens)
+{
+	int before;
+
+	touch(".parcp.a.0123456789abcdef.1.1");
+	touch(".parcp.b.0123456789abcdef.1.2");
+	touch(".parcp.c.0123456789abcdef.1.3");
+	before = open_fds();
+	(void)dest_sweep_at(dir, true, NULL);
+	ck_assert_int_eq(open_fds(), before);
+}
+END_TEST
 
 /*
  * A pid in a run's temp name is judged only on the run's own host: on
@@ -409,6 +452,9 @@ dest_suite(void)
 	tcase_add_test(tc, test_dest_missing_directory_is_create_enoent);
 	tcase_add_test(tc, test_dest_too_big_is_truncate_fault_and_no_file);
 	tcase_add_test(tc, test_dest_rename_onto_directory_is_rename_fault);
+	tcase_add_test(tc,
+	    test_dest_commit_noreplace_without_temp_is_rename_fault);
+	tcase_add_test(tc, test_dest_sweep_closes_what_it_opens);
 	suite_add_tcase(s, tc);
 	return s;
 }

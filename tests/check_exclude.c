@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <check.h>
 
@@ -56,6 +57,8 @@ static const struct {
 	{ "[[:digit:]]*", "7up", false, true },
 	{ "[[:digit:]]*", "up7", false, false },
 	{ "[", "[", false, true },		/* not a bracket: itself */
+	{ "[[:alpha", "[[:alpha", false, true },	/* an open class: too */
+	{ "[[:a:b]", "b", false, false },	/* "[:a:" must end in ']' */
 	{ "\\*", "*", false, true },
 	{ "\\*", "x", false, false },
 	{ "a?c", "a/c", false, false },		/* '?' never matches '/' */
@@ -86,6 +89,30 @@ START_TEST(test_exclude_any_pattern_of_several)
 	ck_assert(!exclude_match(&x, "d/tmp", false));
 	ck_assert(!exclude_match(&x, "d/x.c", false));
 	exclude_free(&x);
+}
+END_TEST
+
+/*
+ * A bracket expression of up to 255 bytes is one (fnmatch(3) is given a
+ * copy of it); a longer one is not, and '[' is then itself.
+ */
+START_TEST(test_exclude_long_bracket_expressions)
+{
+	char pat[300];
+
+	memset(pat, 'a', sizeof(pat));
+	pat[0] = '[';
+	pat[253] = 'b';
+	pat[254] = ']';
+	pat[255] = '\0';		/* "[aa...ab]": 255 bytes */
+	ck_assert(exclude_glob(pat, "b"));
+	ck_assert(!exclude_glob(pat, "c"));
+	pat[254] = 'a';
+	pat[255] = 'b';
+	pat[256] = ']';
+	pat[257] = '\0';		/* 257 bytes: no bracket */
+	ck_assert(!exclude_glob(pat, "b"));
+	ck_assert(exclude_glob("[x]", "x"));
 }
 END_TEST
 
@@ -129,6 +156,7 @@ exclude_suite(void)
 	tcase_add_loop_test(tc, test_exclude_follows_rsync_rules, 0,
 	    (int)(sizeof(rows) / sizeof(rows[0])));
 	tcase_add_test(tc, test_exclude_any_pattern_of_several);
+	tcase_add_test(tc, test_exclude_long_bracket_expressions);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("files");
 	tcase_add_checked_fixture(tc, testutil_setup, testutil_teardown);

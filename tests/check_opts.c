@@ -332,6 +332,24 @@ static const char *moot[][6] = {
 	{ "parcp", "--verify", "--to-tar=-", "s", NULL },
 };
 
+/* The tar modes' operands: --to-tar SOURCE..., --from-tar DEST. */
+START_TEST(test_opts_tar_operands_are_counted)
+{
+	const char *nosrc[] = { "parcp", "--to-tar=x.tar", NULL };
+	const char *nodst[] = { "parcp", "--from-tar=x.tar", NULL };
+	const char *two[] = { "parcp", "--from-tar=x.tar", "d", "e", NULL };
+	const char *srcs[] = { "parcp", "--to-tar=x.tar", "s", "t", NULL };
+	const char *dst[] = { "parcp", "--from-tar=x.tar", "d", NULL };
+	struct opts o;
+
+	ck_assert_int_eq(parse(&o, 2, nosrc), OPTS_USAGE);
+	ck_assert_int_eq(parse(&o, 2, nodst), OPTS_USAGE);
+	ck_assert_int_eq(parse(&o, 4, two), OPTS_USAGE);
+	ck_assert_int_eq(parse(&o, 4, srcs), OPTS_OK);
+	ck_assert_int_eq(parse(&o, 3, dst), OPTS_OK);
+}
+END_TEST
+
 START_TEST(test_opts_moot_tar_options_are_usage_errors)
 {
 	struct opts o;
@@ -440,6 +458,7 @@ opts_suite(void)
 	tcase_add_test(tc, test_opts_link_instead);
 	tcase_add_loop_test(tc, test_opts_moot_tar_options_are_usage_errors,
 	    0, sizeof(moot) / sizeof(moot[0]));
+	tcase_add_test(tc, test_opts_tar_operands_are_counted);
 	tcase_add_test(tc, test_opts_extract_keeps_its_own_options);
 	tcase_add_test(tc, test_opts_backup_kind_from_control_env_or_existing);
 	suite_add_tcase(s, tc);

@@ -282,6 +282,79 @@ START_TEST(test_part_noclobber_keeps_the_existing_file)
 }
 END_TEST
 
+/* The destination's directory went after the walk: the plan fails on
+ * it (it cannot be made, as cp says), and nothing is opened elsewhere. */
+START_TEST(test_part_destination_directory_gone_fails_the_plan)
+{
+	char dir[PATH_MAX];
+	struct fault f = { FAULT_NONE, 0 };
+
+	(void)snprintf(dir, sizeof(dir), "%s", testutil_path("gone"));
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	(void)snprintf(dst, sizeof(dst), "%s", testutil_path("gone/dst"));
+	start("--chunk-size=1M", NULL);
+	ck_assert_int_eq(rmdir(dir), 0);
+	ck_assert_int_eq(part_plan(&c, 0, MiB, &f), -1);
+	ck_assert_int_eq(f.op, FAULT_CREATE);
+	ck_assert_int_eq(f.err, ENOENT);
+	ck_assert_uint_eq(c.plan.nranges, 0);
+}
+END_TEST
+
+/* The source went after the walk: it cannot be opened (not "changed"). */
+START_TEST(test_part_source_gone_fails_the_plan_on_opening_it)
+{
+	char part[PATH_MAX], jnl[PATH_MAX];
+	struct fault f = { FAULT_NONE, 0 };
+
+	start("--chunk-size=1M", NULL);
+	ck_assert_int_eq(unlink(src), 0);
+	ck_assert_int_eq(part_plan(&c, 0, MiB, &f), -1);
+	ck_assert_int_eq(f.op, FAULT_OPEN_SRC);
+	ck_assert_int_eq(f.err, ENOENT);
+	names(part, jnl);
+	ck_assert_int_eq(access(part, F_OK), -1);
+	ck_assert_int_eq(access(jnl, F_OK), -1);
+}
+END_TEST
+
+/* The finish run again after its rename (a worker died just past it):
+ * the part is gone and the final name is ours, so it is done. */
+START_TEST(test_part_finish_run_again_after_its_rename_is_done)
+{
+	unsigned char out[WORK_OUT];
+	struct fault f = { FAULT_NONE, 0 };
+
+	start("--chunk-size=1M", NULL);
+	ck_assert_int_eq(part_plan(&c, 0, MiB, &f), 0);
+	ck_assert_int_eq(run_ranges(), FAULT_NONE);
+	ck_assert_int_eq(part_finish_task(&c, 0, &eb, &f, out), 0);
+	ck_assert_int_eq(part_finish_task(&c, 0, &eb, &f, out), 0);
+	ck_assert_int_eq(f.op, FAULT_NONE);
+	ck_assert(testutil_same(src, dst));
+}
+END_TEST
+
+/* A part removed by someone else before the finish, with no copy in
+ * place: a failure to open it, never taken for done. */
+START_TEST(test_part_removed_before_finish_fails_it)
+{
+	char part[PATH_MAX], jnl[PATH_MAX];
+	unsigned char out[WORK_OUT];
+	struct fault f = { FAULT_NONE, 0 };
+
+	start("--chunk-size=1M", NULL);
+	ck_assert_int_eq(part_plan(&c, 0, MiB, &f), 0);
+	ck_assert_int_eq(run_ranges(), FAULT_NONE);
+	names(part, jnl);
+	ck_assert_int_eq(unlink(part), 0);
+	ck_assert_int_eq(part_finish_task(&c, 0, &eb, &f, out), -1);
+	ck_assert_int_eq(f.op, FAULT_OPEN_DST);
+	ck_assert_int_eq(f.err, ENOENT);
+	ck_assert_int_eq(access(dst, F_OK), -1);
+}
+END_TEST
+
 static Suite *
 part_suite(void)
 {
@@ -298,6 +371,11 @@ part_suite(void)
 	    test_part_interrupted_keeps_part_and_journal_for_resume);
 	tcase_add_test(tc, test_part_held_by_another_run_is_refused);
 	tcase_add_test(tc, test_part_noclobber_keeps_the_existing_file);
+	tcase_add_test(tc,
+	    test_part_destination_directory_gone_fails_the_plan);
+	tcase_add_test(tc, test_part_source_gone_fails_the_plan_on_opening_it);
+	tcase_add_test(tc, test_part_finish_run_again_after_its_rename_is_done);
+	tcase_add_test(tc, test_part_removed_before_finish_fails_it);
 	suite_add_tcase(s, tc);
 	return s;
 }

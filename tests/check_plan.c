@@ -227,6 +227,11 @@ START_TEST(test_plan_except_edges)
 	ck_assert_int_eq(plan_add_except(&p, 3, 0, 100, 64, past, 1), 0);
 	assert_covers(&p, 3, 0, 100, 64);
 	ck_assert_int_eq(plan_add_except(&p, 4, -1, 10, 64, NULL, 0), -1);
+	/* an end past the largest offset: refused, as plan_add does */
+	errno = 0;
+	ck_assert_int_eq(plan_add_except(&p, 5, INT64_MAX - 10, 11, 64, NULL,
+	    0), -1);
+	ck_assert_int_eq(errno, EOVERFLOW);
 	plan_free(&p);
 }
 END_TEST

@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -447,11 +448,19 @@ END_TEST
  */
 START_TEST(test_pool_cannot_start_workers_fails_every_task)
 {
+	char said[256];
 	struct rlimit rl;
 	rlim_t saved;
 	unsigned i;
-	int fd, rv;
+	int fd, rv, err, cap;
+	ssize_t n;
 
+	/* stderr into a file of the test's own, opened before the limit */
+	testutil_setup();
+	ck_assert_int_ge(cap = open(testutil_path("stderr"), O_RDWR |
+	    O_CREAT | O_TRUNC, 0600), 0);
+	ck_assert_int_ge(err = dup(2), 0);
+	ck_assert_int_eq(dup2(cap, 2), 2);
 	ck_assert_int_ne(fd = dup(0), -1);	/* the lowest free one */
 	(void)close(fd);
 	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
@@ -462,12 +471,73 @@ START_TEST(test_pool_cannot_start_workers_fails_every_task)
 	rv = run(configs[_i].mode, configs[_i].jobs, NTASKS, NULL);
 	rl.rlim_cur = saved;	/* Check needs descriptors to report */
 	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	ck_assert_int_eq(dup2(err, 2), 2);
+	(void)close(err);
+	ck_assert_int_ge(n = pread(cap, said, sizeof(said) - 1, 0), 0);
+	(void)close(cap);
+	testutil_teardown();
+	said[n] = '\0';
+	/* said once, with the reason */
+	ck_assert_ptr_nonnull(strstr(said,
+	    "cannot start workers: Too many open files\n"));
+	ck_assert_ptr_null(strstr(strstr(said, "cannot start") + 1,
+	    "cannot start"));
 	ck_assert_int_eq(rv, 0);
 	ck_assert_uint_eq(seen.calls, NTASKS);
 	for (i = 0; i < NTASKS; i++) {
 		ck_assert_uint_eq(seen.count[i], 1);
 		ck_assert_int_eq(seen.fault[i].op, FAULT_WORKER);
 		ck_assert_int_eq(seen.fault[i].err, EMFILE);
+	}
+}
+END_TEST
+
+/*
+ * A worker that cannot have its buffer (ENOMEM) exits saying so: each
+ * task gets one result, and those that fail say ENOMEM (not a lost
+ * pipe, not a kill).
+ */
+START_TEST(test_pool_worker_without_memory_says_enomem)
+{
+	struct exec_job job;
+	unsigned i, nomem = 0;
+
+	memset(&seen, 0, sizeof(seen));
+	_i_cfg = _i;
+	job_init(&job, configs[_i].mode, configs[_i].jobs, NTASKS,
+	    configs[_i].per);
+	w.bufsz = (size_t)1 << 62;	/* posix_memalign() refuses it */
+	sig_init();
+	ck_assert_int_eq(exec_run(&job), 0);
+	ck_assert_uint_eq(seen.calls, NTASKS);
+	for (i = 0; i < NTASKS; i++) {
+		ck_assert_uint_eq(seen.count[i], 1);
+		if (seen.fault[i].op == FAULT_NONE)
+			continue;
+		ck_assert_int_eq(seen.fault[i].op, FAULT_WORKER);
+		ck_assert_int_eq(seen.fault[i].err, ENOMEM);
+		nomem++;
+	}
+	ck_assert_uint_eq(nomem, NTASKS);	/* no worker ran any */
+}
+END_TEST
+
+/*
+ * A mode no executor is registered for (mpi outside parcp-mpi; a value
+ * past the table): nothing runs, and every task still gets exactly one
+ * result, FAULT_WORKER with ENOSYS.
+ */
+START_TEST(test_pool_unregistered_mode_fails_every_task)
+{
+	static const enum exec_mode modes[] = { EXEC_MPI, EXEC_NMODES };
+	unsigned i;
+
+	ck_assert_int_eq(run_batched(modes[_i], 2, NTASKS, NULL, 7), 0);
+	ck_assert_uint_eq(seen.calls, NTASKS);
+	for (i = 0; i < NTASKS; i++) {
+		ck_assert_uint_eq(seen.count[i], 1);
+		ck_assert_int_eq(seen.fault[i].op, FAULT_WORKER);
+		ck_assert_int_eq(seen.fault[i].err, ENOSYS);
 	}
 }
 END_TEST
@@ -517,6 +587,10 @@ pool_suite(void)
 	tcase_add_test(tc, test_pool_results_beyond_the_pipe_capacity);
 	tcase_add_loop_test(tc, test_pool_leaves_no_mapping_behind, 0, n);
 	tcase_add_loop_test(tc, test_pool_cannot_start_workers_fails_every_task,
+	    0, n);
+	tcase_add_loop_test(tc, test_pool_unregistered_mode_fails_every_task,
+	    0, 2);
+	tcase_add_loop_test(tc, test_pool_worker_without_memory_says_enomem,
 	    0, n);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("failures");

@@ -11,6 +11,8 @@
  *                              matches PAT dies (SIGKILL); with KILL_ONCE,
  *                              only the first
  *   PARCP_SHIM_EIO_AT=OFF      a read covering byte OFF fails with EIO
+ *   PARCP_SHIM_INT_AT=OFF      the process reading byte OFF gets SIGINT
+ *                              (raised in itself; the read goes on)
  *   PARCP_SHIM_ENOSPC_AT=OFF   a write covering byte OFF fails with ENOSPC
  *   PARCP_SHIM_CORRUPT_AT=OFF  a pwrite covering byte OFF writes it with
  *                              its bits flipped (silent corruption)
@@ -48,6 +50,9 @@
  *                              marker (O_EXCL), so only one worker dies
  *   PARCP_SHIM_RENAME_EINVAL=1 renameat2 with flags fails with EINVAL, as
  *                              on a file system without RENAME_NOREPLACE
+ *   PARCP_SHIM_SEEK_FAIL=PAT   lseek SEEK_DATA or SEEK_HOLE on a file whose
+ *                              path matches PAT fails with EIO (a network
+ *                              or FUSE file system's extent query failing)
  * "First" and "Nth" count in each process (a worker counts its own).  A
  * file made with O_TMPFILE keeps the path "DIR/#INODE (deleted)" after it
  * is linked: match such a file by its directory ("DIR/" then "*").
@@ -210,6 +215,8 @@ read_faults(int fd, off_t off, size_t len)
 	    fd_matches(fd, getenv("PARCP_SHIM_KILL_READING")) &&
 	    first("PARCP_SHIM_KILL_ONCE"))
 		(void)raise(SIGKILL);
+	if (covers("PARCP_SHIM_INT_AT", off, len))
+		(void)raise(SIGINT);	/* then read on: the stop comes after */
 	if (covers("PARCP_SHIM_EIO_AT", off, len)) {
 		errno = EIO;
 		return -1;
@@ -372,6 +379,38 @@ renameat2(int ofd, const char *old, int nfd, const char *new, unsigned flags)
 		return -1;
 	}
 	return real(ofd, old, nfd, new, flags);
+}
+
+typedef off_t	lseek_fn(int, off_t, int);
+off_t	lseek(int, off_t, int);
+off_t	lseek64(int, off_t, int);
+
+/* Only the extent queries fail: a plain seek (SEEK_SET, SEEK_END) is
+ * what libarchive and the journal use, and is left alone. */
+static off_t
+shim_lseek(const char *sym, int fd, off_t off, int whence)
+{
+	lseek_fn *real = (lseek_fn *)dlsym(RTLD_NEXT, sym);
+	const char *pat = getenv("PARCP_SHIM_SEEK_FAIL");
+
+	if (pat != NULL && (whence == SEEK_DATA || whence == SEEK_HOLE) &&
+	    fd_matches(fd, pat)) {
+		errno = EIO;
+		return -1;
+	}
+	return real(fd, off, whence);
+}
+
+off_t
+lseek(int fd, off_t off, int whence)
+{
+	return shim_lseek("lseek", fd, off, whence);
+}
+
+off_t
+lseek64(int fd, off_t off, int whence)
+{
+	return shim_lseek("lseek64", fd, off, whence);
 }
 
 typedef int	sync_fn(int);

@@ -121,19 +121,23 @@ grep -q "invalid engine 'sendfile'" "$T/err" || fail "bad engine: message"
 pass
 
 # auto on tmpfs (measured, bench/): copy_file_range for a file one worker
-# copies whole, pread for a file split among workers.
+# copies whole, pread for a file split among workers; with -j 1 a split
+# file has one worker too (no ranges of it written at once): offload.
 if [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ]; then
 	d=$(mktemp -d /dev/shm/parcp-cli.XXXXXX)
 	head -c 900000 /dev/urandom >"$d/src"		# < 1 MiB: one task
 	"$PARCP" --debug "$d/src" "$d/whole" >"$T/out" ||
 	    fail "tmpfs copy failed"
-	"$PARCP" --debug --chunk-size=100K "$d/src" "$d/split" >>"$T/out" ||
-	    fail "tmpfs copy failed"
-	cmp "$d/src" "$d/whole" && cmp "$d/src" "$d/split" ||
-	    fail "tmpfs copy differs"
+	"$PARCP" --debug -j 2 --chunk-size=100K "$d/src" "$d/split" \
+	    >>"$T/out" || fail "tmpfs copy failed"
+	"$PARCP" --debug -j 1 --chunk-size=100K "$d/src" "$d/one" \
+	    >>"$T/out" || fail "tmpfs copy failed"
+	cmp "$d/src" "$d/whole" && cmp "$d/src" "$d/split" &&
+	    cmp "$d/src" "$d/one" || fail "tmpfs copy differs"
 	rm -rf "$d"
 	grep -A1 "whole'$" "$T/out" | grep -q "^copy offload: yes," &&
-	    grep -A1 "split'$" "$T/out" | grep -q "^copy offload: no," ||
+	    grep -A1 "split'$" "$T/out" | grep -q "^copy offload: no," &&
+	    grep -A1 "one'$" "$T/out" | grep -q "^copy offload: yes," ||
 	    fail "auto on tmpfs: $(cat "$T/out")"
 	pass
 fi

@@ -112,6 +112,28 @@ cmp "$T/small" "$T/dest/small" || fail "the good file was not copied"
 no_temps "$T/dest"
 pass
 
+# The extents of a sparse file cannot be asked for (SEEK_DATA fails, as
+# on a network file system that fails the query): planning it fails, split
+# (-j 3) or whole, and neither its part nor its journal is left.
+mkdir "$T/sk"
+head -c 100000 /dev/urandom >"$T/sk/sp"
+truncate -s 9M "$T/sk/sp"
+mkfile "$T/sk/small" 3000
+for j in 1 3; do
+	rm -rf "$T/skd"
+	mkdir "$T/skd"
+	shim PARCP_SHIM_SEEK_FAIL="$T/sk/sp" -j $j --chunk-size=1M \
+	    "$T/sk/sp" "$T/sk/small" "$T/skd"
+	expect_rc 1 "extents unknown -j $j"
+	expect_err "^parcp: $T/sk/sp: seek: Input/output error\$"
+	[ ! -e "$T/skd/sp" ] || fail "extents unknown -j $j: a final name"
+	cmp "$T/sk/small" "$T/skd/small" ||
+	    fail "extents unknown -j $j: the other file not copied"
+	[ "$(ls -A "$T/skd")" = small ] ||
+	    fail "extents unknown -j $j: left $(ls -A "$T/skd")"
+	pass
+done
+
 # A real full disk: a 2 MiB tmpfs (needs root to mount).
 if [ "$(id -u)" -eq 0 ]; then
 	mkdir "$T/mnt"

@@ -36,6 +36,7 @@ B=$W/build		# its build
 O=$W/orig		# originals of the mutated files, stripped objects
 R=$W/results
 MUTATE="python3 $here/mutate.py"
+PROGS=parcp		# and parcp-mpi when it is built (prepare)
 
 die() {
 	echo "mutation: $*" >&2
@@ -77,6 +78,23 @@ prepare() {
 	(cd "$B" && "$S/configure" -q && "$MAKE" -j1 all $units \
 	    tests/faultshim.so tests/treecmp) >>"$R/logs/prepare" 2>&1 ||
 	    die "the pristine build failed: see $R/logs/prepare"
+	# all builds parcp-mpi when configure found MPI: then every mutant
+	# relinks it too (tests/cli/mpi.sh runs it; src/exec_mpi.c is in it
+	# alone), and the tests are told where it is, as make check does.
+	[ -x "$B/parcp-mpi" ] && PROGS="parcp parcp-mpi"
+	return 0
+}
+
+# object FILE: the object make compiles src/FILE.c into: src/x.o, or for
+# a file only one program has (src/exec_mpi.c) that program's prefixed
+# object (src/parcp_mpi-exec_mpi.o).
+object() {
+	local base o
+	base=$(basename "$1" .c)
+	for o in "$B/src/$base.o" "$B"/src/*-"$base".o; do
+		[ -f "$o" ] && { echo "$o"; return; }
+	done
+	die "no object of $1 in $B/src"
 }
 
 # sweep TOKEN: SIGKILL every process that still has TOKEN in its
@@ -110,6 +128,7 @@ run_test() {
 	case $1 in *.sh) cmd=$S/$1 ;; esac
 	(cd "$B" && mkdir -p tests/cli &&
 	    PARCP_MUTATION_TOKEN=$tok srcdir=$S PARCP=$B/parcp \
+	    PARCP_MPI=$B/parcp-mpi \
 	    FAULTSHIM=$B/tests/faultshim.so TREECMP=$B/tests/treecmp \
 	    TESTLIB=$S/tests/lib.sh exec setsid "$cmd") </dev/null >"$3" 2>&1 &
 	pid=$!
@@ -159,7 +178,7 @@ baseline() {
 # The object of src/x.c without debug information: a mutant whose object
 # is the same compiled to the same code (say 1 + 1 for 2).
 stripped() {
-	objcopy --strip-debug "$B/src/$(basename "$1" .c).o" "$2"
+	objcopy --strip-debug "$(object "$1")" "$2"
 }
 
 # mutant I FILE: apply, build, test, restore; prints status and test.
@@ -169,7 +188,7 @@ mutant() {
 	$MUTATE apply "$R/mutants.jsonl" "$i" "$O/$base.c" "$S/$file"
 	units=$(tests_for "$file" | tr ' ' '\n' | grep -v '\.sh$' || :)
 	st="stillborn -"
-	if (cd "$B" && "$MAKE" -j1 parcp $units) >"$R/logs/$i.build" 2>&1
+	if (cd "$B" && "$MAKE" -j1 $PROGS $units) >"$R/logs/$i.build" 2>&1
 	then
 		stripped "$file" "$O/mutant.o"
 		if cmp -s "$O/mutant.o" "$O/$base.o"; then
