@@ -211,4 +211,26 @@ for mode in pool fork; do
 	no_temps bx
 done
 pass
+
+# A DEST that cannot be made: one line saying why, exit status 1, and
+# nothing else tried.
+echo file >afile
+run "$PARCP" --from-tar=bigm.tar afile/sub
+expect_rc 1 "DEST under a file"
+[ "$(cat "$T/err")" = "parcp: cannot create directory 'afile/sub': Not a directory" ] ||
+    fail "DEST under a file: $(cat "$T/err")"
+pass
+
+# --progress=always while members are extracted: the lines move through
+# the member's bytes (the workers' counts reach the parent's ticks).
+rm -rf px
+run env LD_PRELOAD="$FAULTSHIM" PARCP_SHIM_SLOW_US=800000 "$PARCP" -j 2 \
+    --engine=pread --chunk-size=1M --progress=always --from-tar=bigm.tar px
+expect_rc 0 "progress"
+grep -Eq '^ *[1-9][0-9]?%  ' "$T/err" ||
+    fail "progress: no line between 0% and 100%: $(head -5 "$T/err")"
+grep -Eq '^100%  6\.00 MiB / 6\.00 MiB' "$T/err" ||
+    fail "progress: no 100%: $(tail -3 "$T/err")"
+cmp bigm px/bigm || fail "progress: differs"
+pass
 echo "$npass passed, 0 failed"
