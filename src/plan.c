@@ -92,13 +92,15 @@ int
 plan_add_except(struct plan *p, uint32_t file, off_t off, off_t len,
     off_t chunk, const struct ival *done, size_t n)
 {
-	off_t end = off + len, gap_end;
+	off_t end, gap_end;
 	size_t i;
 
+	/* Checked before the sum is formed: an overflow is undefined. */
 	if (off < 0 || len < 0 || off > OFF_MAX - len) {
 		errno = off < 0 || len < 0 ? EINVAL : EOVERFLOW;
 		return -1;
 	}
+	end = off + len;
 	for (i = 0; i < n && off < end; i++) {
 		if (done[i].end <= off)
 			continue;
