@@ -9,8 +9,9 @@
 #   file       one SIZE file, source in the page cache, the copy alone
 #   file-sync  the same, `&& sync` inside the timed part
 #   file-cold  one COLD_SIZE file, caches dropped before each run, `&& sync`
-#   tree-cold  20,000 files of 1-64 KiB (bench/lib.sh's small tree), caches
-#              dropped before each run, `&& sync`
+#   tree       20,000 files of 1-64 KiB (bench/lib.sh's small tree), hot,
+#              the copy alone
+#   tree-cold  the same tree, caches dropped before each run, `&& sync`
 #   large-sync 1,000 files of 1-8 MiB, hot, `&& sync` (4.5 GB a copy: not
 #              in the default WHICH)
 #
@@ -35,13 +36,13 @@ DCP=${DCP:-}
 }
 can_drop() { [ -w /proc/sys/vm/drop_caches ]; }
 
-# Beside the defaults, the alternatives the defaults are chosen from: one
-# writer per file (a chunk larger than the file: never split), fewer and
-# more workers.
-file_configs=("cp" "cat" "parcp" "parcp --chunk-size=64G" "parcp -j 1"
-    "parcp -j 4")
-tree_configs=("cp -a" "tar | tar" "parcp -a" "parcp -a -j 1" "parcp -a -j 4"
-    "parcp -a -j 8")
+# Beside the defaults (on a disk: -j 8, one writer a file: tune.c), the
+# alternatives they are chosen from: a file's ranges side by side (the
+# default before, and still on tmpfs), fewer workers.
+file_configs=("cp" "cat" "parcp" "parcp --split=always -j 2" "parcp -j 1"
+    "parcp --split=always -j 8")
+tree_configs=("cp -a" "tar | tar" "parcp -a" "parcp -a -j 1" "parcp -a -j 2"
+    "parcp -a -j 4")
 if [ -n "$DCP" ]; then
 	file_configs+=("dcp")
 	tree_configs+=("dcp")
@@ -87,6 +88,11 @@ step_cold() {
 	prepare 1
 	timed synced "$1" "$src" "$dst"
 	[ "$2" -ne 1 ] || cmp -s "$src" "$dst" || differs "$1"
+}
+step_tree_hot() {
+	prepare 0
+	timed copy "$1" "$src" "$dst"
+	[ "$2" -ne 1 ] || diff -r "$src" "$dst" >/dev/null || differs "$1"
 }
 step_tree_cold() {
 	prepare 1
@@ -138,6 +144,11 @@ exec 3>"$BENCH_DIR/results/disk-$stamp.csv"
 			head -c "$COLD_SIZE" /dev/urandom >"$src"
 			workload "$w" "$COLD_SIZE file, cold, && sync" step_cold \
 			    "${file_configs[@]}"
+			;;
+		tree)
+			gen_tree small "$src"
+			workload "$w" "20,000 files of 1-64 KiB, hot" \
+			    step_tree_hot "${tree_configs[@]}"
 			;;
 		tree-cold)
 			can_drop || { echo "(tree-cold: not root, skipped)"; continue; }

@@ -40,6 +40,10 @@ enum deref {
 
 enum sparse { SPARSE_AUTO, SPARSE_ALWAYS, SPARSE_NEVER };
 
+/* --split: whether several workers copy one file's ranges at once.  AUTO
+ * is resolved before a run (tune.c), by the destination's file system. */
+enum split_when { SPLIT_AUTO, SPLIT_ALWAYS, SPLIT_NEVER };
+
 /* --reflink: not given (the engine decides), auto, always, never. */
 enum reflink_when { REFLINK_UNSET, REFLINK_AUTO, REFLINK_ALWAYS,
 	REFLINK_NEVER };
@@ -65,6 +69,9 @@ struct opts {
 	unsigned	 jobs;
 	enum exec_mode	 mode;
 	off_t		 chunk;		/* 0: automatic (plan_chunk) */
+	bool		 jobs_set;	/* -j given: tune.c leaves jobs be */
+	enum split_when	 split;
+	int		 dest_kind;	/* enum fs_kind of DEST (tune.c) */
 	size_t		 bufsz;
 	int		 verbose;	/* -v files, -vv ranges */
 	bool		 debug;		/* --debug: -v, and each file's engine */

@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -86,17 +87,31 @@ void	plan_sort(struct plan *);
  * task in another directory costs a worker opening and checking two).
  */
 void	plan_sort_small(struct plan *, off_t small);
+/*
+ * For one writer a file (struct batching's one_writer): split files'
+ * ranges first, each file's together in offset order (files in file
+ * order), then whole entries as plan_sort_small orders them.
+ */
+void	plan_sort_files(struct plan *, off_t small);
 /* What plan_sort_small takes as small for a chunk. */
 #define PLAN_SMALL(chunk)	((chunk) / 8)
+/* How plan_batch groups ranges. */
+struct batching {
+	off_t		 target;	/* a batch's bytes, at most */
+	unsigned	 max;		/* a batch's tasks, at most */
+	bool		 one_writer;	/* a split file's ranges: one batch */
+};
 /*
  * Group the ranges, in their order, into batches for the executor:
- * consecutive whole-entry tasks costing at most target bytes
- * (PLAN_TASK_COST more each) and at most max of them; one that alone
- * costs more is a batch alone, and so is every range of a split file (a
- * file's ranges are there to run side by side).  Fills p->batch and
- * p->nbatches.  Returns 0, or -1 with errno ENOMEM.
+ * consecutive whole-entry tasks costing at most how->target bytes
+ * (PLAN_TASK_COST more each) and at most how->max of them; one that alone
+ * costs more is a batch alone.  A split file's ranges are each a batch
+ * alone (they are there to run side by side), or with how->one_writer
+ * all one batch, in order, however many (one worker writes the file from
+ * start to end, as the disk wants it).  Fills p->batch and p->nbatches.
+ * Returns 0, or -1 with errno ENOMEM.
  */
-int	plan_batch(struct plan *, off_t target, unsigned max);
+int	plan_batch(struct plan *, const struct batching *how);
 void	plan_free(struct plan *);
 
 #endif

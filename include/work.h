@@ -65,9 +65,16 @@ void	work_job(struct exec_job *job, struct work *w, const struct opts *o,
 	    uint64_t ntasks, uint64_t *lane_bytes);
 
 /*
+ * Order p's ranges for the run: the largest first, small files last in
+ * walk order; with --split=never (o->split, as tune.c resolved it) each
+ * split file's ranges together, in offset order, first.
+ */
+void	work_order(struct plan *p, const struct opts *o, off_t chunk);
+/*
  * Group p's ranges (in their order) into the job's batches: about chunk
  * bytes each, or four chunks in fork mode (a fork costs more than a
- * claim).  0, or -1 with errno ENOMEM.
+ * claim); with --split=never a split file's ranges are one batch.  0, or
+ * -1 with errno ENOMEM.
  */
 int	work_batches(struct exec_job *job, struct plan *p, const struct opts *o,
 	    off_t chunk);

@@ -919,7 +919,7 @@ run(struct copy *c)
 	make_dirs(c);
 	if ((sig = sig_caught()) != 0 || (sig = plan_all(c)) != 0)
 		return 128 + sig;
-	plan_sort_small(&c->plan, PLAN_SMALL(c->st->chunk));
+	work_order(&c->plan, c->o, c->st->chunk);
 	c->st->ranges = c->plan.nranges;
 	progress_start(&c->pr, c->o->progress, plan_bytes(&c->plan),
 	    c->pr.nfiles);

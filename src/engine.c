@@ -25,29 +25,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
-#include <linux/magic.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "engine.h"
+#include "fsmagic.h"
 #include "util.h"
 
 #define HOLE_BLOCK	4096
 /* Bytes per copy_file_range call: progress moves, signals get through. */
 #define CFR_STEP	((size_t)16 << 20)
-
-#ifndef SMB2_MAGIC_NUMBER
-#define SMB2_MAGIC_NUMBER	0xfe534d42
-#endif
-#ifndef CIFS_SUPER_MAGIC
-#define CIFS_SUPER_MAGIC	0xff534d42
-#endif
-#ifndef FUSE_SUPER_MAGIC
-#define FUSE_SUPER_MAGIC	0x65735546
-#endif
-#ifndef CEPH_SUPER_MAGIC
-#define CEPH_SUPER_MAGIC	0x00c36400
-#endif
 
 /* An engine's return when the file system cannot: the next one goes on. */
 #define ENGINE_NEXT	0

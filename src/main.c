@@ -1,8 +1,8 @@
 /*
  * parcp: copy files in parallel.
  *
- *   argv -> opts -> walk -> copy (dirs, plan, pool, finish) -> report
- *                        -> tar_create / tar_extract / tar_list
+ *   argv -> opts -> tune -> walk -> copy (dirs, plan, pool, finish) -> report
+ *                                -> tar_create / tar_extract / tar_list
  *
  * main() is the only place that exits with the run's status: 0 all copied
  * (and verified), 1 some file failed or a usage error (as cp), 3 a copy
@@ -27,6 +27,7 @@
 #include "report.h"
 #include "sig.h"
 #include "tar.h"
+#include "tune.h"
 #include "util.h"
 #include "walk.h"
 #ifdef PARCP_MPI
@@ -105,6 +106,7 @@ run_opts(struct opts *o, char **argv)
 	utf8_names();
 	if (o->tar == TAR_LIST)
 		return tar_list(o) | (fflush(stdout) == EOF);
+	tune_opts(o);			/* -j and --split, by DEST */
 	sig_init();
 	memset(&fl, 0, sizeof(fl));
 	bad = 0;

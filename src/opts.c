@@ -26,7 +26,7 @@
 enum {
 	OPT_MODE = 256, OPT_CHUNK, OPT_BUFSZ, OPT_STATS, OPT_VERSION,
 	OPT_PRESERVE, OPT_SPARSE, OPT_ENGINE, OPT_DIRECT, OPT_NOCACHE,
-	OPT_PROGRESS, OPT_VERIFY, OPT_MANIFEST, OPT_RESUME, OPT_FSYNC, OPT_JSON,
+	OPT_SPLIT, OPT_PROGRESS, OPT_VERIFY, OPT_MANIFEST, OPT_RESUME, OPT_FSYNC, OPT_JSON,
 	OPT_TO_TAR, OPT_FROM_TAR, OPT_LIST_TAR, OPT_COMPRESS, OPT_INPLACE,
 	OPT_NO_PRESERVE, OPT_STRIP, OPT_REMOVE_DEST, OPT_KEEP_DIR_LINKS,
 	OPT_PARENTS, OPT_BACKUP, OPT_UPDATE, OPT_CONTEXT,
@@ -50,6 +50,7 @@ static int	set_deref_never(struct opts *, const char *);
 static int	set_deref_always(struct opts *, const char *);
 static int	set_deref_args(struct opts *, const char *);
 static int	set_sparse(struct opts *, const char *);
+static int	set_split(struct opts *, const char *);
 static int	set_target(struct opts *, const char *);
 static int	set_engine(struct opts *, const char *);
 static int	set_progress(struct opts *, const char *);
@@ -143,11 +144,13 @@ static const struct optdef {
 	{ "no-target-directory", 'T', NULL, false, NULL, FLAG(no_target),
 	    "treat DEST as a name, never a directory" },
 	{ "jobs", 'j', "N", false, set_jobs, NOFLAG,
-	    "number of workers, 1..1024 (default: online CPUs)" },
+	    "number of workers, 1..1024 (default: by DEST's kind)" },
 	{ "mode", OPT_MODE, "MODE", false, set_mode, NOFLAG,
 	    "pool (default): N workers pull tasks; or fork" },
 	{ "chunk-size", OPT_CHUNK, "SIZE", false, set_chunk, NOFLAG,
 	    "range size (default: auto, 1M..16M)" },
+	{ "split", OPT_SPLIT, "WHEN", false, set_split, NOFLAG,
+	    "several workers on one file: auto, always, never" },
 	{ "buffer-size", OPT_BUFSZ, "SIZE", false, set_bufsz, NOFLAG,
 	    "each worker's I/O buffer (default: 1M)" },
 	{ "engine", OPT_ENGINE, "ENGINE", false, set_engine, NOFLAG,
@@ -288,6 +291,7 @@ set_jobs(struct opts *o, const char *arg)
 	const char *errstr;
 
 	o->jobs = (unsigned)strtonum(arg, 1, EXEC_MAX, &errstr);
+	o->jobs_set = true;
 	if (errstr != NULL) {
 		warnx("invalid number of jobs '%s': %s (1..%d)", arg, errstr,
 		    EXEC_MAX);
@@ -427,19 +431,46 @@ set_deref_args(struct opts *o, const char *arg)
 	return 0;
 }
 
+/* auto, always, never: 0, 1, 2 (as enum sparse and enum split_when), or
+ * -1. */
+static int
+when_word(const char *arg)
+{
+	static const char *when[] = { "auto", "always", "never" };
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (strcmp(arg, when[i]) == 0)
+			return i;
+	return -1;
+}
+
 static int
 set_sparse(struct opts *o, const char *arg)
 {
-	static const char *when[] = { "auto", "always", "never" };
-	size_t i;
+	int i = when_word(arg);
 
-	for (i = 0; i < sizeof(when) / sizeof(when[0]); i++)
-		if (strcmp(arg, when[i]) == 0) {
-			o->sparse = (enum sparse)i;
-			return 0;
-		}
-	warnx("invalid --sparse '%s': expected auto, always or never", arg);
-	return -1;
+	if (i == -1) {
+		warnx("invalid --sparse '%s': expected auto, always or never",
+		    arg);
+		return -1;
+	}
+	o->sparse = (enum sparse)i;
+	return 0;
+}
+
+static int
+set_split(struct opts *o, const char *arg)
+{
+	int i = when_word(arg);
+
+	if (i == -1) {
+		warnx("invalid --split '%s': expected auto, always or never",
+		    arg);
+		return -1;
+	}
+	o->split = (enum split_when)i;
+	return 0;
 }
 
 static int

@@ -214,8 +214,44 @@ plan_sort_small(struct plan *p, off_t small)
 	qsort(p->ranges, p->nranges, sizeof(*p->ranges), small_cmp);
 }
 
+/* One writer a file: split files' ranges first, a file at a time in
+ * offset order, then the rest as small_cmp orders it. */
+static int
+files_cmp(const void *a, const void *b)
+{
+	const struct range *x = a, *y = b;
+
+	if (x->whole != y->whole)
+		return x->whole ? 1 : -1;
+	if (x->whole)
+		return small_cmp(a, b);
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+void
+plan_sort_files(struct plan *p, off_t small)
+{
+	if (p->nranges < 2)
+		return;
+	sort_small = small;
+	qsort(p->ranges, p->nranges, sizeof(*p->ranges), files_cmp);
+}
+
+/* Whether r continues prev's batch whatever its size: the next range of
+ * the split file one writer copies.  Otherwise a split file's range is a
+ * batch alone, as is what follows it. */
+static bool
+same_writer(const struct batching *how, const struct range *prev,
+    const struct range *r)
+{
+	return how->one_writer && !prev->whole && !r->whole &&
+	    prev->file == r->file;
+}
+
 int
-plan_batch(struct plan *p, off_t target, unsigned max)
+plan_batch(struct plan *p, const struct batching *how)
 {
 	uint64_t *b;
 	size_t i, n = 0;
@@ -228,14 +264,12 @@ plan_batch(struct plan *p, off_t target, unsigned max)
 	if ((b = calloc(p->nranges + 1, sizeof(*b))) == NULL)
 		return -1;
 	for (i = 0; i < p->nranges; i++) {
-		off_t cost = p->ranges[i].len + PLAN_TASK_COST;
-		bool alone = !p->ranges[i].whole;
+		const struct range *r = &p->ranges[i];
+		off_t cost = r->len + PLAN_TASK_COST;
 
-		/* Close the batch this range would overfill; a split file's
-		 * range is a batch alone (its file's ranges run side by
-		 * side), as is what follows it. */
-		if (count > 0 && (count == max || sum + cost > target ||
-		    alone || !p->ranges[i - 1].whole)) {
+		if (count > 0 && !same_writer(how, r - 1, r) &&
+		    (count == how->max || sum + cost > how->target ||
+		    !r->whole || !r[-1].whole)) {
 			b[++n] = i;
 			sum = 0;
 			count = 0;

@@ -12,6 +12,7 @@
 #include <xxhash.h>
 
 #include "engine.h"
+#include "tune.h"
 #include "fault.h"
 #include "report.h"
 #include "tar.h"
@@ -229,6 +230,9 @@ report_json(FILE *fp, const struct opts *o, const struct copy_stats *st,
 	fprintf(fp, "  \"jobs\": %u,\n  \"mode\": \"%s\",\n  \"engine\": "
 	    "\"%s\",\n", o->jobs, mode_name(o->mode),
 	    engine_name(o->engine));
+	fprintf(fp, "  \"split\": %s,\n  \"destination_kind\": \"%s\",\n",
+	    o->split == SPLIT_NEVER ? "false" : "true",
+	    tune_kind_name((enum fs_kind)o->dest_kind));
 	json_engines(fp, st->engines);
 	fprintf(fp, "  \"chunk_size\": %jd,\n  \"buffer_size\": %zu,\n"
 	    "  \"tasks\": %ju,\n  \"verified\": %s,\n", (intmax_t)st->chunk,

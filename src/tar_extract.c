@@ -598,7 +598,7 @@ run(struct tarx *x)
 		abandon(x);
 		return sig;
 	}
-	plan_sort_small(&x->plan, PLAN_SMALL(x->st->chunk));
+	work_order(&x->plan, x->o, x->st->chunk);
 	progress_start(&x->pr, x->o->progress, plan_bytes(&x->plan),
 	    x->pr.nfiles);
 	work_init(&x->work, x->o, x);

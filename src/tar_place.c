@@ -408,7 +408,7 @@ copy_data(struct tarc *t)
 {
 	struct exec_job job;
 
-	plan_sort_small(&t->plan, PLAN_SMALL(t->st->chunk));
+	work_order(&t->plan, t->o, t->st->chunk);
 	progress_start(&t->pr, t->o->progress, plan_bytes(&t->plan),
 	    t->pr.nfiles);
 	work_init(&t->work, t->o, t);

@@ -100,7 +100,8 @@ work_init(struct work *w, const struct opts *o, void *arg)
 	w->how.kind = o->engine;
 	w->how.direct = o->direct;
 	w->how.nocache = o->nocache;
-	w->how.shared = o->jobs > 1;	/* ranges of one file at once */
+	/* ranges of one file at once */
+	w->how.shared = o->jobs > 1 && o->split != SPLIT_NEVER;
 	w->how.verify = o->verify;
 	w->how.durable = o->fsync;
 	w->how.clone_only = o->reflink == REFLINK_ALWAYS;
@@ -108,14 +109,26 @@ work_init(struct work *w, const struct opts *o, void *arg)
 	w->arg = arg;
 }
 
+void
+work_order(struct plan *p, const struct opts *o, off_t chunk)
+{
+	if (o->split == SPLIT_NEVER)
+		plan_sort_files(p, PLAN_SMALL(chunk));
+	else
+		plan_sort_small(p, PLAN_SMALL(chunk));
+}
+
 int
 work_batches(struct exec_job *job, struct plan *p, const struct opts *o,
     off_t chunk)
 {
 	bool fork_mode = o->mode == EXEC_FORK;
+	struct batching how;
 
-	if (plan_batch(p, chunk * (fork_mode ? PLAN_FORK_BATCH_SCALE : 1),
-	    fork_mode ? PLAN_FORK_BATCH_MAX : PLAN_BATCH_MAX) == -1)
+	how.target = chunk * (fork_mode ? PLAN_FORK_BATCH_SCALE : 1);
+	how.max = fork_mode ? PLAN_FORK_BATCH_MAX : PLAN_BATCH_MAX;
+	how.one_writer = o->split == SPLIT_NEVER;
+	if (plan_batch(p, &how) == -1)
 		return -1;
 	job->batch = p->batch;
 	job->nbatches = p->nbatches;

@@ -335,6 +335,14 @@ START_TEST(test_plan_sort_ties_by_file_then_offset)
 }
 END_TEST
 
+static int
+batch(struct plan *p, off_t target, unsigned max, bool one_writer)
+{
+	struct batching how = { target, max, one_writer };
+
+	return plan_batch(p, &how);
+}
+
 /* Batches: in order, covering every range once, within target and max;
  * a range as large as the target alone. */
 START_TEST(test_plan_batch_groups_small_ranges_and_isolates_big_ones)
@@ -348,7 +356,7 @@ START_TEST(test_plan_batch_groups_small_ranges_and_isolates_big_ones)
 	ck_assert_int_eq(plan_add(&p, 0, 0, 3 * target, target), 0);
 	for (f = 1; f <= 200; f++)		/* 200 files of 1 KiB */
 		ck_assert_int_eq(plan_add_whole(&p, f, 1024), 0);
-	ck_assert_int_eq(plan_batch(&p, target, 64), 0);
+	ck_assert_int_eq(batch(&p, target, 64, false), 0);
 	ck_assert_uint_eq(p.batch[0], 0);
 	ck_assert_uint_eq(p.batch[p.nbatches], p.nranges);
 	for (b = 0; b < p.nbatches; b++) {
@@ -378,16 +386,16 @@ START_TEST(test_plan_batch_max_and_empty)
 	uint32_t f;
 
 	memset(&p, 0, sizeof(p));
-	ck_assert_int_eq(plan_batch(&p, 1 << 20, 64), 0);
+	ck_assert_int_eq(batch(&p, 1 << 20, 64, false), 0);
 	ck_assert_uint_eq(p.nbatches, 0);
 	for (f = 0; f < 10; f++)
 		ck_assert_int_eq(plan_add_whole(&p, f, 0), 0);
-	ck_assert_int_eq(plan_batch(&p, (off_t)1 << 40, 4), 0);
+	ck_assert_int_eq(batch(&p, (off_t)1 << 40, 4, false), 0);
 	ck_assert_uint_eq(p.nbatches, 3);	/* 4, 4, 2 */
 	ck_assert_uint_eq(p.batch[1], 4);
 	ck_assert_uint_eq(p.batch[2], 8);
 	ck_assert_uint_eq(p.batch[3], 10);
-	ck_assert_int_eq(plan_batch(&p, 1, 64), 0);	/* a task each */
+	ck_assert_int_eq(batch(&p, 1, 64, false), 0);	/* a task each */
 	ck_assert_uint_eq(p.nbatches, 10);
 	plan_free(&p);
 }
@@ -403,11 +411,63 @@ START_TEST(test_plan_batch_keeps_ranges_apart)
 	ck_assert_int_eq(plan_add(&p, 0, 0, 2048, 1024), 0);	/* 2 halves */
 	ck_assert_int_eq(plan_add_whole(&p, 1, 10), 0);
 	ck_assert_int_eq(plan_add_whole(&p, 2, 10), 0);
-	ck_assert_int_eq(plan_batch(&p, (off_t)1 << 40, 256), 0);
+	ck_assert_int_eq(batch(&p, (off_t)1 << 40, 256, false), 0);
 	ck_assert_uint_eq(p.nbatches, 3);
 	ck_assert_uint_eq(p.batch[1], 1);
 	ck_assert_uint_eq(p.batch[2], 2);
 	ck_assert_uint_eq(p.batch[3], 4);		/* the two files */
+	plan_free(&p);
+}
+END_TEST
+
+/* One writer a file: a split file's ranges, however many, are one batch
+ * (beyond max and target); what follows starts a batch of its own. */
+START_TEST(test_plan_batch_one_writer_keeps_a_file_together)
+{
+	struct plan p;
+
+	memset(&p, 0, sizeof(p));
+	ck_assert_int_eq(plan_add(&p, 0, 0, 100 * 1024, 1024), 0);
+	ck_assert_int_eq(plan_add(&p, 1, 0, 3 * 1024, 1024), 0);
+	ck_assert_int_eq(plan_add_whole(&p, 2, 10), 0);
+	ck_assert_int_eq(plan_add_whole(&p, 3, 10), 0);
+	ck_assert_int_eq(batch(&p, 1 << 20, 4, true), 0);
+	ck_assert_uint_eq(p.nbatches, 3);
+	ck_assert_uint_eq(p.batch[1], 100);	/* file 0, all 100 */
+	ck_assert_uint_eq(p.batch[2], 103);	/* file 1 */
+	ck_assert_uint_eq(p.batch[3], 105);	/* the two whole files */
+	ck_assert_int_eq(batch(&p, 1 << 20, 4, false), 0);
+	ck_assert_uint_eq(p.nbatches, 104);	/* a range each, then 2 */
+	plan_free(&p);
+}
+END_TEST
+
+/* The order for one writer: split files first, each file's ranges
+ * together in offset order (a tail range stays with its file), then
+ * whole entries largest first, then the small ones in file order. */
+START_TEST(test_plan_sort_files_groups_a_file)
+{
+	struct plan p;
+	static const struct { uint32_t file; off_t off, len; } want[] = {
+		{ 1, 0, 1024 }, { 1, 1024, 1024 }, { 1, 2048, 10 },
+		{ 4, 0, 1024 }, { 4, 1024, 1000 },
+		{ 3, 0, 900 }, { 0, 0, 5 }, { 2, 0, 7 },
+	};
+	size_t i;
+
+	memset(&p, 0, sizeof(p));
+	ck_assert_int_eq(plan_add_whole(&p, 2, 7), 0);
+	ck_assert_int_eq(plan_add(&p, 4, 0, 2024, 1024), 0);
+	ck_assert_int_eq(plan_add_whole(&p, 3, 900), 0);
+	ck_assert_int_eq(plan_add(&p, 1, 0, 2058, 1024), 0);
+	ck_assert_int_eq(plan_add_whole(&p, 0, 5), 0);
+	plan_sort_files(&p, 100);
+	ck_assert_uint_eq(p.nranges, sizeof(want) / sizeof(want[0]));
+	for (i = 0; i < p.nranges; i++) {
+		ck_assert_uint_eq(p.ranges[i].file, want[i].file);
+		ck_assert_int_eq(p.ranges[i].off, want[i].off);
+		ck_assert_int_eq(p.ranges[i].len, want[i].len);
+	}
 	plan_free(&p);
 }
 END_TEST
@@ -445,6 +505,8 @@ plan_suite(void)
 	    test_plan_batch_groups_small_ranges_and_isolates_big_ones);
 	tcase_add_test(tc, test_plan_batch_max_and_empty);
 	tcase_add_test(tc, test_plan_batch_keeps_ranges_apart);
+	tcase_add_test(tc, test_plan_batch_one_writer_keeps_a_file_together);
+	tcase_add_test(tc, test_plan_sort_files_groups_a_file);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("chunk");
 	tcase_add_test(tc, test_plan_chunk_explicit_wins);

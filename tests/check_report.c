@@ -199,6 +199,7 @@ START_TEST(test_report_json_object)
 	    "  \"cpu_seconds\": 0.500000,\n"
 	    "  \"jobs\": 2,\n  \"mode\": \"pool\",\n"
 	    "  \"engine\": \"%s\",\n"
+	    "  \"split\": true,\n  \"destination_kind\": \"disk\",\n"
 	    "  \"engines_used\": [\"%s\", \"%s\"],\n"
 	    "  \"chunk_size\": 8,\n  \"buffer_size\": 4096,\n"
 	    "  \"tasks\": 3,\n  \"verified\": true,\n"

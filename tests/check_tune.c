@@ -1,0 +1,152 @@
+/* tune: the kind of each file system, and the defaults per kind. */
+#include "config.h"
+
+#include <sys/vfs.h>
+
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fsmagic.h"
+#include "testutil.h"
+#include "tune.h"
+
+START_TEST(test_tune_kind_by_magic)
+{
+	ck_assert_int_eq(tune_kind(TMPFS_MAGIC), FS_MEMORY);
+	ck_assert_int_eq(tune_kind(0x858458f6), FS_MEMORY);	/* ramfs */
+	ck_assert_int_eq(tune_kind(NFS_SUPER_MAGIC), FS_NETWORK);
+	ck_assert_int_eq(tune_kind(LUSTRE_SUPER_MAGIC), FS_NETWORK);
+	ck_assert_int_eq(tune_kind(FUSE_SUPER_MAGIC), FS_NETWORK);
+	ck_assert_int_eq(tune_kind(EXT4_SUPER_MAGIC), FS_DISK);
+	ck_assert_int_eq(tune_kind(XFS_SUPER_MAGIC), FS_DISK);
+	ck_assert_int_eq(tune_kind(0), FS_DISK);	/* not known: a disk */
+	/* A magic with the top bit set, as a sign-extended f_type. */
+	ck_assert_int_eq(tune_kind((long)(int)CIFS_SUPER_MAGIC), FS_NETWORK);
+	ck_assert_str_eq(tune_kind_name(FS_DISK), "disk");
+	ck_assert_str_eq(tune_kind_name(FS_MEMORY), "memory");
+	ck_assert_str_eq(tune_kind_name(FS_NETWORK), "network");
+}
+END_TEST
+
+START_TEST(test_tune_pick_per_kind)
+{
+	struct tune t;
+
+	t = tune_pick(FS_MEMORY, 2);
+	ck_assert_uint_eq(t.jobs, 2);
+	ck_assert_int_eq(t.split, SPLIT_ALWAYS);
+	t = tune_pick(FS_DISK, 2);
+	ck_assert_uint_eq(t.jobs, TUNE_IO_JOBS);
+	ck_assert_int_eq(t.split, SPLIT_NEVER);
+	t = tune_pick(FS_NETWORK, 2);
+	ck_assert_uint_eq(t.jobs, TUNE_IO_JOBS);
+	ck_assert_int_eq(t.split, SPLIT_ALWAYS);
+	t = tune_pick(FS_DISK, 64);		/* never fewer than the CPUs */
+	ck_assert_uint_eq(t.jobs, 64);
+	t = tune_pick(FS_MEMORY, 0);
+	ck_assert_uint_eq(t.jobs, 1);
+}
+END_TEST
+
+static unsigned
+ncpu(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : (unsigned)n;
+}
+
+/* A copy to DEST: its kind decides (a DEST not made yet: its directory's);
+ * what the user gave stays. */
+static void
+tuned(struct opts *o, const char *dest)
+{
+	static char *paths[2];
+
+	memset(o, 0, sizeof(*o));
+	o->jobs = 1;
+	paths[0] = "src";
+	paths[1] = (char *)dest;
+	o->paths = paths;
+	o->npaths = 2;
+}
+
+START_TEST(test_tune_opts_by_destination)
+{
+	struct opts o;
+	struct statfs sf;
+	bool mem;
+	int kind, jobs_mem, split_mem, jobs_disk, split_disk, jobs_set,
+	    split_set, jobs_mpi;
+
+	if (geteuid() != 0)
+		return;			/* mounts a tmpfs: root only */
+	ck_assert_int_eq(mkdir(testutil_path("m"), 0700), 0);
+	ck_assert_int_eq(statfs(testutil_path(""), &sf), 0);
+	kind = tune_kind((long)sf.f_type);
+	mem = kind == FS_MEMORY;
+	ck_assert_int_eq(mount("tmpfs", testutil_path("m"), "tmpfs", 0,
+	    "size=1m"), 0);
+	tuned(&o, testutil_path("m/new"));
+	tune_opts(&o);
+	jobs_mem = (int)o.jobs;
+	split_mem = o.split;
+	tuned(&o, testutil_path("m"));
+	o.jobs_set = true;
+	tune_opts(&o);
+	jobs_set = (int)o.jobs;
+	tuned(&o, testutil_path("m"));
+	o.split = SPLIT_NEVER;
+	tune_opts(&o);
+	split_set = o.split;
+	(void)umount(testutil_path("m"));
+	tuned(&o, testutil_path("not-yet"));
+	tune_opts(&o);
+	jobs_disk = (int)o.jobs;
+	split_disk = o.split;
+	ck_assert_int_eq(o.dest_kind, kind);
+	tuned(&o, testutil_path("not-yet"));
+	o.mode = EXEC_MPI;
+	tune_opts(&o);
+	jobs_mpi = (int)o.jobs;
+	ck_assert_int_eq(o.split, SPLIT_ALWAYS);	/* ranks: always */
+	tuned(&o, testutil_path("not-yet"));
+	o.chunk = 1 << 20;
+	tune_opts(&o);
+	ck_assert_int_eq(o.split, SPLIT_ALWAYS);	/* a chunk given */
+
+	ck_assert_int_eq(jobs_mem, (int)ncpu());
+	ck_assert_int_eq(split_mem, SPLIT_ALWAYS);
+	ck_assert_int_eq(jobs_set, 1);
+	ck_assert_int_eq(split_set, SPLIT_NEVER);
+	ck_assert_int_eq(jobs_mpi, 1);
+	ck_assert_int_eq(jobs_disk, (int)tune_pick(kind, ncpu()).jobs);
+	ck_assert_int_eq(split_disk, mem ? SPLIT_ALWAYS :
+	    kind == FS_DISK ? SPLIT_NEVER : SPLIT_ALWAYS);
+}
+END_TEST
+
+static Suite *
+tune_suite(void)
+{
+	Suite *s = suite_create("tune");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, testutil_setup, testutil_teardown);
+	tcase_add_test(tc, test_tune_kind_by_magic);
+	tcase_add_test(tc, test_tune_pick_per_kind);
+	tcase_add_test(tc, test_tune_opts_by_destination);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return testutil_run(tune_suite());
+}
