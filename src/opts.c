@@ -26,8 +26,8 @@
 enum {
 	OPT_MODE = 256, OPT_CHUNK, OPT_BUFSZ, OPT_STATS, OPT_VERSION,
 	OPT_PRESERVE, OPT_SPARSE, OPT_ENGINE, OPT_DIRECT, OPT_NOCACHE,
-	OPT_SPLIT, OPT_PROGRESS, OPT_VERIFY, OPT_MANIFEST, OPT_RESUME, OPT_FSYNC, OPT_JSON,
-	OPT_TO_TAR, OPT_FROM_TAR, OPT_LIST_TAR, OPT_COMPRESS, OPT_INPLACE,
+	OPT_SPLIT, OPT_PROGRESS, OPT_VERIFY, OPT_MANIFEST, OPT_RESUME, OPT_FSYNC,
+	OPT_JSON, OPT_TO_TAR, OPT_FROM_TAR, OPT_LIST_TAR, OPT_COMPRESS, OPT_INPLACE,
 	OPT_NO_PRESERVE, OPT_STRIP, OPT_REMOVE_DEST, OPT_KEEP_DIR_LINKS,
 	OPT_PARENTS, OPT_BACKUP, OPT_UPDATE, OPT_CONTEXT,
 	OPT_DEBUG, OPT_REFLINK, OPT_ATTR_ONLY, OPT_COPY_CONTENTS,
@@ -431,10 +431,10 @@ set_deref_args(struct opts *o, const char *arg)
 	return 0;
 }
 
-/* auto, always, never: 0, 1, 2 (as enum sparse and enum split_when), or
- * -1. */
+/* --OPT's WHEN: auto, always, never as 0, 1, 2 (enum sparse and enum
+ * split_when), or -1, said. */
 static int
-when_word(const char *arg)
+when_word(const char *opt, const char *arg)
 {
 	static const char *when[] = { "auto", "always", "never" };
 	int i;
@@ -442,35 +442,26 @@ when_word(const char *arg)
 	for (i = 0; i < 3; i++)
 		if (strcmp(arg, when[i]) == 0)
 			return i;
+	warnx("invalid --%s '%s': expected auto, always or never", opt, arg);
 	return -1;
 }
 
 static int
 set_sparse(struct opts *o, const char *arg)
 {
-	int i = when_word(arg);
+	int i = when_word("sparse", arg);
 
-	if (i == -1) {
-		warnx("invalid --sparse '%s': expected auto, always or never",
-		    arg);
-		return -1;
-	}
-	o->sparse = (enum sparse)i;
-	return 0;
+	o->sparse = i == -1 ? o->sparse : (enum sparse)i;
+	return i == -1 ? -1 : 0;
 }
 
 static int
 set_split(struct opts *o, const char *arg)
 {
-	int i = when_word(arg);
+	int i = when_word("split", arg);
 
-	if (i == -1) {
-		warnx("invalid --split '%s': expected auto, always or never",
-		    arg);
-		return -1;
-	}
-	o->split = (enum split_when)i;
-	return 0;
+	o->split = i == -1 ? o->split : (enum split_when)i;
+	return i == -1 ? -1 : 0;
 }
 
 static int

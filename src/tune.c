@@ -26,7 +26,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "fsmagic.h"
 #include "quote.h"
@@ -133,7 +132,6 @@ void
 tune_opts(struct opts *o)
 {
 	const char *dest = dest_path(o);
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	struct tune t;
 
 	o->dest_kind = dest != NULL ? kind_of(dest) : FS_DISK;
@@ -144,8 +142,8 @@ tune_opts(struct opts *o)
 			o->split = SPLIT_ALWAYS;
 		return;
 	}
-	t = tune_pick(o->dest_kind, n < 1 ? 1 : n > EXEC_MAX ? EXEC_MAX :
-	    (unsigned)n);
+	/* Without -j, jobs holds the online CPUs (opts.c's default). */
+	t = tune_pick(o->dest_kind, o->jobs);
 	if (!o->jobs_set && o->mode != EXEC_MPI)
 		o->jobs = t.jobs > EXEC_MAX ? EXEC_MAX : t.jobs;
 	/* parcp-mpi: a rank sends a grant's results when the grant ends,

@@ -69,7 +69,7 @@ tuned(struct opts *o, const char *dest)
 	static char *paths[2];
 
 	memset(o, 0, sizeof(*o));
-	o->jobs = 1;
+	o->jobs = ncpu();		/* opts.c's default */
 	paths[0] = "src";
 	paths[1] = (char *)dest;
 	o->paths = paths;
@@ -97,6 +97,7 @@ START_TEST(test_tune_opts_by_destination)
 	jobs_mem = (int)o.jobs;
 	split_mem = o.split;
 	tuned(&o, testutil_path("m"));
+	o.jobs = 3;			/* -j 3 */
 	o.jobs_set = true;
 	tune_opts(&o);
 	jobs_set = (int)o.jobs;
@@ -122,9 +123,9 @@ START_TEST(test_tune_opts_by_destination)
 
 	ck_assert_int_eq(jobs_mem, (int)ncpu());
 	ck_assert_int_eq(split_mem, SPLIT_ALWAYS);
-	ck_assert_int_eq(jobs_set, 1);
+	ck_assert_int_eq(jobs_set, 3);
 	ck_assert_int_eq(split_set, SPLIT_NEVER);
-	ck_assert_int_eq(jobs_mpi, 1);
+	ck_assert_int_eq(jobs_mpi, (int)ncpu());
 	ck_assert_int_eq(jobs_disk, (int)tune_pick(kind, ncpu()).jobs);
 	ck_assert_int_eq(split_disk, mem ? SPLIT_ALWAYS :
 	    kind == FS_DISK ? SPLIT_NEVER : SPLIT_ALWAYS);
