@@ -20,8 +20,9 @@
 # round, in a random order; one warm-up round not counted).  Before each
 # run the previous copy is deleted and synced, and the disk left a second
 # to settle (it stalls right after large deletes).  Reports medians of wall
-# and user+sys CPU seconds and the ratio of cp's median to each.  DCP, when
-# set, adds mpiFileUtils' dcp (`mpirun -np 2`).  Never run by make check.
+# and user+sys CPU seconds and the ratio of cp's median to each.  rsync,
+# when installed, runs too; DCP, when set, adds mpiFileUtils' dcp
+# (`mpirun -np 2`).  Never run by make check.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 RUNS=${RUNS:-5}
@@ -43,6 +44,10 @@ file_configs=("cp" "cat" "parcp" "parcp --split=always -j 2" "parcp -j 1"
     "parcp --split=always -j 8")
 tree_configs=("cp -a" "tar | tar" "parcp -a" "parcp -a -j 1" "parcp -a -j 2"
     "parcp -a -j 4")
+if command -v rsync >/dev/null; then
+	file_configs+=("rsync")
+	tree_configs+=("rsync -a")
+fi
 if [ -n "$DCP" ]; then
 	file_configs+=("dcp")
 	tree_configs+=("dcp")
@@ -56,6 +61,8 @@ copy() {
 		mkdir "$3"
 		tar -C "$2" -cf - . | tar -C "$3" -xf -
 		;;
+	rsync)	rsync "$2" "$3" ;;	# local: whole files, no delta
+	"rsync -a") rsync -a "$2/" "$3" ;;
 	dcp)	mpirun --allow-run-as-root -np 2 "$DCP" -q -p "$2" "$3" ;;
 	parcp*)	${1/#parcp/$PARCP} "$2" "$3" ;;
 	*)	$1 "$2" "$3" ;;

@@ -19,10 +19,32 @@ timed() {
 	awk '{ printf "%s %.3f\n", $1, $2 + $3 }' <<<"$t"
 }
 
+# A VM that reports freed memory to its host (free page reporting) makes
+# a page it gave back slow to fault in again, so a run that follows the
+# deletion of the last copy pays for the host, at random (on a tree on
+# tmpfs, cp -a ran 0.73 to 3.9 s).  Where root may, reporting is off while
+# a benchmark runs (only blocks above the largest order are reported:
+# none) and restored at exit; machine() says so.
+REPORTING=/sys/module/page_reporting/parameters/page_reporting_order
+reporting_was=
+if [ -w "$REPORTING" ] && reporting_was=$(cat "$REPORTING") &&
+    echo 11 >"$REPORTING" 2>/dev/null; then
+	trap 'echo "$reporting_was" >"$REPORTING"' EXIT
+else
+	reporting_was=
+fi
+
 machine() {
 	echo "- CPU: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) online"
 	echo "- memory: $(free -g | awk '/^Mem:/ { print $2 }') GiB;" \
 	    "kernel $(uname -r)"
+	if [ -n "$reporting_was" ]; then
+		echo "- free page reporting to the host: off for the run" \
+		    "(order $reporting_was before)"
+	elif [ -e "$REPORTING" ]; then
+		echo "- free page reporting to the host: on (order" \
+		    "$(cat "$REPORTING")): expect stalls after deletes"
+	fi
 	echo "- parcp $("$PARCP" --version | head -1 | cut -d' ' -f2), $(date -u +%F)"
 }
 

@@ -61,6 +61,20 @@ int	dest_sweep_at(int dir, bool keep_parts, uint64_t *discarded);
 int	dest_create_at(int dir, const char *tmp, off_t size, struct fault *f);
 
 /*
+ * An unnamed regular file in dir (O_TMPFILE, 0600), sized as for
+ * dest_create_at: nobody can open it, so it needs no lock and no sweep,
+ * and a crash leaves nothing.  The descriptor, or -1 with errno (*f set
+ * unless dest_anon_refused(errno): the file system has no such files).
+ */
+int	dest_create_anon(int dir, off_t size, struct fault *f);
+bool	dest_anon_refused(int err);
+/*
+ * Give the unnamed file fd the name leaf in dir, never replacing one
+ * (EEXIST).  0, or -1 with errno.
+ */
+int	dest_name_anon(int fd, int dir, const char *leaf);
+
+/*
  * The stable name of a split file's temp ("part") or its resume journal
  * ("jnl") for the final name leaf, in its directory: .parcp.NAME.HASH.EXT.
  * Stable across runs, so --resume finds them.  0, or -1 (ENAMETOOLONG).

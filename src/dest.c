@@ -4,7 +4,10 @@
  * existing destination is untouched until the new copy is whole.  The temp
  * file lives in the destination's directory so rename(2) stays atomic
  * (same file system), and is created 0600 so that nobody reads a file whose
- * final permissions are not yet set.
+ * final permissions are not yet set.  A new file where none can be yet
+ * (whole.c: in a directory this run made) is made unnamed instead
+ * (O_TMPFILE) and linked under its final name once complete: the same
+ * promise with no temp name to lock, sweep or rename.
  */
 #include "config.h"
 
@@ -202,6 +205,50 @@ dest_rename_noreplace(int odir, const char *old, int ndir, const char *new)
 		return -1;
 	(void)unlinkat(odir, old, 0);
 	return 0;
+}
+
+
+int
+dest_create_anon(int dir, off_t size, struct fault *f)
+{
+	int fd;
+
+	if ((fd = openat(dir, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) ==
+	    -1) {
+		if (!dest_anon_refused(errno))
+			fault_set(f, FAULT_CREATE);
+		return -1;
+	}
+	if (size >= 0 && ftruncate(fd, size) == -1) {
+		fault_set(f, FAULT_TRUNCATE);
+		(void)close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+bool
+dest_anon_refused(int err)
+{
+	/* EISDIR: a kernel without O_TMPFILE sees O_DIRECTORY's bit. */
+	return err == EOPNOTSUPP || err == EISDIR || err == EINVAL;
+}
+
+int
+dest_name_anon(int fd, int dir, const char *leaf)
+{
+	static bool by_proc;	/* AT_EMPTY_PATH refused: no capability */
+	char proc[32];
+
+	if (!by_proc) {
+		if (linkat(fd, "", dir, leaf, AT_EMPTY_PATH) == 0)
+			return 0;
+		if (errno != ENOENT && errno != EPERM)
+			return -1;
+		by_proc = true;
+	}
+	(void)snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	return linkat(AT_FDCWD, proc, dir, leaf, AT_SYMLINK_FOLLOW);
 }
 
 int

@@ -18,8 +18,11 @@
  * Later tasks (exec.h) join as results make them ready: the parent mirrors
  * the dispatcher's ready list into the shared mapping, pool workers claim
  * from it by compare-and-swap (ahead of the batches left) and, with
- * nothing to claim, poll until the parent closes the run; fork mode forks
- * a run of ready tasks into a free lane.
+ * nothing to claim, sleep on a futex in the shared mapping (the bell) that
+ * the parent rings when it publishes or closes the run; fork mode forks a
+ * run of ready tasks into a free lane.  (Idle workers polled before: with
+ * -j 8 and one file on a disk, seven pollers took 0.8 CPU seconds from the
+ * one writer of a 1 GiB copy on two cores.)
  *
  * Workers never print and never decide.  After each task a worker puts a
  * fixed-size struct result in its lane's ring in the shared mapping and
@@ -58,9 +61,13 @@
 
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include <linux/futex.h>
+
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -85,8 +92,9 @@
 #define POOL_RING		128		/* results a lane holds */
 #define POOL_FULL_NS		50000L		/* a worker with a full ring
 						   waits this long for room */
-#define POOL_IDLE_NS		200000L		/* a worker waiting for later
-						   tasks polls this often */
+#define POOL_IDLE_NS		20000000L	/* a worker asleep on the bell
+						   looks again after this
+						   long anyway: a guard */
 
 /* One per worker lane, alone on its cache line: no false sharing. */
 struct lane {
@@ -103,12 +111,16 @@ struct lane {
  * Pool mode's grants: the next batch, and the later tasks the parent has
  * published (ready[0..published)), claimed in order by compare-and-swap
  * on rnext; closed: nothing more will be published, leave when idle.
+ * bell is a futex word the parent bumps after either (then wakes the
+ * sleepers, if any: no system call while every worker is busy).
  */
 struct shared {
 	uint64_t	 next __attribute__((aligned(64)));
 	uint64_t	 rnext __attribute__((aligned(64)));
 	uint64_t	 published;
 	uint32_t	 closed;
+	uint32_t	 bell;
+	uint32_t	 sleepers;	/* workers waiting on bell */
 	uint64_t	*ready;		/* nlater entries, after the rings */
 	struct result	*ring;		/* POOL_RING per lane, after the lanes */
 	struct lane	 lane[];
@@ -205,6 +217,43 @@ run_grant(struct pool *p, unsigned lane, const struct grant *g,
 	wake(p);
 }
 
+/*
+ * Worker: sleep until the bell has rung since gen (read before the
+ * worker last looked for work).  The sleeper count and the bell are a
+ * Dekker pair (both sequentially consistent): either the parent sees the
+ * sleeper and wakes it, or the worker sees the new bell and does not
+ * sleep.  The futex is shared (not FUTEX_PRIVATE): the mapping is.
+ */
+static void
+wait_bell(struct shared *sh, uint32_t gen)
+{
+	const struct timespec guard = { 0, POOL_IDLE_NS };
+
+	__atomic_add_fetch(&sh->sleepers, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&sh->bell, __ATOMIC_SEQ_CST) == gen)
+		(void)syscall(SYS_futex, &sh->bell, FUTEX_WAIT, gen, &guard,
+		    NULL, 0);
+	__atomic_sub_fetch(&sh->sleepers, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Parent: later tasks were published, or the run closed. */
+static void
+ring_bell(struct shared *sh)
+{
+	__atomic_add_fetch(&sh->bell, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&sh->sleepers, __ATOMIC_SEQ_CST) > 0)
+		(void)syscall(SYS_futex, &sh->bell, FUTEX_WAKE, INT_MAX, NULL,
+		    NULL, 0);
+}
+
+/* Parent: nothing more will be published; idle workers leave. */
+static void
+close_run(struct shared *sh)
+{
+	__atomic_store_n(&sh->closed, 1, __ATOMIC_RELEASE);
+	ring_bell(sh);
+}
+
 /* A published later task into *g, claimed by compare-and-swap. */
 static bool
 claim_ready(struct shared *sh, struct grant *g)
@@ -233,9 +282,10 @@ claim(struct pool *p, struct grant *g)
 	const struct exec_job *job = p->job;
 	struct shared *sh = p->sh;
 	uint64_t nb = job->batch ? job->nbatches : job->ntasks, b;
-	const struct timespec idle = { 0, POOL_IDLE_NS };
+	uint32_t gen;
 
 	for (;;) {
+		gen = __atomic_load_n(&sh->bell, __ATOMIC_SEQ_CST);
 		if (claim_ready(sh, g))
 			return true;
 		if (__atomic_load_n(&sh->next, __ATOMIC_RELAXED) < nb &&
@@ -245,7 +295,7 @@ claim(struct pool *p, struct grant *g)
 		if (job->nlater == 0 ||
 		    __atomic_load_n(&sh->closed, __ATOMIC_ACQUIRE))
 			return claim_ready(sh, g);
-		(void)nanosleep(&idle, NULL);
+		wait_bell(sh, gen);
 	}
 }
 
@@ -309,9 +359,13 @@ mirror(struct pool *p)
 	struct shared *sh = p->sh;
 	uint64_t n = __atomic_load_n(&sh->published, __ATOMIC_RELAXED);
 
+	uint64_t was = n;
+
 	for (; n < p->d.nready; n++)
 		__atomic_store_n(&sh->ready[n], p->d.ready[n], __ATOMIC_RELAXED);
 	__atomic_store_n(&sh->published, n, __ATOMIC_RELEASE);
+	if (n != was && p->job->mode == EXEC_POOL)
+		ring_bell(sh);
 }
 
 /* Fork mode: fill a free lane with the next batch, if any is left. */
@@ -343,7 +397,7 @@ publish(struct pool *p)
 			if (p->pid[lane] == 0)
 				spawn_next(p, lane);
 	} else if (dispatch_over(&p->d))
-		__atomic_store_n(&p->sh->closed, 1, __ATOMIC_RELEASE);
+		close_run(p->sh);
 }
 
 /*
@@ -461,7 +515,7 @@ stop(struct pool *p)
 
 	p->nospawn = true;
 	dispatch_stop(&p->d);
-	__atomic_store_n(&p->sh->closed, 1, __ATOMIC_RELEASE);
+	close_run(p->sh);
 	for (lane = 0; lane < p->job->jobs; lane++)
 		if (p->pid[lane] != 0)
 			(void)kill(p->pid[lane], SIGTERM);

@@ -227,6 +227,67 @@ START_TEST(test_dest_create_replaces_a_stale_temp)
 }
 END_TEST
 
+/* Entries in the scratch directory, but . and .. */
+static int
+entries(void)
+{
+	DIR *d = opendir(testutil_path("."));
+	struct dirent *de;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)) != NULL)
+		n += strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
+	closedir(d);
+	return n;
+}
+
+START_TEST(test_dest_anon_is_unnamed_until_named_and_never_replaces)
+{
+	struct fault f = { FAULT_NONE, 0 };
+	struct stat st, named;
+	int fd, fd2;
+
+	ck_assert_int_ne(fd = dest_create_anon(dir, 10, &f), -1);
+	ck_assert_int_eq(entries(), 0);		/* nobody can open it */
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0600);
+	ck_assert_int_eq(st.st_size, 10);
+	ck_assert_int_eq(st.st_nlink, 0);
+	ck_assert_int_eq(dest_name_anon(fd, dir, leaf(dst)), 0);
+	ck_assert_int_eq(stat(dst, &named), 0);
+	ck_assert_int_eq(named.st_ino, st.st_ino);
+	/* A second one is refused the name: the first stays. */
+	ck_assert_int_ne(fd2 = dest_create_anon(dir, 3, &f), -1);
+	ck_assert_int_eq(dest_name_anon(fd2, dir, leaf(dst)), -1);
+	ck_assert_int_eq(errno, EEXIST);
+	ck_assert_int_eq(stat(dst, &named), 0);
+	ck_assert_int_eq(named.st_ino, st.st_ino);
+	ck_assert_int_eq(named.st_size, 10);
+	close(fd2);
+	close(fd);
+	ck_assert_int_eq(entries(), 1);		/* the refused one is gone */
+	ck_assert_int_eq(f.op, FAULT_NONE);
+}
+END_TEST
+
+START_TEST(test_dest_anon_never_follows_a_planted_symlink)
+{
+	struct fault f = { FAULT_NONE, 0 };
+	struct stat st;
+	int fd;
+
+	ck_assert_int_eq(symlink("victim", dst), 0);
+	ck_assert_int_ne(fd = dest_create_anon(dir, 1, &f), -1);
+	ck_assert_int_eq(dest_name_anon(fd, dir, leaf(dst)), -1);
+	ck_assert_int_eq(errno, EEXIST);
+	close(fd);
+	ck_assert_int_eq(lstat(dst, &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	ck_assert(!exists("victim"));
+}
+END_TEST
+
 START_TEST(test_dest_commit_replaces_old_file)
 {
 	struct fault f = { FAULT_NONE, 0 };
@@ -443,6 +504,8 @@ dest_suite(void)
 	tcase_add_test(tc, test_dest_sweep_judges_pids_on_their_own_host);
 	tcase_add_test(tc, test_dest_create_is_private_sized_and_sparse);
 	tcase_add_test(tc, test_dest_create_replaces_a_stale_temp);
+	tcase_add_test(tc, test_dest_anon_is_unnamed_until_named_and_never_replaces);
+	tcase_add_test(tc, test_dest_anon_never_follows_a_planted_symlink);
 	tcase_add_test(tc, test_dest_commit_replaces_old_file);
 	tcase_add_test(tc,
 	    test_dest_commit_noreplace_keeps_old_and_drops_temp);

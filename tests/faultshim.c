@@ -50,6 +50,14 @@
  *                              marker (O_EXCL), so only one worker dies
  *   PARCP_SHIM_RENAME_EINVAL=1 renameat2 with flags fails with EINVAL, as
  *                              on a file system without RENAME_NOREPLACE
+ *   PARCP_SHIM_NO_TMPFILE=1    openat with O_TMPFILE fails with EOPNOTSUPP,
+ *                              as on a file system without unnamed files
+ *   PARCP_SHIM_NAME_ERRNO=E    naming an unnamed file (linkat with
+ *                              AT_EMPTY_PATH, or of /proc/self/fd/N)
+ *                              fails with errno E (17 EEXIST: the name was
+ *                              taken meanwhile; 2 ENOENT: no /proc)
+ *   PARCP_SHIM_NO_EMPTY_PATH=1 linkat with AT_EMPTY_PATH fails with ENOENT,
+ *                              as without CAP_DAC_READ_SEARCH
  *   PARCP_SHIM_SEEK_FAIL=PAT   lseek SEEK_DATA or SEEK_HOLE on a file whose
  *                              path matches PAT fails with EIO (a network
  *                              or FUSE file system's extent query failing)
@@ -66,6 +74,7 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -377,6 +386,79 @@ renameat2(int ofd, const char *old, int nfd, const char *new, unsigned flags)
 	if (flags != 0 && getenv("PARCP_SHIM_RENAME_EINVAL") != NULL) {
 		errno = EINVAL;
 		return -1;
+	}
+	return real(ofd, old, nfd, new, flags);
+}
+
+typedef int	openat_fn(int, const char *, int, ...);
+int	openat(int, const char *, int, ...);
+int	openat64(int, const char *, int, ...);
+
+static int
+shim_openat(const char *sym, int dir, const char *path, int flags,
+    mode_t mode)
+{
+	static openat_fn *reals[2];
+	openat_fn **real = &reals[strcmp(sym, "openat") != 0];
+
+	if (*real == NULL)	/* every open passes here: look it up once */
+		*real = (openat_fn *)dlsym(RTLD_NEXT, sym);
+	if ((flags & O_TMPFILE) == O_TMPFILE &&
+	    getenv("PARCP_SHIM_NO_TMPFILE") != NULL) {
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	return (*real)(dir, path, flags, mode);
+}
+
+int
+openat(int dir, const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+	va_list ap;
+
+	if (flags & (O_CREAT | O_TMPFILE)) {
+		va_start(ap, flags);
+		mode = (mode_t)va_arg(ap, int);
+		va_end(ap);
+	}
+	return shim_openat("openat", dir, path, flags, mode);
+}
+
+int
+openat64(int dir, const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+	va_list ap;
+
+	if (flags & (O_CREAT | O_TMPFILE)) {
+		va_start(ap, flags);
+		mode = (mode_t)va_arg(ap, int);
+		va_end(ap);
+	}
+	return shim_openat("openat64", dir, path, flags, mode);
+}
+
+typedef int	linkat_fn(int, const char *, int, const char *, int);
+int	linkat(int, const char *, int, const char *, int);
+
+int
+linkat(int ofd, const char *old, int nfd, const char *new, int flags)
+{
+	linkat_fn *real = (linkat_fn *)dlsym(RTLD_NEXT, "linkat");
+	const char *e = getenv("PARCP_SHIM_NAME_ERRNO");
+
+	if ((flags & AT_EMPTY_PATH) || strncmp(old, "/proc/self/fd/", 14) ==
+	    0) {
+		if (e != NULL) {
+			errno = atoi(e);
+			return -1;
+		}
+		if ((flags & AT_EMPTY_PATH) &&
+		    getenv("PARCP_SHIM_NO_EMPTY_PATH") != NULL) {
+			errno = ENOENT;
+			return -1;
+		}
 	}
 	return real(ofd, old, nfd, new, flags);
 }
