@@ -14,6 +14,10 @@
 #   tree-cold  the same tree, caches dropped before each run, `&& sync`
 #   large-sync 1,000 files of 1-8 MiB, hot, `&& sync` (4.5 GB a copy: not
 #              in the default WHICH)
+#   fio        the disk's own copy-like rate, with fio (when installed): one
+#              job reads a COLD_SIZE file while another writes one (bs 1M,
+#              iodepth 32, O_DIRECT); the slower side is the floor of a
+#              cold copy's time, to hold file-cold's figures against
 #
 # Cold runs need root (echo 3 > /proc/sys/vm/drop_caches) and are skipped
 # otherwise.  Rounds are paired as in run.sh (each configuration once per
@@ -40,10 +44,10 @@ can_drop() { [ -w /proc/sys/vm/drop_caches ]; }
 # Beside the defaults (on a disk: -j 8, one writer a file: tune.c), the
 # alternatives they are chosen from: a file's ranges side by side (the
 # default before, and still on tmpfs), fewer workers.
-file_configs=("cp" "cat" "parcp" "parcp --split=always -j 2" "parcp -j 1"
-    "parcp --split=always -j 8")
-tree_configs=("cp -a" "tar | tar" "parcp -a" "parcp -a -j 1" "parcp -a -j 2"
-    "parcp -a -j 4")
+file_configs=("cp" "cat" "parcp" "parcp --mode=fork" "parcp --split=always -j 2"
+    "parcp -j 1" "parcp --split=always -j 8")
+tree_configs=("cp -a" "tar | tar" "parcp -a" "parcp -a --mode=fork"
+    "parcp -a -j 1" "parcp -a -j 2" "parcp -a -j 4")
 if command -v rsync >/dev/null; then
 	file_configs+=("rsync")
 	tree_configs+=("rsync -a")
@@ -71,10 +75,28 @@ copy() {
 
 synced() { copy "$@" && sync; }
 
-# prepare COLD: the last copy gone and on disk, the disk settled, and
-# (COLD = 1) nothing of the source left in the page cache.
+# ext4 does not reuse an inode for 30 s after its file was deleted, and
+# each new inode scans past the recently deleted ones (recently_deleted()
+# in its allocator): with 20,000 deleted just before, cp -a of the tree
+# spent 20 s of CPU instead of one.  So a tree's last copy is moved into
+# $trash (a rename frees no inode), emptied after the workload, and the
+# next workload waits the 30 s out.
+trash=
+settle_deletes() {
+	[ -z "$trash" ] || rm -rf "$trash"
+	trash=
+	sync
+	sleep 31
+}
+
+# prepare COLD: the last copy gone (a tree's: moved aside) and on disk, the
+# disk settled, and (COLD = 1) nothing of the source left in the page cache.
 prepare() {
-	rm -rf "$dst"
+	if [ -n "$trash" ] && [ -e "$dst" ]; then
+		mv "$dst" "$(mktemp -u "$trash/c.XXXXXX")"
+	else
+		rm -rf "$dst"
+	fi
 	sync
 	sleep 1
 	[ "$1" -eq 0 ] || echo 3 >/proc/sys/vm/drop_caches
@@ -110,6 +132,41 @@ step_tree_sync() {
 	prepare 0
 	timed synced "$1" "$src" "$dst"
 	[ "$2" -ne 1 ] || diff -r "$src" "$dst" >/dev/null || differs "$1"
+}
+
+# fio_copy: the disk's copy-like rates and the floor they give a copy of
+# COLD_SIZE bytes (median of RUNS runs of each side's rate).
+fio_copy() {
+	local r log=$(mktemp)
+	head -c "$COLD_SIZE" /dev/urandom >"$src"
+	for ((r = 0; r < RUNS; r++)); do
+		rm -f "$dst"
+		sync
+		sleep 1
+		fio --output-format=json --ioengine=libaio --direct=1 --bs=1M \
+		    --iodepth=32 --size="$COLD_SIZE" \
+		    --name=read --filename="$src" --rw=read \
+		    --name=write --filename="$dst" --rw=write |
+		    python3 -c 'import json, sys
+j = json.load(sys.stdin)["jobs"]
+print(j[0]["read"]["bw_bytes"], j[1]["write"]["bw_bytes"])' >>"$log"
+	done
+	python3 - "$log" "$COLD_SIZE" <<'PY'
+import statistics, sys
+rows = [list(map(int, l.split())) for l in open(sys.argv[1])]
+rd = statistics.median(r[0] for r in rows)
+wr = statistics.median(r[1] for r in rows)
+units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+s = sys.argv[2]
+size = int(s[:-1]) * units[s[-1]] if s[-1] in units else int(s)
+g = 1 << 30
+print(f"### fio, copy-like (a reader and a writer at once, bs 1M, "
+      f"iodepth 32, O_DIRECT), median of {len(rows)} runs\n")
+print(f"- read {rd / g:.2f} GiB/s while writing {wr / g:.2f} GiB/s")
+print(f"- floor of a {s} copy: {size / min(rd, wr):.3f} s "
+      f"(the slower side); within 20%: {1.2 * size / min(rd, wr):.3f} s\n")
+PY
+	rm -f "$log"
 }
 
 # workload NAME TITLE STEP CONFIG...: run it, print its table, CSV on fd 3.
@@ -153,15 +210,24 @@ exec 3>"$BENCH_DIR/results/disk-$stamp.csv"
 			    "${file_configs[@]}"
 			;;
 		tree)
+			trash=$DIR/parcp-disk.trash
+			mkdir -p "$trash"
 			gen_tree small "$src"
 			workload "$w" "20,000 files of 1-64 KiB, hot" \
 			    step_tree_hot "${tree_configs[@]}"
 			;;
 		tree-cold)
 			can_drop || { echo "(tree-cold: not root, skipped)"; continue; }
+			trash=$DIR/parcp-disk.trash
+			mkdir -p "$trash"
 			gen_tree small "$src"
 			workload "$w" "20,000 files of 1-64 KiB, cold, && sync" \
 			    step_tree_cold "${tree_configs[@]}"
+			;;
+		fio)
+			command -v fio >/dev/null ||
+			    { echo "(fio: not installed, skipped)"; continue; }
+			fio_copy
 			;;
 		large-sync)
 			gen_tree large "$src"
@@ -174,6 +240,6 @@ exec 3>"$BENCH_DIR/results/disk-$stamp.csv"
 			;;
 		esac
 		rm -rf "$src" "$dst"
-		sync
+		settle_deletes
 	done
 } | tee "$BENCH_DIR/results/disk-$stamp.md"

@@ -71,6 +71,9 @@ struct opts {
 	off_t		 chunk;		/* 0: automatic (plan_chunk) */
 	bool		 jobs_set;	/* -j given: tune.c leaves jobs be */
 	enum split_when	 split;
+	unsigned	 writers;	/* workers on one file at most, once
+					   split is resolved (tune.c): 0 any,
+					   1 with --split=never */
 	int		 dest_kind;	/* enum fs_kind of DEST (tune.c) */
 	size_t		 bufsz;
 	int		 verbose;	/* -v files, -vv ranges */

@@ -88,9 +88,9 @@ void	plan_sort(struct plan *);
  */
 void	plan_sort_small(struct plan *, off_t small);
 /*
- * For one writer a file (struct batching's one_writer): split files'
- * ranges first, each file's together in offset order (files in file
- * order), then whole entries as plan_sort_small orders them.
+ * For a bounded number of writers a file (struct batching's writers):
+ * split files' ranges first, each file's together in offset order (files
+ * in file order), then whole entries as plan_sort_small orders them.
  */
 void	plan_sort_files(struct plan *, off_t small);
 /* What plan_sort_small takes as small for a chunk. */
@@ -99,16 +99,19 @@ void	plan_sort_files(struct plan *, off_t small);
 struct batching {
 	off_t		 target;	/* a batch's bytes, at most */
 	unsigned	 max;		/* a batch's tasks, at most */
-	bool		 one_writer;	/* a split file's ranges: one batch */
+	unsigned	 writers;	/* a split file's batches, at most
+					   (0: a batch per range) */
 };
 /*
  * Group the ranges, in their order, into batches for the executor:
  * consecutive whole-entry tasks costing at most how->target bytes
  * (PLAN_TASK_COST more each) and at most how->max of them; one that alone
  * costs more is a batch alone.  A split file's ranges are each a batch
- * alone (they are there to run side by side), or with how->one_writer
- * all one batch, in order, however many (one worker writes the file from
- * start to end, as the disk wants it).  Fills p->batch and p->nbatches.
+ * alone (they are there to run side by side), or, with how->writers, cut
+ * into that many runs of consecutive ranges, a batch each, however many
+ * ranges (1: one worker writes the file from start to end; 2: a worker
+ * per half, as a disk wants it).  The ranges of a file must be together,
+ * in offset order (plan_sort_files).  Fills p->batch and p->nbatches.
  * Returns 0, or -1 with errno ENOMEM.
  */
 int	plan_batch(struct plan *, const struct batching *how);

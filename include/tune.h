@@ -23,7 +23,7 @@ enum fs_kind {
 
 struct tune {
 	unsigned	 jobs;
-	enum split_when	 split;		/* ALWAYS or NEVER */
+	unsigned	 writers;	/* on one file at most (0: any) */
 };
 
 /* The kind of a statfs f_type.  Pure. */
@@ -36,8 +36,9 @@ struct tune	 tune_pick(enum fs_kind kind, unsigned ncpu);
  * Resolve o's defaults for its destination (a copy's DEST or the
  * directory --from-tar unpacks into; --to-tar's archive keeps today's
  * split): jobs unless -j was given (or the ranks are the workers), split
- * unless --split was (always with --chunk-size, and in parcp-mpi).  Sets o->dest_kind.  Only statfs(2): the choice is
- * speed alone, never where anything is written.
+ * and writers unless --split was (any number of writers with
+ * --chunk-size, and in parcp-mpi).  Sets o->dest_kind.  Only statfs(2):
+ * the choice is speed alone, never where anything is written.
  */
 void		 tune_opts(struct opts *o);
 

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include <stddef.h>
+#include <stdint.h>
 
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
@@ -32,5 +33,9 @@ char	*xpath_dir(const char *path);
 /* Raise the soft limit of open files to the hard one (runs that hold a
  * descriptor, and its lock, for each file in flight).  Parent only. */
 void	 raise_nofile(void);
+
+/* The first index of the n sorted v[] whose value is not below key (n
+ * when none). */
+uint32_t lower_bound_u32(const uint32_t *v, uint32_t n, uint32_t key);
 
 #endif

@@ -14,11 +14,13 @@
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -234,10 +236,23 @@ dest_anon_refused(int err)
 	return err == EOPNOTSUPP || err == EISDIR || err == EINVAL;
 }
 
+/* Is /proc procfs?  Its fd links are then the files themselves; in a
+ * chroot, a /proc somebody else made could link any file of theirs. */
+static bool
+real_proc(void)
+{
+	struct statfs sf;
+
+	return statfs("/proc/self/fd", &sf) == 0 &&
+	    sf.f_type == PROC_SUPER_MAGIC;
+}
+
 int
 dest_name_anon(int fd, int dir, const char *leaf)
 {
-	static bool by_proc;	/* AT_EMPTY_PATH refused: no capability */
+	static bool by_proc;	/* AT_EMPTY_PATH refused: it needs
+				   CAP_DAC_READ_SEARCH */
+	static int proc_ok = -1;
 	char proc[32];
 
 	if (!by_proc) {
@@ -246,6 +261,12 @@ dest_name_anon(int fd, int dir, const char *leaf)
 		if (errno != ENOENT && errno != EPERM)
 			return -1;
 		by_proc = true;
+	}
+	if (proc_ok == -1)
+		proc_ok = real_proc();
+	if (!proc_ok) {
+		errno = ENOENT;
+		return -1;
 	}
 	(void)snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
 	return linkat(AT_FDCWD, proc, dir, leaf, AT_SYMLINK_FOLLOW);

@@ -282,6 +282,14 @@ drop_cache(const struct xfer *x)
 	(void)posix_fadvise(x->sfd, x->soff, x->len, POSIX_FADV_DONTNEED);
 }
 
+/*
+ * A source read from start to end of a range of SEQUENTIAL_MIN bytes or
+ * more: say so, as cp does, and Linux doubles the read-ahead of the open
+ * file.  A cold 2 GiB file on ext4 read by one writer in 16 MiB ranges
+ * took 2.0 s without it, cp (which says it) 1.6 s.
+ */
+#define SEQUENTIAL_MIN	((off_t)1 << 20)
+
 int
 engine_copy(const struct xfer *x)
 {
@@ -290,6 +298,9 @@ engine_copy(const struct xfer *x)
 
 	if (x->len == 0)
 		return ENGINE_PREAD;
+	if (x->len >= SEQUENTIAL_MIN && !x->eb->nocache)
+		(void)posix_fadvise(x->sfd, x->soff, x->len,
+		    POSIX_FADV_SEQUENTIAL);
 	for (kind = pick(x->dfd, x->eb); (rv = engines[kind].copy(&at)) ==
 	    ENGINE_NEXT; kind = engines[kind].next)
 		;

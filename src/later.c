@@ -55,16 +55,7 @@ kind(const struct copy *c, uint32_t node)
 uint64_t
 later_id(const struct copy *c, uint32_t node)
 {
-	uint32_t lo = 0, hi = c->nlater, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (c->later[mid] < node)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return c->plan.nranges + lo;
+	return c->plan.nranges + lower_bound_u32(c->later, c->nlater, node);
 }
 
 /*

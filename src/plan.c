@@ -239,24 +239,34 @@ plan_sort_files(struct plan *p, off_t small)
 	qsort(p->ranges, p->nranges, sizeof(*p->ranges), files_cmp);
 }
 
-/* Whether r continues prev's batch whatever its size: the next range of
- * the split file one writer copies.  Otherwise a split file's range is a
- * batch alone, as is what follows it. */
-static bool
-same_writer(const struct batching *how, const struct range *prev,
-    const struct range *r)
+/* Where the split file whose range is at i has its last range, plus one
+ * (its ranges are together). */
+static size_t
+file_end(const struct plan *p, size_t i)
 {
-	return how->one_writer && !prev->whole && !r->whole &&
-	    prev->file == r->file;
+	size_t e = i + 1;
+
+	while (e < p->nranges && !p->ranges[e].whole &&
+	    p->ranges[e].file == p->ranges[i].file)
+		e++;
+	return e;
+}
+
+/* Which of how->writers runs range i (of a split file's [s, e)) is in. */
+static size_t
+run_of(const struct batching *how, size_t s, size_t e, size_t i)
+{
+	return (i - s) * how->writers / (e - s);
 }
 
 int
 plan_batch(struct plan *p, const struct batching *how)
 {
 	uint64_t *b;
-	size_t i, n = 0;
+	size_t i, n = 0, s = 0, e = 0;
 	off_t sum = 0;
 	unsigned count = 0;
+	bool same;
 
 	free(p->batch);
 	p->batch = NULL;
@@ -267,7 +277,12 @@ plan_batch(struct plan *p, const struct batching *how)
 		const struct range *r = &p->ranges[i];
 		off_t cost = r->len + PLAN_TASK_COST;
 
-		if (count > 0 && !same_writer(how, r - 1, r) &&
+		if (!r->whole && i >= e)	/* a split file's first range */
+			s = i, e = file_end(p, i);
+		/* The next range of the same writer's run: whatever the size. */
+		same = how->writers > 0 && !r->whole && i > s &&
+		    run_of(how, s, e, i - 1) == run_of(how, s, e, i);
+		if (count > 0 && !same &&
 		    (count == how->max || sum + cost > how->target ||
 		    !r->whole || !r[-1].whole)) {
 			b[++n] = i;

@@ -263,16 +263,8 @@ finish_split(struct tarx *x, size_t i)
 static uint64_t
 later_id(const struct tarx *x, size_t i)
 {
-	uint32_t lo = 0, hi = x->nsplit, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (x->split[mid] < i)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return x->plan.nranges + lo;
+	return x->plan.nranges + lower_bound_u32(x->split, x->nsplit,
+	    (uint32_t)i);
 }
 
 /*

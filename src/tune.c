@@ -91,7 +91,7 @@ tune_pick(enum fs_kind kind, unsigned ncpu)
 		ncpu = 1;
 	t.jobs = kind == FS_MEMORY || ncpu > TUNE_IO_JOBS ? ncpu :
 	    TUNE_IO_JOBS;
-	t.split = kind == FS_DISK ? SPLIT_NEVER : SPLIT_ALWAYS;
+	t.writers = kind == FS_DISK ? ncpu : 0;
 	return t;
 }
 
@@ -140,24 +140,30 @@ tune_opts(struct opts *o)
 		 * a worker per CPU, as before. */
 		if (o->split == SPLIT_AUTO)
 			o->split = SPLIT_ALWAYS;
+		o->writers = o->split == SPLIT_NEVER ? 1 : 0;
 		return;
 	}
 	/* Without -j, jobs holds the online CPUs (opts.c's default). */
 	t = tune_pick(o->dest_kind, o->jobs);
 	if (!o->jobs_set && o->mode != EXEC_MPI)
 		o->jobs = t.jobs > EXEC_MAX ? EXEC_MAX : t.jobs;
-	/* parcp-mpi: a rank sends a grant's results when the grant ends,
-	 * so one writer's grant of a whole file would journal nothing
-	 * until the file is done (--resume would start it again). */
-	/* A chunk size given asks for ranges side by side (the classic
-	 * -j 2 --chunk-size=half: a worker per half). */
+	/* parcp-mpi: the ranks (hosts) are the parallelism, and a rank
+	 * sends a grant's results when the grant ends, so a grant of half
+	 * a file would journal nothing until that half is done.  A chunk
+	 * size given asks for ranges side by side (the classic -j 2
+	 * --chunk-size=half: a worker per half). */
 	if (o->mode == EXEC_MPI || o->chunk > 0)
-		t.split = SPLIT_ALWAYS;
+		t.writers = 0;
 	if (o->split == SPLIT_AUTO)
-		o->split = t.split;
+		o->writers = t.writers;
+	else
+		o->writers = o->split == SPLIT_NEVER ? 1 : 0;
+	o->split = o->writers == 1 ? SPLIT_NEVER : SPLIT_ALWAYS;
 	if (o->debug)
-		fprintf(stderr, "parcp: %s is on %s: -j %u, --split=%s\n",
+		fprintf(stderr, "parcp: %s is on %s: -j %u, --split=%s%s\n",
 		    quote(dest), o->dest_kind == FS_DISK ? "a disk" :
 		    tune_kind_name(o->dest_kind), o->jobs,
-		    o->split == SPLIT_NEVER ? "never" : "always");
+		    o->split == SPLIT_NEVER ? "never" : "always",
+		    o->writers > 1 ? " (a file's ranges in runs, one per CPU)" :
+		    "");
 }

@@ -188,3 +188,18 @@ raise_nofile(void)
 		(void)setrlimit(RLIMIT_NOFILE, &rl);
 	}
 }
+
+uint32_t
+lower_bound_u32(const uint32_t *v, uint32_t n, uint32_t key)
+{
+	uint32_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (v[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}

@@ -101,7 +101,7 @@ work_init(struct work *w, const struct opts *o, void *arg)
 	w->how.direct = o->direct;
 	w->how.nocache = o->nocache;
 	/* ranges of one file at once */
-	w->how.shared = o->jobs > 1 && o->split != SPLIT_NEVER;
+	w->how.shared = o->jobs > 1 && o->writers != 1;
 	w->how.verify = o->verify;
 	w->how.durable = o->fsync;
 	w->how.clone_only = o->reflink == REFLINK_ALWAYS;
@@ -112,7 +112,7 @@ work_init(struct work *w, const struct opts *o, void *arg)
 void
 work_order(struct plan *p, const struct opts *o, off_t chunk)
 {
-	if (o->split == SPLIT_NEVER)
+	if (o->writers > 0)	/* a file's ranges together, in order */
 		plan_sort_files(p, PLAN_SMALL(chunk));
 	else
 		plan_sort_small(p, PLAN_SMALL(chunk));
@@ -127,7 +127,7 @@ work_batches(struct exec_job *job, struct plan *p, const struct opts *o,
 
 	how.target = chunk * (fork_mode ? PLAN_FORK_BATCH_SCALE : 1);
 	how.max = fork_mode ? PLAN_FORK_BATCH_MAX : PLAN_BATCH_MAX;
-	how.one_writer = o->split == SPLIT_NEVER;
+	how.writers = o->writers;
 	if (plan_batch(p, &how) == -1)
 		return -1;
 	job->batch = p->batch;

@@ -336,9 +336,9 @@ START_TEST(test_plan_sort_ties_by_file_then_offset)
 END_TEST
 
 static int
-batch(struct plan *p, off_t target, unsigned max, bool one_writer)
+batch(struct plan *p, off_t target, unsigned max, unsigned writers)
 {
-	struct batching how = { target, max, one_writer };
+	struct batching how = { target, max, writers };
 
 	return plan_batch(p, &how);
 }
@@ -356,7 +356,7 @@ START_TEST(test_plan_batch_groups_small_ranges_and_isolates_big_ones)
 	ck_assert_int_eq(plan_add(&p, 0, 0, 3 * target, target), 0);
 	for (f = 1; f <= 200; f++)		/* 200 files of 1 KiB */
 		ck_assert_int_eq(plan_add_whole(&p, f, 1024), 0);
-	ck_assert_int_eq(batch(&p, target, 64, false), 0);
+	ck_assert_int_eq(batch(&p, target, 64, 0), 0);
 	ck_assert_uint_eq(p.batch[0], 0);
 	ck_assert_uint_eq(p.batch[p.nbatches], p.nranges);
 	for (b = 0; b < p.nbatches; b++) {
@@ -386,16 +386,16 @@ START_TEST(test_plan_batch_max_and_empty)
 	uint32_t f;
 
 	memset(&p, 0, sizeof(p));
-	ck_assert_int_eq(batch(&p, 1 << 20, 64, false), 0);
+	ck_assert_int_eq(batch(&p, 1 << 20, 64, 0), 0);
 	ck_assert_uint_eq(p.nbatches, 0);
 	for (f = 0; f < 10; f++)
 		ck_assert_int_eq(plan_add_whole(&p, f, 0), 0);
-	ck_assert_int_eq(batch(&p, (off_t)1 << 40, 4, false), 0);
+	ck_assert_int_eq(batch(&p, (off_t)1 << 40, 4, 0), 0);
 	ck_assert_uint_eq(p.nbatches, 3);	/* 4, 4, 2 */
 	ck_assert_uint_eq(p.batch[1], 4);
 	ck_assert_uint_eq(p.batch[2], 8);
 	ck_assert_uint_eq(p.batch[3], 10);
-	ck_assert_int_eq(batch(&p, 1, 64, false), 0);	/* a task each */
+	ck_assert_int_eq(batch(&p, 1, 64, 0), 0);	/* a task each */
 	ck_assert_uint_eq(p.nbatches, 10);
 	plan_free(&p);
 }
@@ -411,7 +411,7 @@ START_TEST(test_plan_batch_keeps_ranges_apart)
 	ck_assert_int_eq(plan_add(&p, 0, 0, 2048, 1024), 0);	/* 2 halves */
 	ck_assert_int_eq(plan_add_whole(&p, 1, 10), 0);
 	ck_assert_int_eq(plan_add_whole(&p, 2, 10), 0);
-	ck_assert_int_eq(batch(&p, (off_t)1 << 40, 256, false), 0);
+	ck_assert_int_eq(batch(&p, (off_t)1 << 40, 256, 0), 0);
 	ck_assert_uint_eq(p.nbatches, 3);
 	ck_assert_uint_eq(p.batch[1], 1);
 	ck_assert_uint_eq(p.batch[2], 2);
@@ -431,13 +431,41 @@ START_TEST(test_plan_batch_one_writer_keeps_a_file_together)
 	ck_assert_int_eq(plan_add(&p, 1, 0, 3 * 1024, 1024), 0);
 	ck_assert_int_eq(plan_add_whole(&p, 2, 10), 0);
 	ck_assert_int_eq(plan_add_whole(&p, 3, 10), 0);
-	ck_assert_int_eq(batch(&p, 1 << 20, 4, true), 0);
+	ck_assert_int_eq(batch(&p, 1 << 20, 4, 1), 0);
 	ck_assert_uint_eq(p.nbatches, 3);
 	ck_assert_uint_eq(p.batch[1], 100);	/* file 0, all 100 */
 	ck_assert_uint_eq(p.batch[2], 103);	/* file 1 */
 	ck_assert_uint_eq(p.batch[3], 105);	/* the two whole files */
-	ck_assert_int_eq(batch(&p, 1 << 20, 4, false), 0);
+	ck_assert_int_eq(batch(&p, 1 << 20, 4, 0), 0);
 	ck_assert_uint_eq(p.nbatches, 104);	/* a range each, then 2 */
+	plan_free(&p);
+}
+END_TEST
+
+/* Two writers a file: its ranges in two runs of consecutive ranges (a
+ * worker per half), each a batch however many; the runs cut where the
+ * count of ranges is halved, a short file's too. */
+START_TEST(test_plan_batch_two_writers_halve_a_file)
+{
+	struct plan p;
+
+	memset(&p, 0, sizeof(p));
+	ck_assert_int_eq(plan_add(&p, 0, 0, 100 * 1024, 1024), 0);
+	ck_assert_int_eq(plan_add(&p, 1, 0, 3 * 1024, 1024), 0);
+	ck_assert_int_eq(plan_add(&p, 2, 0, 1024, 1024), 0);
+	ck_assert_int_eq(plan_add_whole(&p, 3, 10), 0);
+	ck_assert_int_eq(batch(&p, 1 << 20, 4, 2), 0);
+	ck_assert_uint_eq(p.nbatches, 6);
+	ck_assert_uint_eq(p.batch[1], 50);	/* file 0's first half */
+	ck_assert_uint_eq(p.batch[2], 100);	/* its second */
+	ck_assert_uint_eq(p.batch[3], 102);	/* file 1: 2 + 1 */
+	ck_assert_uint_eq(p.batch[4], 103);
+	ck_assert_uint_eq(p.batch[5], 104);	/* file 2: one range */
+	ck_assert_uint_eq(p.batch[6], 105);	/* the whole file */
+	ck_assert_int_eq(batch(&p, 1 << 20, 4, 3), 0);
+	ck_assert_uint_eq(p.batch[1], 34);	/* thirds: 34, 33, 33 */
+	ck_assert_uint_eq(p.batch[2], 67);
+	ck_assert_uint_eq(p.batch[3], 100);
 	plan_free(&p);
 }
 END_TEST
@@ -506,6 +534,7 @@ plan_suite(void)
 	tcase_add_test(tc, test_plan_batch_max_and_empty);
 	tcase_add_test(tc, test_plan_batch_keeps_ranges_apart);
 	tcase_add_test(tc, test_plan_batch_one_writer_keeps_a_file_together);
+	tcase_add_test(tc, test_plan_batch_two_writers_halve_a_file);
 	tcase_add_test(tc, test_plan_sort_files_groups_a_file);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("chunk");

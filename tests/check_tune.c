@@ -39,13 +39,13 @@ START_TEST(test_tune_pick_per_kind)
 
 	t = tune_pick(FS_MEMORY, 2);
 	ck_assert_uint_eq(t.jobs, 2);
-	ck_assert_int_eq(t.split, SPLIT_ALWAYS);
+	ck_assert_uint_eq(t.writers, 0);
 	t = tune_pick(FS_DISK, 2);
 	ck_assert_uint_eq(t.jobs, TUNE_IO_JOBS);
-	ck_assert_int_eq(t.split, SPLIT_NEVER);
+	ck_assert_uint_eq(t.writers, 2);	/* a writer per CPU a file */
 	t = tune_pick(FS_NETWORK, 2);
 	ck_assert_uint_eq(t.jobs, TUNE_IO_JOBS);
-	ck_assert_int_eq(t.split, SPLIT_ALWAYS);
+	ck_assert_uint_eq(t.writers, 0);
 	t = tune_pick(FS_DISK, 64);		/* never fewer than the CPUs */
 	ck_assert_uint_eq(t.jobs, 64);
 	t = tune_pick(FS_MEMORY, 0);
@@ -82,7 +82,7 @@ START_TEST(test_tune_opts_by_destination)
 	struct statfs sf;
 	bool mem;
 	int kind, jobs_mem, split_mem, jobs_disk, split_disk, jobs_set,
-	    split_set, jobs_mpi;
+	    split_set, jobs_mpi, writers_disk, writers_set;
 
 	if (geteuid() != 0)
 		return;			/* mounts a tmpfs: root only */
@@ -105,21 +105,25 @@ START_TEST(test_tune_opts_by_destination)
 	o.split = SPLIT_NEVER;
 	tune_opts(&o);
 	split_set = o.split;
+	writers_set = (int)o.writers;
 	(void)umount(testutil_path("m"));
 	tuned(&o, testutil_path("not-yet"));
 	tune_opts(&o);
 	jobs_disk = (int)o.jobs;
 	split_disk = o.split;
+	writers_disk = (int)o.writers;
 	ck_assert_int_eq(o.dest_kind, kind);
 	tuned(&o, testutil_path("not-yet"));
 	o.mode = EXEC_MPI;
 	tune_opts(&o);
 	jobs_mpi = (int)o.jobs;
 	ck_assert_int_eq(o.split, SPLIT_ALWAYS);	/* ranks: always */
+	ck_assert_uint_eq(o.writers, 0);
 	tuned(&o, testutil_path("not-yet"));
 	o.chunk = 1 << 20;
 	tune_opts(&o);
 	ck_assert_int_eq(o.split, SPLIT_ALWAYS);	/* a chunk given */
+	ck_assert_uint_eq(o.writers, 0);
 
 	ck_assert_int_eq(jobs_mem, (int)ncpu());
 	ck_assert_int_eq(split_mem, SPLIT_ALWAYS);
@@ -127,8 +131,11 @@ START_TEST(test_tune_opts_by_destination)
 	ck_assert_int_eq(split_set, SPLIT_NEVER);
 	ck_assert_int_eq(jobs_mpi, (int)ncpu());
 	ck_assert_int_eq(jobs_disk, (int)tune_pick(kind, ncpu()).jobs);
-	ck_assert_int_eq(split_disk, mem ? SPLIT_ALWAYS :
-	    kind == FS_DISK ? SPLIT_NEVER : SPLIT_ALWAYS);
+	/* On a disk a writer per CPU a file (one: --split=never's). */
+	ck_assert_int_eq(writers_disk, kind == FS_DISK ? (int)ncpu() : 0);
+	ck_assert_int_eq(split_disk, writers_disk == 1 ? SPLIT_NEVER :
+	    SPLIT_ALWAYS);
+	ck_assert_int_eq(writers_set, 1);
 }
 END_TEST
 

@@ -242,6 +242,21 @@ START_TEST(test_util_raise_nofile_to_the_hard_limit)
 }
 END_TEST
 
+START_TEST(test_util_lower_bound_finds_the_first_not_below)
+{
+	const uint32_t v[] = { 2, 4, 4, 9 };
+
+	ck_assert_uint_eq(lower_bound_u32(v, 4, 0), 0);
+	ck_assert_uint_eq(lower_bound_u32(v, 4, 2), 0);
+	ck_assert_uint_eq(lower_bound_u32(v, 4, 3), 1);
+	ck_assert_uint_eq(lower_bound_u32(v, 4, 4), 1);
+	ck_assert_uint_eq(lower_bound_u32(v, 4, 5), 3);
+	ck_assert_uint_eq(lower_bound_u32(v, 4, 9), 3);
+	ck_assert_uint_eq(lower_bound_u32(v, 4, 10), 4);
+	ck_assert_uint_eq(lower_bound_u32(v, 0, 1), 0);
+}
+END_TEST
+
 static Suite *
 util_suite(void)
 {
@@ -261,6 +276,7 @@ util_suite(void)
 	tcase_add_test(tc, test_util_write_full_retries_eintr);
 	tcase_add_test(tc, test_util_read_full_errors_and_eof);
 	tcase_add_test(tc, test_util_raise_nofile_to_the_hard_limit);
+	tcase_add_test(tc, test_util_lower_bound_finds_the_first_not_below);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("memory");
