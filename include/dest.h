@@ -63,11 +63,12 @@ int	dest_create_at(int dir, const char *tmp, off_t size, struct fault *f);
 /*
  * An unnamed regular file in dir (O_TMPFILE, 0600), sized as for
  * dest_create_at: nobody can open it, so it needs no lock and no sweep,
- * and a crash leaves nothing.  The descriptor, or -1 with errno (*f set
- * unless dest_anon_refused(errno): the file system has no such files).
+ * and a crash leaves nothing.  The descriptor; -1 with *f set; or -2 when
+ * unnamed files cannot be made there or named later (the file system has
+ * none, or this process can link them neither by descriptor nor by a
+ * /proc that is procfs): nothing made, *f untouched.
  */
 int	dest_create_anon(int dir, off_t size, struct fault *f);
-bool	dest_anon_refused(int err);
 /*
  * Give the unnamed file fd the name leaf in dir, never replacing one
  * (EEXIST).  0, or -1 with errno.

@@ -70,6 +70,7 @@ struct opts {
 	enum exec_mode	 mode;
 	off_t		 chunk;		/* 0: automatic (plan_chunk) */
 	bool		 jobs_set;	/* -j given: tune.c leaves jobs be */
+	unsigned	 ncpu;		/* online CPUs (capped as jobs is) */
 	enum split_when	 split;
 	unsigned	 writers;	/* workers on one file at most, once
 					   split is resolved (tune.c): 0 any,

@@ -39,7 +39,9 @@ open2(int root, const char *rel, int flags, mode_t mode)
 
 	memset(&how, 0, sizeof(how));
 	how.flags = (unsigned long long)(flags | O_NOFOLLOW | O_CLOEXEC);
-	how.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0;
+	/* O_TMPFILE holds O_DIRECTORY's bit: test all of it */
+	how.mode = (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ?
+	    mode : 0;
 	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
 	    RESOLVE_NO_MAGICLINKS;
 	if (!have_openat2)

@@ -210,15 +210,50 @@ dest_rename_noreplace(int odir, const char *old, int ndir, const char *new)
 }
 
 
+/*
+ * Linking an unnamed file by descriptor (AT_EMPTY_PATH) needs
+ * CAP_DAC_READ_SEARCH; without it, by its /proc/self/fd link, which is
+ * the file itself only on procfs.  So that directory is opened once per
+ * process (a forked worker's inherited one is its parent's table) and
+ * held, checked to be procfs: a /proc somebody else made (in a chroot)
+ * could otherwise hand the link any file of theirs.
+ */
+static bool by_proc;		/* AT_EMPTY_PATH was refused */
+
+static int
+proc_fds(void)
+{
+	static int pfd = -1;
+	static pid_t pid;
+	struct statfs sf;
+
+	if (pfd != -1 && pid == getpid())
+		return pfd;
+	if (pfd != -1)
+		(void)close(pfd);
+	pid = getpid();
+	if ((pfd = open("/proc/self/fd", O_PATH | O_DIRECTORY |
+	    O_CLOEXEC)) != -1 && (fstatfs(pfd, &sf) == -1 ||
+	    sf.f_type != PROC_SUPER_MAGIC)) {
+		(void)close(pfd);
+		pfd = -1;
+	}
+	return pfd;
+}
+
 int
 dest_create_anon(int dir, off_t size, struct fault *f)
 {
 	int fd;
 
+	if (by_proc && proc_fds() == -1)
+		return -2;		/* it could not be named */
 	if ((fd = openat(dir, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) ==
 	    -1) {
-		if (!dest_anon_refused(errno))
-			fault_set(f, FAULT_CREATE);
+		/* EISDIR: a kernel without O_TMPFILE sees O_DIRECTORY. */
+		if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)
+			return -2;
+		fault_set(f, FAULT_CREATE);
 		return -1;
 	}
 	if (size >= 0 && ftruncate(fd, size) == -1) {
@@ -229,32 +264,31 @@ dest_create_anon(int dir, off_t size, struct fault *f)
 	return fd;
 }
 
-bool
-dest_anon_refused(int err)
+/* fd's link in this process's /proc/self/fd, checked to be fd's file. */
+static int
+name_by_proc(int fd, int dir, const char *leaf)
 {
-	/* EISDIR: a kernel without O_TMPFILE sees O_DIRECTORY's bit. */
-	return err == EOPNOTSUPP || err == EISDIR || err == EINVAL;
-}
+	struct stat mine, there;
+	char name[16];
+	int pfd;
 
-/* Is /proc procfs?  Its fd links are then the files themselves; in a
- * chroot, a /proc somebody else made could link any file of theirs. */
-static bool
-real_proc(void)
-{
-	struct statfs sf;
-
-	return statfs("/proc/self/fd", &sf) == 0 &&
-	    sf.f_type == PROC_SUPER_MAGIC;
+	if ((pfd = proc_fds()) == -1) {
+		errno = ENOENT;
+		return -1;
+	}
+	(void)snprintf(name, sizeof(name), "%d", fd);
+	if (fstat(fd, &mine) == -1 || fstatat(pfd, name, &there, 0) == -1)
+		return -1;
+	if (mine.st_dev != there.st_dev || mine.st_ino != there.st_ino) {
+		errno = ENOENT;		/* not our table: never linked */
+		return -1;
+	}
+	return linkat(pfd, name, dir, leaf, AT_SYMLINK_FOLLOW);
 }
 
 int
 dest_name_anon(int fd, int dir, const char *leaf)
 {
-	static bool by_proc;	/* AT_EMPTY_PATH refused: it needs
-				   CAP_DAC_READ_SEARCH */
-	static int proc_ok = -1;
-	char proc[32];
-
 	if (!by_proc) {
 		if (linkat(fd, "", dir, leaf, AT_EMPTY_PATH) == 0)
 			return 0;
@@ -262,14 +296,7 @@ dest_name_anon(int fd, int dir, const char *leaf)
 			return -1;
 		by_proc = true;
 	}
-	if (proc_ok == -1)
-		proc_ok = real_proc();
-	if (!proc_ok) {
-		errno = ENOENT;
-		return -1;
-	}
-	(void)snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	return linkat(AT_FDCWD, proc, dir, leaf, AT_SYMLINK_FOLLOW);
+	return name_by_proc(fd, dir, leaf);
 }
 
 int

@@ -613,6 +613,7 @@ defaults(struct opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->jobs = n < 1 ? 1 : n > EXEC_MAX ? EXEC_MAX : (unsigned)n;
+	o->ncpu = o->jobs;	/* -j may change jobs; tune.c wants these */
 	o->mode = EXEC_POOL;
 	o->bufsz = OPTS_BUFSZ_DEFAULT;
 }

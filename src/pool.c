@@ -222,7 +222,9 @@ run_grant(struct pool *p, unsigned lane, const struct grant *g,
  * worker last looked for work).  The sleeper count and the bell are a
  * Dekker pair (both sequentially consistent): either the parent sees the
  * sleeper and wakes it, or the worker sees the new bell and does not
- * sleep.  The futex is shared (not FUTEX_PRIVATE): the mapping is.
+ * sleep.  The futex is shared (not FUTEX_PRIVATE): the mapping is.  A
+ * worker killed asleep leaves the count high: the parent then makes a
+ * wake-up call it did not need, no more.
  */
 static void
 wait_bell(struct shared *sh, uint32_t gen)
@@ -274,7 +276,7 @@ claim_ready(struct shared *sh, struct grant *g)
 /*
  * Pool mode: the next grant (a ready later task first, then a batch), or
  * false once the parent has closed the run and nothing is left.  With
- * nothing to claim yet a worker waits for later tasks, polling.
+ * nothing to claim yet a worker waits for later tasks, asleep on the bell.
  */
 static bool
 claim(struct pool *p, struct grant *g)
@@ -358,7 +360,6 @@ mirror(struct pool *p)
 {
 	struct shared *sh = p->sh;
 	uint64_t n = __atomic_load_n(&sh->published, __ATOMIC_RELAXED);
-
 	uint64_t was = n;
 
 	for (; n < p->d.nready; n++)

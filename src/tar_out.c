@@ -154,7 +154,7 @@ tar_out_sweep(const char *path)
 static int
 make_temp(struct tar_out *out, struct fault *f)
 {
-	char dir[PATH_MAX], proc[64];
+	char dir[PATH_MAX];
 	uint64_t token;
 	int fd;
 
@@ -170,9 +170,7 @@ make_temp(struct tar_out *out, struct fault *f)
 	}
 	if ((fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) != -1) {
 		(void)flock(fd, LOCK_EX | LOCK_NB);	/* nobody else has it */
-		(void)snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-		if (linkat(AT_FDCWD, proc, AT_FDCWD, out->tmp,
-		    AT_SYMLINK_FOLLOW) == 0) {
+		if (dest_name_anon(fd, AT_FDCWD, out->tmp) == 0) {
 			out->fd = fd;
 			out->temp = true;
 			return 0;

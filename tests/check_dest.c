@@ -248,7 +248,9 @@ START_TEST(test_dest_anon_is_unnamed_until_named_and_never_replaces)
 	struct stat st, named;
 	int fd, fd2;
 
-	ck_assert_int_ne(fd = dest_create_anon(dir, 10, &f), -1);
+	if ((fd = dest_create_anon(dir, 10, &f)) == -2)
+		return;		/* this file system has no unnamed files */
+	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(entries(), 0);		/* nobody can open it */
 	ck_assert_int_eq(fstat(fd, &st), 0);
 	ck_assert_int_eq(st.st_mode & 07777, 0600);
@@ -258,7 +260,7 @@ START_TEST(test_dest_anon_is_unnamed_until_named_and_never_replaces)
 	ck_assert_int_eq(stat(dst, &named), 0);
 	ck_assert_int_eq(named.st_ino, st.st_ino);
 	/* A second one is refused the name: the first stays. */
-	ck_assert_int_ne(fd2 = dest_create_anon(dir, 3, &f), -1);
+	ck_assert_int_ge(fd2 = dest_create_anon(dir, 3, &f), 0);
 	ck_assert_int_eq(dest_name_anon(fd2, dir, leaf(dst)), -1);
 	ck_assert_int_eq(errno, EEXIST);
 	ck_assert_int_eq(stat(dst, &named), 0);
@@ -278,7 +280,9 @@ START_TEST(test_dest_anon_never_follows_a_planted_symlink)
 	int fd;
 
 	ck_assert_int_eq(symlink("victim", dst), 0);
-	ck_assert_int_ne(fd = dest_create_anon(dir, 1, &f), -1);
+	if ((fd = dest_create_anon(dir, 1, &f)) == -2)
+		return;		/* this file system has no unnamed files */
+	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(dest_name_anon(fd, dir, leaf(dst)), -1);
 	ck_assert_int_eq(errno, EEXIST);
 	close(fd);

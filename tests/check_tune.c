@@ -69,7 +69,7 @@ tuned(struct opts *o, const char *dest)
 	static char *paths[2];
 
 	memset(o, 0, sizeof(*o));
-	o->jobs = ncpu();		/* opts.c's default */
+	o->jobs = o->ncpu = ncpu();	/* opts.c's defaults */
 	paths[0] = "src";
 	paths[1] = (char *)dest;
 	o->paths = paths;
@@ -113,6 +113,12 @@ START_TEST(test_tune_opts_by_destination)
 	split_disk = o.split;
 	writers_disk = (int)o.writers;
 	ck_assert_int_eq(o.dest_kind, kind);
+	tuned(&o, testutil_path("not-yet"));
+	o.jobs = 8;			/* -j 8: the writers still by CPUs */
+	o.jobs_set = true;
+	tune_opts(&o);
+	ck_assert_uint_eq(o.jobs, 8);
+	ck_assert_uint_eq(o.writers, kind == FS_DISK ? ncpu() : 0);
 	tuned(&o, testutil_path("not-yet"));
 	o.mode = EXEC_MPI;
 	tune_opts(&o);

@@ -53,11 +53,14 @@
  *   PARCP_SHIM_NO_TMPFILE=1    openat with O_TMPFILE fails with EOPNOTSUPP,
  *                              as on a file system without unnamed files
  *   PARCP_SHIM_NAME_ERRNO=E    naming an unnamed file (linkat with
- *                              AT_EMPTY_PATH, or of /proc/self/fd/N)
- *                              fails with errno E (17 EEXIST: the name was
- *                              taken meanwhile; 2 ENOENT: no /proc)
+ *                              AT_EMPTY_PATH, or AT_SYMLINK_FOLLOW through
+ *                              /proc/self/fd) under its final name (not a
+ *                              .parcp. temp's) fails with errno E (17
+ *                              EEXIST: the name was taken meanwhile)
  *   PARCP_SHIM_NO_EMPTY_PATH=1 linkat with AT_EMPTY_PATH fails with ENOENT,
  *                              as without CAP_DAC_READ_SEARCH
+ *   PARCP_SHIM_NOT_PROCFS=1    fstatfs says tmpfs where it is procfs (a
+ *                              /proc that is not the kernel's)
  *   PARCP_SHIM_SEEK_FAIL=PAT   lseek SEEK_DATA or SEEK_HOLE on a file whose
  *                              path matches PAT fails with EIO (a network
  *                              or FUSE file system's extent query failing)
@@ -68,6 +71,9 @@
 #define _GNU_SOURCE
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/vfs.h>
+
+#include <linux/magic.h>
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -417,7 +423,7 @@ openat(int dir, const char *path, int flags, ...)
 	mode_t mode = 0;
 	va_list ap;
 
-	if (flags & (O_CREAT | O_TMPFILE)) {
+	if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) {
 		va_start(ap, flags);
 		mode = (mode_t)va_arg(ap, int);
 		va_end(ap);
@@ -431,7 +437,7 @@ openat64(int dir, const char *path, int flags, ...)
 	mode_t mode = 0;
 	va_list ap;
 
-	if (flags & (O_CREAT | O_TMPFILE)) {
+	if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) {
 		va_start(ap, flags);
 		mode = (mode_t)va_arg(ap, int);
 		va_end(ap);
@@ -448,9 +454,9 @@ linkat(int ofd, const char *old, int nfd, const char *new, int flags)
 	linkat_fn *real = (linkat_fn *)dlsym(RTLD_NEXT, "linkat");
 	const char *e = getenv("PARCP_SHIM_NAME_ERRNO");
 
-	if ((flags & AT_EMPTY_PATH) || strncmp(old, "/proc/self/fd/", 14) ==
-	    0) {
-		if (e != NULL) {
+	(void)old;
+	if (flags & (AT_EMPTY_PATH | AT_SYMLINK_FOLLOW)) {
+		if (e != NULL && strncmp(new, ".parcp.", 7) != 0) {
 			errno = atoi(e);
 			return -1;
 		}
@@ -461,6 +467,24 @@ linkat(int ofd, const char *old, int nfd, const char *new, int flags)
 		}
 	}
 	return real(ofd, old, nfd, new, flags);
+}
+
+typedef int	fstatfs_fn(int, struct statfs *);
+int	fstatfs(int, struct statfs *);
+
+int
+fstatfs(int fd, struct statfs *sf)
+{
+	static fstatfs_fn *real;
+	int rv;
+
+	if (real == NULL)
+		real = (fstatfs_fn *)dlsym(RTLD_NEXT, "fstatfs");
+	rv = real(fd, sf);
+	if (rv == 0 && sf->f_type == PROC_SUPER_MAGIC &&
+	    getenv("PARCP_SHIM_NOT_PROCFS") != NULL)
+		sf->f_type = TMPFS_MAGIC;
+	return rv;
 }
 
 typedef off_t	lseek_fn(int, off_t, int);

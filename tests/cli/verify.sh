@@ -119,7 +119,12 @@ ln -s a "$T/m/src/sym"
 	xxhsum -c SUMS >"$T/xx" 2>&1 || fail "xxhsum -c: $(cat "$T/xx")"
 	[ "$(grep -c ': OK$' "$T/xx")" -eq 4 ] || fail "xxhsum: $(cat "$T/xx")"
 	# the hashes are the copies': a changed copy fails the check
-	printf 'x' | dd of=dst/sub/b conv=notrunc status=none
+	# (its first byte made another: 'x' over a random 'x' changed nothing)
+	b0=$(head -c1 dst/sub/b | od -An -tu1 | tr -d ' ')
+	printf "\\$(printf %03o $(((b0 + 1) % 256)))" |
+	    dd of=dst/sub/b conv=notrunc status=none
+	[ "$(head -c1 dst/sub/b | od -An -tu1 | tr -d ' ')" != "$b0" ] ||
+	    fail "the copy was not changed"
 	if xxhsum -c SUMS >/dev/null 2>&1; then
 		fail "xxhsum accepted a changed copy"
 	fi
