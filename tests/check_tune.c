@@ -80,7 +80,6 @@ START_TEST(test_tune_opts_by_destination)
 {
 	struct opts o;
 	struct statfs sf;
-	bool mem;
 	int kind, jobs_mem, split_mem, jobs_disk, split_disk, jobs_set,
 	    split_set, jobs_mpi, writers_disk, writers_set;
 
@@ -89,7 +88,6 @@ START_TEST(test_tune_opts_by_destination)
 	ck_assert_int_eq(mkdir(testutil_path("m"), 0700), 0);
 	ck_assert_int_eq(statfs(testutil_path(""), &sf), 0);
 	kind = tune_kind((long)sf.f_type);
-	mem = kind == FS_MEMORY;
 	ck_assert_int_eq(mount("tmpfs", testutil_path("m"), "tmpfs", 0,
 	    "size=1m"), 0);
 	tuned(&o, testutil_path("m/new"));
