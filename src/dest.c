@@ -209,7 +209,6 @@ dest_rename_noreplace(int odir, const char *old, int ndir, const char *new)
 	return 0;
 }
 
-
 /*
  * Linking an unnamed file by descriptor (AT_EMPTY_PATH) needs
  * CAP_DAC_READ_SEARCH; without it, by its /proc/self/fd link, which is

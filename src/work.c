@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <errno.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,6 +61,10 @@ run(void *arg, void *state, uint64_t task, struct result *res)
 	memset(&o, 0, sizeof(o));
 	memset(&s->tally, 0, sizeof(s->tally));
 	res->rv = w->task(w->arg, task, &s->eb, &res->fault, o.out);
+	/* The drivers judge a result by its fault: a task failing without
+	 * saying why would pass for done, its file silently missing. */
+	if (res->rv == -1 && res->fault.op == FAULT_NONE)
+		fault_setc(&res->fault, FAULT_WORKER, EIO);
 	o.tally = s->tally;
 	memcpy(res->out, &o, sizeof(o));
 }
