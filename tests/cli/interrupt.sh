@@ -23,9 +23,14 @@ echo small >"$S/small"
 stop_at() {
 	local pct=$1 sig=$2
 	shift 2
+	# Emptied here, not by the background job's redirection: that runs
+	# later, and the loop below could read the last run's progress, and
+	# signal this one before it is parcp (a background job of a script
+	# starts with SIGINT ignored): the signal would be lost.
+	: >"$T/prog"
 	env LD_PRELOAD="$FAULTSHIM" PARCP_SHIM_SLOW_US=20000 "$T/bin/parcp" \
 	    -j 2 --engine=pread --buffer-size=256K --progress=always "$@" \
-	    </dev/null 2>"$T/prog" &
+	    </dev/null 2>>"$T/prog" &
 	pid=$!
 	for _ in $(seq 3000); do
 		if grep -Eo '^ *[0-9]+%' "$T/prog" |

@@ -24,9 +24,10 @@ print(json.dumps(v) if isinstance(v, (list, dict)) else v)' "$T/out" "$1"
 # stop_at PCT SIG DEST: start a slowed copy of src to DEST, and send SIG
 # to parcp once its progress line shows PCT% or more.
 stop_at() {
+	: >"$T/prog"	# now, not when the background job starts (interrupt.sh)
 	env LD_PRELOAD="$FAULTSHIM" PARCP_SHIM_SLOW_US=15000 "$T/bin/parcp" \
 	    -j 2 --engine=pread --progress=always "$T/src" "$3" \
-	    2>"$T/prog" &
+	    2>>"$T/prog" &
 	pid=$!
 	for _ in $(seq 3000); do
 		if grep -Eo '^ *[0-9]+%' "$T/prog" |
