@@ -61,6 +61,12 @@
  *                              as without CAP_DAC_READ_SEARCH
  *   PARCP_SHIM_NOT_PROCFS=1    fstatfs says tmpfs where it is procfs (a
  *                              /proc that is not the kernel's)
+ *   PARCP_SHIM_PROC_OTHER=1    fstatat of an entry of /proc/self/fd (or
+ *                              /proc/PID/fd) shows another inode, as a
+ *                              /proc whose table is not this process's
+ *   PARCP_SHIM_CLOSE_FAIL=PAT  close of a regular file whose path matches
+ *                              PAT closes it, then fails with EIO, as a
+ *                              network file system's write-back at close
  *   PARCP_SHIM_SEEK_FAIL=PAT   lseek SEEK_DATA or SEEK_HOLE on a file whose
  *                              path matches PAT fails with EIO (a network
  *                              or FUSE file system's extent query failing)
@@ -565,4 +571,54 @@ int
 fdatasync(int fd)
 {
 	return shim_sync("fdatasync", fd);
+}
+
+typedef int	fstatat_fn(int, const char *, struct stat *, int);
+int	fstatat(int, const char *, struct stat *, int);
+
+/* Is dir a process's table of descriptors in /proc? */
+static bool
+proc_fd_dir(int dir)
+{
+	return fd_matches(dir, "/proc/[0-9]*/fd") ||
+	    fd_matches(dir, "/proc/self/fd");
+}
+
+int
+fstatat(int dir, const char *name, struct stat *st, int flags)
+{
+	static fstatat_fn *real;
+	int rv;
+
+	if (real == NULL)
+		real = (fstatat_fn *)dlsym(RTLD_NEXT, "fstatat");
+	rv = real(dir, name, st, flags);
+	if (rv == 0 && *name != '\0' && getenv("PARCP_SHIM_PROC_OTHER") &&
+	    proc_fd_dir(dir))
+		st->st_ino ^= 1;
+	return rv;
+}
+
+typedef int	close_fn(int);
+int	close(int);
+
+int
+close(int fd)
+{
+	static close_fn *real;
+	const char *pat = getenv("PARCP_SHIM_CLOSE_FAIL");
+	struct stat st;
+	bool fail;
+
+	if (real == NULL)
+		real = (close_fn *)dlsym(RTLD_NEXT, "close");
+	fail = pat != NULL && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    fd_matches(fd, pat);
+	if (real(fd) == -1)
+		return -1;
+	if (fail) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
 }

@@ -72,7 +72,43 @@ PARCP_SHIM_NAME_ERRNO=17|named
 PARCP_SHIM_NAME_ERRNO=2|named
 PARCP_SHIM_NO_EMPTY_PATH=1|proc
 PARCP_SHIM_NO_EMPTY_PATH=1 PARCP_SHIM_NOT_PROCFS=1|named
+PARCP_SHIM_NO_EMPTY_PATH=1 PARCP_SHIM_PROC_OTHER=1|named
 EOF
+
+# A close that fails (a network file system's write-back at close) fails
+# the file before it has a name: nothing of it appears under any name.
+# Over an existing destination (a named temp then) the old file stays.
+sub=$T/dst/plain/sub
+other=$(cd "$T/src" && find . -type f ! -path './plain/*' | head -1)
+for mode in pool fork; do
+	for how in new existing; do
+		rm -rf "$T/dst"
+		pat="$sub/#*"
+		if [ $how = existing ]; then
+			mkdir -p "$sub"
+			for i in 1 2 3; do echo "old f$i" >"$sub/f$i"; done
+			pat="$sub/.parcp.*"
+		fi
+		run env LD_PRELOAD="$FAULTSHIM" PARCP_SHIM_CLOSE_FAIL="$pat" \
+		    "$PARCP" -a -T -j 2 --mode=$mode "$T/src" "$T/dst"
+		expect_rc 1 "close fails, $how, $mode"
+		for i in 1 2 3; do
+			grep -Eq "/f$i'?: close: Input/output error" "$T/err" ||
+			    fail "close fails, $how, $mode: f$i's error not said"
+			if [ $how = new ]; then
+				[ ! -e "$sub/f$i" ] ||
+				    fail "close fails, $mode: f$i named"
+			else
+				[ "$(cat "$sub/f$i")" = "old f$i" ] ||
+				    fail "close fails, $mode: old f$i lost"
+			fi
+		done
+		no_temps "$sub"
+		cmp "$T/src/$other" "$T/dst/$other" ||
+		    fail "close fails, $how, $mode: the rest not copied"
+		pass
+	done
+done
 
 # Unprivileged: linking by descriptor may need CAP_DAC_READ_SEARCH; the
 # copy goes by /proc then, or named.
