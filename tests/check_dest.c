@@ -435,6 +435,13 @@ START_TEST(test_dest_sweep_judges_pids_on_their_own_host)
 	ck_assert_int_eq(dest_sweep_at(dir, true, NULL), 1);
 	ck_assert(!exists(ours));
 	ck_assert(exists(theirs));
+	/* a parent's temp of a file named like a host tag ("f.deadbeef"),
+	 * with no run token before it: judged by its pid, here */
+	(void)snprintf(ours, sizeof(ours), ".parcp.f.deadbeef.%ld.3",
+	    (long)pid);
+	touch(ours);
+	ck_assert_int_eq(dest_sweep_at(dir, true, NULL), 1);
+	ck_assert(!exists(ours));
 }
 END_TEST
 

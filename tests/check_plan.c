@@ -166,6 +166,7 @@ END_TEST
 START_TEST(test_plan_chunk_explicit_wins)
 {
 	ck_assert_int_eq(plan_chunk((off_t)1 << 30, 4, 12345), 12345);
+	ck_assert_int_eq(plan_chunk((off_t)1 << 30, 4, 1), 1);	/* a byte */
 }
 END_TEST
 

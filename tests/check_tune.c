@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <check.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -76,6 +77,16 @@ tuned(struct opts *o, const char *dest)
 	o->npaths = 2;
 }
 
+/* The scratch directory's file system type. */
+static long
+kind_here(void)
+{
+	struct statfs sf;
+
+	ck_assert_int_eq(statfs(testutil_path(""), &sf), 0);
+	return (long)sf.f_type;
+}
+
 START_TEST(test_tune_opts_by_destination)
 {
 	struct opts o;
@@ -143,6 +154,40 @@ START_TEST(test_tune_opts_by_destination)
 }
 END_TEST
 
+/* --to-tar: every worker writes the one archive, so a worker per CPU
+ * and ranges side by side, unless --split=never.  Standard output has no
+ * file system to measure: it is taken for a disk, wherever parcp runs
+ * (here, as root, from a tmpfs). */
+START_TEST(test_tune_opts_archive_out)
+{
+	char cwd[4096];
+	bool mem;
+	struct opts o;
+	int i;
+
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+	ck_assert_int_eq(mkdir(testutil_path("m"), 0700), 0);
+	mem = geteuid() == 0 && mount("tmpfs", testutil_path("m"), "tmpfs",
+	    0, "size=1m") == 0;
+	ck_assert_int_eq(chdir(testutil_path("m")), 0);
+	for (i = 0; i < 4; i++) {
+		tuned(&o, NULL);
+		o.tar = TAR_CREATE;
+		o.tar_path = i & 1 ? "-" : testutil_path("a.tar");
+		o.split = i & 2 ? SPLIT_NEVER : SPLIT_AUTO;
+		tune_opts(&o);
+		ck_assert_uint_eq(o.jobs, ncpu());
+		ck_assert_int_eq(o.split, i & 2 ? SPLIT_NEVER : SPLIT_ALWAYS);
+		ck_assert_uint_eq(o.writers, i & 2 ? 1 : 0);
+		ck_assert_int_eq(o.dest_kind, i & 1 ? FS_DISK :
+		    tune_kind(kind_here()));
+	}
+	ck_assert_int_eq(chdir(cwd), 0);
+	if (mem)
+		ck_assert_int_eq(umount(testutil_path("m")), 0);
+}
+END_TEST
+
 static Suite *
 tune_suite(void)
 {
@@ -153,6 +198,7 @@ tune_suite(void)
 	tcase_add_test(tc, test_tune_kind_by_magic);
 	tcase_add_test(tc, test_tune_pick_per_kind);
 	tcase_add_test(tc, test_tune_opts_by_destination);
+	tcase_add_test(tc, test_tune_opts_archive_out);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -114,6 +114,34 @@ START_TEST(test_whole_symlink_and_fifo)
 }
 END_TEST
 
+/* A retry after a worker died mid-entry finds that worker's temp (the
+ * run's name for the entry) and makes the symlink or FIFO all the same. */
+START_TEST(test_whole_special_over_a_dead_workers_temp)
+{
+	static const char *const names[] = { "l", "p" };
+	struct fault f = { FAULT_NONE, 0 };
+	char tmp[NAME_MAX + 1], leaf[16], target[64];
+	struct stat st;
+	uint32_t n;
+	size_t i;
+
+	ck_assert_int_eq(symlink("some/where", testutil_path("l")), 0);
+	ck_assert_int_eq(mkfifo(testutil_path("p"), 0640), 0);
+	for (i = 0; i < 2; i++) {
+		n = operand(names[i]);
+		snprintf(leaf, sizeof(leaf), "%s.copy", names[i]);
+		ck_assert_int_eq(whole_tmpname(&wc, n, leaf, tmp), 0);
+		testutil_make_file(testutil_path(tmp), 10, 5);
+		ck_assert_int_eq(whole_copy(&wc, n, &eb, &f, out), 0);
+	}
+	ck_assert_int_eq(readlink(testutil_path("l.copy"), target,
+	    sizeof(target)), 10);
+	ck_assert_int_eq(lstat(testutil_path("p.copy"), &st), 0);
+	ck_assert(S_ISFIFO(st.st_mode));
+	assert_no_temps();
+}
+END_TEST
+
 START_TEST(test_whole_noclobber_keeps_existing)
 {
 	struct fault f = { FAULT_NONE, 0 };
@@ -173,6 +201,7 @@ whole_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_whole_regular_file);
 	tcase_add_test(tc, test_whole_symlink_and_fifo);
+	tcase_add_test(tc, test_whole_special_over_a_dead_workers_temp);
 	tcase_add_test(tc, test_whole_noclobber_keeps_existing);
 	tcase_add_test(tc, test_whole_missing_source_leaves_nothing);
 	tcase_add_test(tc, test_whole_sparse_source_keeps_holes);

@@ -2,12 +2,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <check.h>
 
 #include "exec.h"
 #include "opts.h"
+#include "plan.h"
 #include "testutil.h"
 #include "work.h"
 
@@ -67,6 +69,59 @@ START_TEST(test_work_a_silent_failure_is_a_fault)
 }
 END_TEST
 
+/* Ranges of one file written at once by several workers (the engines
+ * then keep to pread where copy_file_range's locking would serialize
+ * them): any -j above one but --split=never's single writer. */
+START_TEST(test_work_shared_unless_one_writer)
+{
+	static const struct { unsigned jobs, writers; bool shared; } c[] = {
+		{ 1, 0, false }, { 2, 0, true }, { 2, 1, false },
+		{ 2, 2, true }, { 8, 2, true },
+	};
+	struct opts o;
+	struct work w;
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		memset(&o, 0, sizeof(o));
+		o.jobs = c[i].jobs;
+		o.writers = c[i].writers;
+		work_init(&w, &o, NULL);
+		ck_assert_msg(w.how.shared == c[i].shared, "-j %u writers %u",
+		    c[i].jobs, c[i].writers);
+	}
+}
+END_TEST
+
+/* A bounded number of writers a file (a disk): each split file's ranges
+ * together, in offset order; any number (memory): largest first. */
+START_TEST(test_work_order_by_writers)
+{
+	struct plan p;
+	struct opts o;
+	unsigned writers;
+
+	for (writers = 0; writers < 3; writers++) {
+		memset(&p, 0, sizeof(p));
+		ck_assert_int_eq(plan_add_whole(&p, 2, 7), 0);
+		ck_assert_int_eq(plan_add(&p, 4, 0, 2024, 1024), 0);
+		ck_assert_int_eq(plan_add_whole(&p, 3, 900), 0);
+		ck_assert_int_eq(plan_add(&p, 1, 0, 2058, 1024), 0);
+		memset(&o, 0, sizeof(o));
+		o.writers = writers;
+		work_order(&p, &o, 800);	/* small: under 100 bytes */
+		ck_assert_uint_eq(p.ranges[0].file, 1);
+		ck_assert_int_eq(p.ranges[0].off, 0);
+		ck_assert_uint_eq(p.ranges[1].file, 1);
+		ck_assert_int_eq(p.ranges[1].off, 1024);
+		/* file 1's 10-byte tail, or file 4's first 1024 bytes */
+		ck_assert_uint_eq(p.ranges[2].file, writers > 0 ? 1 : 4);
+		ck_assert_int_eq(p.ranges[2].off, writers > 0 ? 2048 : 0);
+		plan_free(&p);
+	}
+}
+END_TEST
+
 static Suite *
 work_suite(void)
 {
@@ -74,6 +129,8 @@ work_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_work_a_silent_failure_is_a_fault);
+	tcase_add_test(tc, test_work_shared_unless_one_writer);
+	tcase_add_test(tc, test_work_order_by_writers);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -99,6 +99,34 @@ sum=$(awk '/^worker [0-9]+: [0-9]+ bytes$/ { s += $3 } END { print s }' \
 [ "$sum" = 3000000 ] || fail "--stats: workers' bytes add up to $sum"
 pass
 
+# --debug first says what parcp found DEST on and what it chose there.
+mkfile "$T/src" 1000
+n=$(nproc)
+on_mem=
+[ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ] && on_mem=/dev/shm
+case $(stat -f -c %T "$T") in
+ext2/ext3|xfs|btrfs) on_disk=$T ;;
+*) on_disk= ;;
+esac
+for where in $on_mem $on_disk; do
+	d=$(mktemp -d "$where/parcp-cli.XXXXXX")
+	for split in auto never; do
+		run "$PARCP" --debug --split=$split "$T/src" "$d/dst.$split"
+		expect_rc 0 "--debug, $where, --split=$split"
+		if [ "$where" = "$on_mem" ]; then
+			want="is on memory: -j $n, --split=${split/auto/always}"
+		elif [ $split = never ] || [ "$n" -eq 1 ]; then
+			want="is on a disk: -j [0-9]+, --split=${split/auto/always}"
+		else
+			want="is on a disk: -j [0-9]+, --split=always \(a file's ranges in runs, one per CPU\)"
+		fi
+		head -1 "$T/err" | grep -Eqx "parcp: '$d/dst.$split' $want" ||
+		    fail "--debug, $where, --split=$split: $(head -1 "$T/err")"
+	done
+	rm -rf "$d"
+	pass
+done
+
 # Every engine, and --direct and --nocache, in both modes, odd chunks.
 mkfile "$T/src" 10485761
 for how in "--engine=pread" "--engine=copy_file_range" "--engine=reflink" \
