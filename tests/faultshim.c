@@ -61,8 +61,8 @@
  *                              as without CAP_DAC_READ_SEARCH
  *   PARCP_SHIM_NOT_PROCFS=1    fstatfs says tmpfs where it is procfs (a
  *                              /proc that is not the kernel's)
- *   PARCP_SHIM_PROC_OTHER=1    fstatat of an entry of /proc/self/fd (or
- *                              /proc/PID/fd) shows another inode, as a
+ *   PARCP_SHIM_PROC_OTHER=1    fstatat of an entry of /proc/self/fd (seen
+ *                              as /proc/PID/fd) shows another inode, as a
  *                              /proc whose table is not this process's
  *   PARCP_SHIM_CLOSE_FAIL=PAT  close of a regular file whose path matches
  *                              PAT closes it, then fails with EIO, as a
@@ -576,12 +576,12 @@ fdatasync(int fd)
 typedef int	fstatat_fn(int, const char *, struct stat *, int);
 int	fstatat(int, const char *, struct stat *, int);
 
-/* Is dir a process's table of descriptors in /proc? */
+/* Is dir a process's table of descriptors in /proc?  (/proc/self/fd,
+ * opened, shows as /proc/PID/fd.) */
 static bool
 proc_fd_dir(int dir)
 {
-	return fd_matches(dir, "/proc/[0-9]*/fd") ||
-	    fd_matches(dir, "/proc/self/fd");
+	return fd_matches(dir, "/proc/[0-9]*/fd");
 }
 
 int
