@@ -155,4 +155,28 @@ else
 	echo "not root: the full-disk case ran through the shim only"
 fi
 
+# A worker that cannot be forked (strace fails the clone): the run stops
+# granting, says so in one line and fails the file in a second; nothing
+# is copied, an existing destination is kept, no temp is left.
+if command -v strace >/dev/null; then
+	eagain='Resource temporarily unavailable'
+	for mode in pool fork; do
+		rm -f "$T/new"
+		run traced -f -o /dev/null -e inject=clone:error=EAGAIN:when=1 \
+		    "$PARCP" -j 2 --mode=$mode "$T/src" "$T/new"
+		expect_rc 1 "fork fails, $mode"
+		[ "$(wc -l <"$T/err")" -eq 2 ] ||
+		    fail "fork fails, $mode: not two lines: $(cat "$T/err")"
+		grep -qx "parcp: fork: $eagain" "$T/err" ||
+		    fail "fork fails, $mode: fork not named"
+		grep -qx "parcp: $T/src: worker failed: $eagain" "$T/err" ||
+		    fail "fork fails, $mode: the file not failed"
+		[ ! -e "$T/new" ] || fail "fork fails, $mode: new landed"
+		run traced -f -o /dev/null -e inject=clone:error=EAGAIN:when=1 \
+		    "$PARCP" -j 2 --mode=$mode "$T/src" "$T/old"
+		expect_rc 1 "fork fails over old, $mode"
+		after_failure "fork fails, $mode"
+	done
+fi
+
 done_tests
