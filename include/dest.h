@@ -61,14 +61,17 @@ int	dest_sweep_at(int dir, bool keep_parts, uint64_t *discarded);
 int	dest_create_at(int dir, const char *tmp, off_t size, struct fault *f);
 
 /*
- * An unnamed regular file in dir (O_TMPFILE, 0600), sized as for
- * dest_create_at: nobody can open it, so it needs no lock and no sweep,
- * and a crash leaves nothing.  The descriptor; -1 with *f set; or -2 when
- * unnamed files cannot be made there or named later (the file system has
- * none, or this process can link them neither by descriptor nor by a
+ * An unnamed regular file in dir (O_TMPFILE), sized as for dest_create_at:
+ * nobody can open it, so it needs no lock and no sweep, and a crash leaves
+ * nothing.  It gets perm's permission bits (never a set-id bit) less the
+ * umask: unnamed, its mode exposes nothing yet, and a copy made with its
+ * source's mode needs no chmod.  The descriptor; -1 with *f set; or -2
+ * when unnamed files cannot be made there or named later (the file system
+ * has none, or this process can link them neither by descriptor nor by a
  * /proc that is procfs): nothing made, *f untouched.
  */
-int	dest_create_anon(int dir, off_t size, struct fault *f);
+int	dest_create_anon(int dir, off_t size, mode_t perm,
+	    struct fault *f);
 /*
  * Give the unnamed file fd the name leaf in dir, never replacing one
  * (EEXIST).  0, or -1 with errno.

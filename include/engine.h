@@ -59,8 +59,22 @@ struct engine_buf {
 	bool		 clone_only;	/* --reflink=always: no fallback */
 	bool		 no_clone;	/* --reflink=never: never a clone */
 	struct engine_tally *tally;	/* the worker's, for its task; or NULL */
+	long		 fstype;	/* the destination's statfs f_type
+					   for this task; 0: not known */
 };
 
+/*
+ * fd's file system type (statfs f_type; 0 when fstatfs fails), kept by
+ * this process for dev, the device fd lives on (0: not known, asked each
+ * time): one fstatfs per device, not one per file of a tree.
+ */
+long		 engine_fstype(int fd, dev_t dev);
+/*
+ * Can close(2) of a file written on fstype report a write error?  Only
+ * where the file system flushes at close (NFS, FUSE, SMB...), or when
+ * the type is not known; the local disk and memory file systems cannot.
+ */
+bool		 engine_close_reports(long fstype);
 /* "pread", "copy_file_range"...; NULL for a bad kind. */
 const char	*engine_name(int kind);
 /* The kind named name, or -1. */

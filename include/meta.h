@@ -34,9 +34,14 @@ struct meta_target {
 	int		 fd;
 	int		 dir;
 	const char	*name;
+	bool		 fresh;		/* fd is a file this run just made
+					   (no set-id bits): an owner or a
+					   mode it has already is not set
+					   again (one fstat, not two calls) */
 };
 
-/* Sets t's extended attributes (and ACLs) from arg: 0, or -1 with *f. */
+/* Sets t's extended attributes (and ACLs) from arg: how many it set (0
+ * only when none was: a mode's ACL changes the mode), or -1 with *f. */
 typedef int	meta_xattr_fn(const void *arg, const struct meta_target *t,
 		    const struct node *n, const struct opts *o,
 		    struct fault *f);

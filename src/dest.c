@@ -241,13 +241,14 @@ proc_fds(void)
 }
 
 int
-dest_create_anon(int dir, off_t size, struct fault *f)
+dest_create_anon(int dir, off_t size, mode_t perm, struct fault *f)
 {
 	int fd;
 
 	if (by_proc && proc_fds() == -1)
 		return -2;		/* it could not be named */
-	if ((fd = openat(dir, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) ==
+	if ((fd = openat(dir, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, perm &
+	    0777)) ==
 	    -1) {
 		/* EISDIR: a kernel without O_TMPFILE sees O_DIRECTORY. */
 		if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)

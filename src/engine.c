@@ -242,11 +242,43 @@ copy_clone(struct xfer *x)
 	return ENGINE_REFLINK;
 }
 
+long
+engine_fstype(int fd, dev_t dev)
+{
+	static dev_t last_dev;
+	static long last_type;
+	struct statfs sf;
+
+	if (dev != 0 && dev == last_dev)
+		return last_type;
+	if (fstatfs(fd, &sf) == -1)
+		return 0;
+	if (dev != 0) {
+		last_dev = dev;
+		last_type = (long)sf.f_type;
+	}
+	return (long)sf.f_type;
+}
+
+bool
+engine_close_reports(long fstype)
+{
+	/* None of these has a flush at close (f_op->flush). */
+	static const long quiet[] = { TMPFS_MAGIC, EXT4_SUPER_MAGIC,
+	    XFS_SUPER_MAGIC, BTRFS_SUPER_MAGIC };
+	size_t i;
+
+	for (i = 0; i < sizeof(quiet) / sizeof(quiet[0]); i++)
+		if (fstype == quiet[i])
+			return false;
+	return true;
+}
+
 /* The engine to start with for this pair. */
 static int
 pick(int dfd, const struct engine_buf *eb)
 {
-	struct statfs sf;
+	long type;
 	size_t i;
 
 	if (eb->clone_only)
@@ -255,12 +287,11 @@ pick(int dfd, const struct engine_buf *eb)
 		return ENGINE_PREAD;	/* only it sees the bytes */
 	if (eb->kind != ENGINE_AUTO)
 		return eb->kind;
-	if (fstatfs(dfd, &sf) == 0)
-		for (i = 0; i < sizeof(prefer) / sizeof(prefer[0]); i++)
-			if ((long)sf.f_type == prefer[i].magic)
-				return eb->no_clone && prefer[i].kind ==
-				    ENGINE_REFLINK ? ENGINE_CFR :
-				    prefer[i].kind;
+	type = eb->fstype != 0 ? eb->fstype : engine_fstype(dfd, 0);
+	for (i = 0; i < sizeof(prefer) / sizeof(prefer[0]); i++)
+		if (type == prefer[i].magic)
+			return eb->no_clone && prefer[i].kind ==
+			    ENGINE_REFLINK ? ENGINE_CFR : prefer[i].kind;
 	return eb->shared ? ENGINE_PREAD : ENGINE_CFR;
 }
 

@@ -106,7 +106,7 @@ finish_dir(struct copy *c, uint32_t node, struct fault *f)
 {
 	const struct node *n = &c->fl->v[node];
 	struct meta_src ms = { -1, -1, ".", true };
-	struct meta_target mt = { -1, -1, "." };
+	struct meta_target mt = { -1, -1, ".", false };
 
 	/* The source only for what is read from it: xattrs, ACLs. */
 	if ((c->o->preserve & (PRESERVE_XATTR | PRESERVE_MODE)) &&

@@ -108,6 +108,39 @@ close_keep_errno(int fd)
 	errno = saved;
 }
 
+/*
+ * Through a descriptor (every regular file), the size is asked first: the
+ * kernel allocates (and for values zeroes) a buffer of the size offered,
+ * 64 KiB here, per call; most files have no attributes, and that answer
+ * then takes one cheap call.  A list or value grown meanwhile (ERANGE)
+ * gets the whole buffer.
+ */
+static ssize_t
+list_fd(int fd)
+{
+	ssize_t need, rv;
+
+	if ((need = flistxattr(fd, NULL, 0)) <= 0)
+		return need;
+	if ((size_t)need > sizeof(names) || ((rv = flistxattr(fd, names,
+	    (size_t)need)) == -1 && errno == ERANGE))
+		rv = flistxattr(fd, names, sizeof(names));
+	return rv;
+}
+
+static ssize_t
+get_fd(int fd, const char *name)
+{
+	ssize_t need, rv;
+
+	if ((need = fgetxattr(fd, name, NULL, 0)) <= 0)
+		return need;
+	if ((size_t)need > sizeof(value) || ((rv = fgetxattr(fd, name, value,
+	    (size_t)need)) == -1 && errno == ERANGE))
+		rv = fgetxattr(fd, name, value, sizeof(value));
+	return rv;
+}
+
 static ssize_t
 list(const struct meta_src *s)
 {
@@ -116,7 +149,7 @@ list(const struct meta_src *s)
 	int fd;
 
 	if (s->fd != -1)
-		return flistxattr(s->fd, names, sizeof(names));
+		return list_fd(s->fd);
 	if ((fd = by_proc(s, proc, sizeof(proc))) == -1)
 		return -1;
 	rv = listxattr(proc, names, sizeof(names));
@@ -132,7 +165,7 @@ get(const struct meta_src *s, const char *name)
 	int fd;
 
 	if (s->fd != -1)
-		return fgetxattr(s->fd, name, value, sizeof(value));
+		return get_fd(s->fd, name);
 	if ((fd = by_proc(s, proc, sizeof(proc))) == -1)
 		return -1;
 	rv = getxattr(proc, name, value, sizeof(value));
@@ -147,7 +180,7 @@ xattrs(const struct meta_target *t, const struct meta_src *s,
 	ssize_t len, vlen;
 	char *name;
 	bool acl;
-	int rv;
+	int rv, set = 0;
 
 	if ((len = list(s)) == -1) {
 		if (unsupported(errno))
@@ -166,8 +199,10 @@ xattrs(const struct meta_target *t, const struct meta_src *s,
 			return -1;
 		}
 		rv = meta_setxattr(t, name, value, (size_t)vlen);
-		if (rv == 0)
+		if (rv == 0) {
+			set++;
 			continue;
+		}
 		/* Links take no user.* attributes; -a tolerates the rest,
 		 * and a mode's ACL where the file system has none. */
 		if (n->type == FT_LNK || (acl && !(o->preserve &
@@ -177,28 +212,34 @@ xattrs(const struct meta_target *t, const struct meta_src *s,
 		fault_set(f, FAULT_SETXATTR);
 		return -1;
 	}
-	return 0;
+	return set;
+}
+
+/* The mode n's copy gets, in *m; false: it keeps the one it has. */
+static bool
+wanted_mode(const struct node *n, const struct opts *o, mode_t umask,
+    bool owner_kept, mode_t *m)
+{
+	if (n->type == FT_LNK)
+		return false;		/* Linux has no link modes */
+	if (o->preserve & PRESERVE_MODE) {
+		*m = n->mode & 07777;
+		if (!owner_kept)
+			*m &= ~(mode_t)(S_ISUID | S_ISGID);
+	} else if (n->existed)
+		return false;
+	else if (o->default_mode)	/* --no-preserve=mode, as cp */
+		*m = (n->type == FT_DIR ? 0777 : 0666) & ~umask;
+	else		/* as cp's mkdir: a directory keeps its sticky bit */
+		*m = n->mode & (n->type == FT_DIR ? 01777 : 0777) & ~umask;
+	return true;
 }
 
 static int
-mode(const struct meta_target *t, const struct node *n, const struct opts *o,
-    mode_t umask, bool owner_kept, struct fault *f)
+set_mode(const struct meta_target *t, mode_t m, struct fault *f)
 {
-	mode_t m;
 	int rv;
 
-	if (n->type == FT_LNK)
-		return 0;		/* Linux has no link modes */
-	if (o->preserve & PRESERVE_MODE) {
-		m = n->mode & 07777;
-		if (!owner_kept)
-			m &= ~(mode_t)(S_ISUID | S_ISGID);
-	} else if (n->existed)
-		return 0;
-	else if (o->default_mode)	/* --no-preserve=mode, as cp */
-		m = (n->type == FT_DIR ? 0777 : 0666) & ~umask;
-	else		/* as cp's mkdir: a directory keeps its sticky bit */
-		m = n->mode & (n->type == FT_DIR ? 01777 : 0777) & ~umask;
 	/* glibc does AT_SYMLINK_NOFOLLOW through an O_PATH descriptor */
 	rv = t->fd != -1 ? fchmod(t->fd, m) : fchmodat(t->dir, t->name, m,
 	    AT_SYMLINK_NOFOLLOW);
@@ -231,14 +272,30 @@ meta_apply_with(const struct meta_target *t, const struct node *n,
     const struct opts *o, mode_t umask, meta_xattr_fn *xa, const void *arg,
     struct fault *f)
 {
+	const struct stat *made = NULL;	/* a fresh copy's, while it holds */
+	struct stat st;
 	bool kept = false;
+	mode_t m;
+	int set;
 
-	if ((o->preserve & PRESERVE_OWNER) && owner(t, n, &kept, f) == -1)
-		return -1;
+	if (t->fresh && fstat(t->fd, &st) == 0)
+		made = &st;
+	if (o->preserve & PRESERVE_OWNER) {
+		if (made != NULL && st.st_uid == n->uid && st.st_gid == n->gid)
+			kept = true;
+		else if (owner(t, n, &kept, f) == -1)
+			return -1;
+		else
+			made = NULL;
+	}
 	if ((o->preserve & (PRESERVE_XATTR | PRESERVE_MODE)) &&
-	    xa(arg, t, n, o, f) == -1)
-		return -1;
-	if (mode(t, n, o, umask, kept, f) == -1)
+	    (set = xa(arg, t, n, o, f)) != 0) {
+		if (set == -1)
+			return -1;
+		made = NULL;		/* an ACL is a mode too */
+	}
+	if (wanted_mode(n, o, umask, kept, &m) && !(made != NULL &&
+	    (made->st_mode & 07777) == m) && set_mode(t, m, f) == -1)
 		return -1;
 	if ((o->preserve & PRESERVE_TIMES) && times(t, n, f) == -1)
 		return -1;

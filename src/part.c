@@ -284,7 +284,7 @@ seal(const struct copy *c, uint32_t node, const struct where *w, int fd,
 	struct meta_src ms = { -1, w->src.dir, w->src.name,
 	    walk_follows(c->o, n->parent == NODE_NONE) };
 	struct meta_src old = { -1, w->dst.dir, w->dst.name, false };
-	struct meta_target mt = { fd, w->dst.dir, w->part };
+	struct meta_target mt = { fd, w->dst.dir, w->part, false };
 
 	if (c->o->manifest != NULL &&
 	    verify_hash_file(fd, n->size, eb, out, f) == -1)

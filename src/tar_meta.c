@@ -222,15 +222,20 @@ tarmeta_xattrs(const void *arg, const struct meta_target *t,
 	const char *name;
 	const void *v;
 	size_t len;
+	int tried;
 
 	(void)f;
 	if (!(o->preserve & PRESERVE_XATTR))
 		return 0;		/* tar restores them with -a only */
+	/* Counted as tried, set or not: 0 only when there were none. */
+	tried = archive_entry_acl_count(e, ARCHIVE_ENTRY_ACL_TYPE_POSIX1E) > 0;
 	archive_entry_xattr_reset(e);
-	while (archive_entry_xattr_next(e, &name, &v, &len) == ARCHIVE_OK)
+	while (archive_entry_xattr_next(e, &name, &v, &len) == ARCHIVE_OK) {
+		tried++;
 		if (set(t, name, v, len, o, &mine) == -1 && xa->err == 0)
 			xa->err = mine.err;
+	}
 	if (acls(e, t, n, o, &mine) == -1 && xa->err == 0)
 		xa->err = mine.err;
-	return 0;
+	return tried;
 }

@@ -177,7 +177,7 @@ int
 tarw_file_end(struct tarw *w, const struct tarw_item *it, int fd, int dir,
     const char *tmp, int rv, int *xerr, struct fault *f)
 {
-	struct meta_target t = { fd, dir, tmp };
+	struct meta_target t = { fd, dir, tmp, false };
 	const char *leaf = strrchr(it->name, '/');
 	int kept;
 
@@ -254,6 +254,7 @@ tarw_special(struct tarw *w, const struct tarw_item *it, int *xerr,
 	t.fd = -1;
 	t.dir = dir;
 	t.name = tmp;
+	t.fresh = false;
 	if ((rv = meta(w, it, &t, xerr, f)) == -1) {
 		(void)unlinkat(dir, tmp, 0);
 		return -1;
@@ -334,7 +335,7 @@ int
 tarw_dir_end(struct tarw *w, const struct tarw_item *it, dev_t dev,
     ino_t ino, int *xerr, struct fault *f)
 {
-	struct meta_target t = { -1, AT_FDCWD, it->name };
+	struct meta_target t = { -1, AT_FDCWD, it->name, false };
 	struct stat st;
 	int fd, rv = -1;
 

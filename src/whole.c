@@ -199,7 +199,7 @@ open_source(const struct entry *e, int flags, struct stat *st,
 static int
 meta_by_fd(const struct entry *e, int sfd, int dfd, struct fault *f)
 {
-	struct meta_target t = { dfd, e->dst.dir, e->tmp };
+	struct meta_target t = { dfd, e->dst.dir, e->tmp, true };
 	struct meta_src s = { sfd, e->src.dir, e->src.name, true };
 
 	return meta_apply_src(&t, &s, e->n, e->c->o, e->c->umask, f);
@@ -212,7 +212,8 @@ create(struct entry *e, off_t size, struct fault *f)
 {
 	int fd;
 
-	if (e->anon && (fd = dest_create_anon(e->dst.dir, size, f)) != -2)
+	if (e->anon && (fd = dest_create_anon(e->dst.dir, size, e->n->mode,
+	    f)) != -2)
 		return fd;
 	if (e->anon)			/* not here, not by this process */
 		e->anon = false, anon_off = true;
@@ -221,22 +222,23 @@ create(struct entry *e, off_t size, struct fault *f)
 
 /*
  * An unnamed copy, complete, under its final name (never replacing one).
- * First what close(2) would report (a file system that writes back at
- * close): nothing failed may be named.  The name taken meanwhile (a
+ * First what close(2) would report, on a file system that writes back at
+ * close (not asked where close cannot fail): nothing failed may be named.  The name taken meanwhile (a
  * racing process), the copy gets the run's temp name instead (locked, as
  * dest_create_at's) and is committed as any temp: it replaces or keeps
  * what is there as the options say.  0; or -1 with *f; or -1 with
  * e->again: this process cannot name it, and the caller copies it again,
- * named (once a process: anon_off).
+ * named (once a process: anon_off).  fstype: the copy's file system.
  */
 static int
-place(struct entry *e, int dfd, struct fault *f)
+place(struct entry *e, int dfd, long fstype, struct fault *f)
 {
 	int d;
 
 	if (!e->anon)
 		return 0;
-	if ((d = dup(dfd)) == -1 || close(d) == -1) {
+	if (engine_close_reports(fstype) && ((d = dup(dfd)) == -1 ||
+	    close(d) == -1)) {
 		fault_set(f, FAULT_CLOSE_DST);
 		return -1;
 	}
@@ -257,17 +259,31 @@ place(struct entry *e, int dfd, struct fault *f)
 	return 0;
 }
 
+/* The device of e's destination directory, as recorded; 0: not known. */
+static dev_t
+dst_dev(const struct entry *e)
+{
+	const struct tree *t = e->c->tree;
+	uint32_t p = e->n->parent;
+
+	return p != NODE_NONE && p < t->ndst ? t->dst[p].dev : 0;
+}
+
 /* A regular file into the temp; metadata through the open descriptor. */
 static int
-regular(struct entry *e, const struct engine_buf *eb, struct fault *f,
+regular(struct entry *e, const struct engine_buf *how, struct fault *f,
     unsigned char *out)
 {
 	const struct whole_ctx *c = e->c;
+	struct engine_buf own = *how;
+	const struct engine_buf *eb = &own;
 	struct stat before, after;
 	int sfd, dfd = -1, rv = -1, kind, bits;
 	int direct = eb->direct ? O_DIRECT : 0;
 	off_t size;
 
+	/* Where the copy goes decides its engine and its close check. */
+	own.fstype = engine_fstype(e->dst.dir, dst_dev(e));
 	if ((sfd = open_source(e, direct, &before, f)) == -1)
 		return -1;
 	if (c->o->attributes_only) {	/* a new file: empty */
@@ -301,7 +317,7 @@ regular(struct entry *e, const struct engine_buf *eb, struct fault *f,
 meta:
 	if ((bits = hash(c, dfd, size, eb, f, out)) == -1 ||
 	    meta_by_fd(e, sfd, dfd, f) == -1 || sync_file(c, dfd, f) == -1 ||
-	    place(e, dfd, f) == -1)
+	    place(e, dfd, eb->fstype, f) == -1)
 		goto out;
 	rv = kind | bits;
 out:
@@ -312,7 +328,7 @@ out:
 static int
 special(const struct entry *e, struct fault *f)
 {
-	struct meta_target t = { -1, e->dst.dir, e->tmp };
+	struct meta_target t = { -1, e->dst.dir, e->tmp, false };
 	struct meta_src s = { -1, e->src.dir, e->src.name, false };
 	const struct node *n = e->n;
 	char target[PATH_MAX];
@@ -352,7 +368,7 @@ inplace(const struct entry *e, const struct engine_buf *eb, struct fault *f)
 {
 	const struct opts *o = e->c->o;
 	struct node kept = *e->n;
-	struct meta_target t = { -1, e->dst.dir, e->dst.name };
+	struct meta_target t = { -1, e->dst.dir, e->dst.name, false };
 	struct meta_src s = { -1, e->src.dir, e->src.name, true };
 	struct stat st;
 	int sfd, dfd = -1, rv = -1, flags = O_WRONLY | O_NOCTTY | O_CLOEXEC;
@@ -392,7 +408,7 @@ may_exist(const struct whole_ctx *c, const struct node *n)
 static int
 like_existing(const struct entry *e, struct fault *f)
 {
-	struct meta_target t = { -1, e->dst.dir, e->tmp };
+	struct meta_target t = { -1, e->dst.dir, e->tmp, false };
 	struct meta_src old = { -1, e->dst.dir, e->dst.name, false };
 
 	if (e->n->type != FT_REG || !may_exist(e->c, e->n))

@@ -245,10 +245,11 @@ entries(void)
 START_TEST(test_dest_anon_is_unnamed_until_named_and_never_replaces)
 {
 	struct fault f = { FAULT_NONE, 0 };
-	struct stat st, named;
+	struct stat st, st2, named;
+	mode_t was;
 	int fd, fd2;
 
-	if ((fd = dest_create_anon(dir, 10, &f)) == -2)
+	if ((fd = dest_create_anon(dir, 10, 0600, &f)) == -2)
 		return;		/* this file system has no unnamed files */
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(entries(), 0);		/* nobody can open it */
@@ -260,7 +261,13 @@ START_TEST(test_dest_anon_is_unnamed_until_named_and_never_replaces)
 	ck_assert_int_eq(stat(dst, &named), 0);
 	ck_assert_int_eq(named.st_ino, st.st_ino);
 	/* A second one is refused the name: the first stays. */
-	ck_assert_int_ge(fd2 = dest_create_anon(dir, 3, &f), 0);
+	/* Its source's permission bits less the umask; no set-id bit. */
+	was = umask(027);
+	ck_assert_int_ge(fd2 = dest_create_anon(dir, 3, S_IFREG | 06755, &f),
+	    0);
+	umask(was);
+	ck_assert_int_eq(fstat(fd2, &st2), 0);
+	ck_assert_int_eq(st2.st_mode & 07777, 0750);
 	ck_assert_int_eq(dest_name_anon(fd2, dir, leaf(dst)), -1);
 	ck_assert_int_eq(errno, EEXIST);
 	ck_assert_int_eq(stat(dst, &named), 0);
@@ -280,7 +287,7 @@ START_TEST(test_dest_anon_never_follows_a_planted_symlink)
 	int fd;
 
 	ck_assert_int_eq(symlink("victim", dst), 0);
-	if ((fd = dest_create_anon(dir, 1, &f)) == -2)
+	if ((fd = dest_create_anon(dir, 1, 0600, &f)) == -2)
 		return;		/* this file system has no unnamed files */
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(dest_name_anon(fd, dir, leaf(dst)), -1);

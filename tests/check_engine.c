@@ -2,6 +2,9 @@
 #include "config.h"
 
 #include <sys/stat.h>
+#include <sys/vfs.h>
+
+#include <linux/magic.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,7 +21,7 @@
 static char buf[65536];
 static uint64_t progress;
 static struct engine_buf eb = { buf, sizeof(buf), &progress, false,
-    ENGINE_PREAD, false, false, false, false, false, false, false, NULL };
+    ENGINE_PREAD, false, false, false, false, false, false, false, NULL, 0 };
 
 static char *
 xs(const char *name)
@@ -61,7 +64,7 @@ START_TEST(test_engine_copies_whole_file_with_odd_buffer)
 {
 	char *src = xs("src"), *dst = xs("dst");
 	struct engine_buf small = { buf, 1000, NULL, false, ENGINE_PREAD,
-	    false, false, false, false, false, false, false, NULL };
+	    false, false, false, false, false, false, false, NULL, 0 };
 	struct fault f = { FAULT_NONE, 0 };
 
 	testutil_make_file(src, 123457, 1);
@@ -107,7 +110,7 @@ START_TEST(test_engine_holes_mode_leaves_zero_blocks_unwritten)
 {
 	char *src = xs("src"), *dst = xs("dst");
 	struct engine_buf holes = { buf, sizeof(buf), NULL, true, ENGINE_AUTO,
-	    false, false, false, false, false, false, false, NULL };
+	    false, false, false, false, false, false, false, NULL, 0 };
 	struct fault f = { FAULT_NONE, 0 };
 	char block[4096];
 	struct stat st;
@@ -150,7 +153,7 @@ START_TEST(test_engine_every_engine_copies_odd_ranges)
 	};
 	struct engine_buf e = { buf, sizeof(buf), &progress, false,
 	    how[_i].kind, how[_i].direct, how[_i].nocache, false, false, false,
-	    false, false, NULL };
+	    false, false, NULL, 0 };
 	char *src = xs("src"), *dst = xs("dst");
 	struct fault f = { FAULT_NONE, 0 };
 	off_t size = 3 * 1048576 + 4097, mid = 1048576 + 12345;
@@ -177,7 +180,7 @@ END_TEST
 START_TEST(test_engine_clone_only_reports_clone_fault_without_copying)
 {
 	struct engine_buf e = { buf, sizeof(buf), NULL, false, ENGINE_AUTO,
-	    false, false, false, false, false, true, false, NULL };
+	    false, false, false, false, false, true, false, NULL, 0 };
 	char *src = xs("src"), *dst = xs("dst");
 	struct fault f = { FAULT_NONE, 0 };
 	struct stat st;
@@ -201,7 +204,7 @@ END_TEST
 START_TEST(test_engine_copy_file_range_reports_shrank_source)
 {
 	struct engine_buf e = { buf, sizeof(buf), NULL, false, ENGINE_CFR,
-	    false, false, false, false, false, false, false, NULL };
+	    false, false, false, false, false, false, false, NULL, 0 };
 	char *src = xs("src"), *dst = xs("dst");
 	struct fault f = { FAULT_NONE, 0 };
 
@@ -297,6 +300,48 @@ START_TEST(test_engine_unreadable_source_is_read_fault)
 }
 END_TEST
 
+START_TEST(test_engine_fstype_is_asked_once_per_device)
+{
+	struct statfs here;
+	struct stat st;
+	int fd, p[2];
+
+	ck_assert_int_ne(fd = open(testutil_path(""), O_RDONLY |
+	    O_DIRECTORY), -1);
+	ck_assert_int_eq(fstatfs(fd, &here), 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	ck_assert_int_eq(pipe(p), 0);
+	/* Device not known: asked each time, nothing kept. */
+	ck_assert_int_eq(engine_fstype(fd, 0), (long)here.f_type);
+	ck_assert_int_eq(engine_fstype(p[0], 0), PIPEFS_MAGIC);
+	ck_assert_int_eq(engine_fstype(-1, 0), 0);
+	/* Known: the first answer for the device stands (the pipe is not
+	 * asked: that is the saving). */
+	ck_assert_int_eq(engine_fstype(fd, st.st_dev), (long)here.f_type);
+	ck_assert_int_eq(engine_fstype(p[0], st.st_dev), (long)here.f_type);
+	ck_assert_int_eq(engine_fstype(p[0], 0), PIPEFS_MAGIC);
+	/* Another device is asked, and kept instead. */
+	ck_assert_int_eq(engine_fstype(p[0], st.st_dev + 1), PIPEFS_MAGIC);
+	ck_assert_int_eq(engine_fstype(fd, st.st_dev + 1), PIPEFS_MAGIC);
+	ck_assert_int_eq(engine_fstype(fd, st.st_dev), (long)here.f_type);
+	close(p[0]);
+	close(p[1]);
+	close(fd);
+}
+END_TEST
+
+START_TEST(test_engine_close_reports_only_where_close_can_fail)
+{
+	ck_assert(!engine_close_reports(TMPFS_MAGIC));
+	ck_assert(!engine_close_reports(EXT4_SUPER_MAGIC));
+	ck_assert(!engine_close_reports(XFS_SUPER_MAGIC));
+	ck_assert(!engine_close_reports(BTRFS_SUPER_MAGIC));
+	ck_assert(engine_close_reports(NFS_SUPER_MAGIC));
+	ck_assert(engine_close_reports(0x65735546));	/* FUSE */
+	ck_assert(engine_close_reports(0));		/* not known */
+}
+END_TEST
+
 static Suite *
 engine_suite(void)
 {
@@ -312,6 +357,8 @@ engine_suite(void)
 	tcase_add_loop_test(tc, test_engine_every_engine_copies_odd_ranges, 0,
 	    7);
 	tcase_add_test(tc, test_engine_names_round_trip);
+	tcase_add_test(tc, test_engine_fstype_is_asked_once_per_device);
+	tcase_add_test(tc, test_engine_close_reports_only_where_close_can_fail);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");
 	tcase_add_checked_fixture(tc, testutil_setup, testutil_teardown);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <sys/xattr.h>
 
 #include <errno.h>
@@ -20,7 +21,7 @@ static int
 apply(int fd, const char *dst, const char *src, const struct node *n,
     const struct opts *o, mode_t umask, struct fault *f)
 {
-	struct meta_target t = { fd, AT_FDCWD, dst };
+	struct meta_target t = { fd, AT_FDCWD, dst, false };
 	struct meta_src s = { -1, AT_FDCWD, src, false };
 
 	return meta_apply_src(&t, &s, n, o, umask, f);
@@ -125,6 +126,108 @@ START_TEST(test_meta_errors_name_the_operation)
 }
 END_TEST
 
+static struct timespec
+ctime_of(int fd)
+{
+	struct stat st;
+
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	return st.st_ctim;
+}
+
+/* A fresh copy through fd, with no attributes of its own but what xa does. */
+static int
+apply_fresh(int fd, meta_xattr_fn *xa, struct fault *f)
+{
+	struct meta_target t = { fd, AT_FDCWD, dst, true };
+
+	return meta_apply_with(&t, &n, &o, 022, xa, NULL, f);
+}
+
+static int
+no_xattrs(const void *arg, const struct meta_target *t,
+    const struct node *nn, const struct opts *oo, struct fault *f)
+{
+	(void)arg, (void)t, (void)nn, (void)oo, (void)f;
+	return 0;
+}
+
+/* An ACL that narrows the mode, as a source's access ACL does. */
+static int
+narrowing_acl(const void *arg, const struct meta_target *t,
+    const struct node *nn, const struct opts *oo, struct fault *f)
+{
+	(void)arg, (void)nn, (void)oo, (void)f;
+	ck_assert_int_eq(fchmod(t->fd, 0600), 0);
+	return 1;
+}
+
+START_TEST(test_meta_fresh_copy_is_not_set_again_where_it_matches)
+{
+	struct fault f = { FAULT_NONE, 0 };
+	struct timespec before, after;
+	int fd;
+
+	o.preserve = PRESERVE_OWNER | PRESERVE_MODE;
+	n.mode = S_IFREG | 0640;
+	ck_assert_int_ne(fd = open(dst, O_RDWR), -1);
+	ck_assert_int_eq(fchmod(fd, 0640), 0);
+	before = ctime_of(fd);
+	usleep(30000);		/* past the clock tick ctime is taken from */
+	ck_assert_int_eq(apply_fresh(fd, no_xattrs, &f), 0);
+	after = ctime_of(fd);
+	/* No chown, no chmod: either would have moved the ctime. */
+	ck_assert(after.tv_sec == before.tv_sec &&
+	    after.tv_nsec == before.tv_nsec);
+	ck_assert_int_eq(mode_of(dst), 0640);
+	/* The same, not fresh: set (so the ctime does tell). */
+	ck_assert_int_eq(apply(fd, dst, src, &n, &o, 022, &f), 0);
+	after = ctime_of(fd);
+	ck_assert(after.tv_sec != before.tv_sec ||
+	    after.tv_nsec != before.tv_nsec);
+	close(fd);
+}
+END_TEST
+
+START_TEST(test_meta_fresh_copy_gets_what_differs)
+{
+	struct fault f = { FAULT_NONE, 0 };
+	struct stat st;
+	int fd;
+
+	o.preserve = PRESERVE_OWNER | PRESERVE_MODE;
+	n.mode = S_IFREG | 0640;
+	if (geteuid() == 0)
+		n.uid = 4321, n.gid = 8765;
+	ck_assert_int_ne(fd = open(dst, O_RDWR), -1);
+	ck_assert_int_eq(fchmod(fd, 0600), 0);
+	ck_assert_int_eq(apply_fresh(fd, no_xattrs, &f), 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0640);
+	ck_assert_int_eq(st.st_uid, n.uid);
+	ck_assert_int_eq(st.st_gid, n.gid);
+	/* Right mode as made, then an ACL narrows it: set again. */
+	ck_assert_int_eq(apply_fresh(fd, narrowing_acl, &f), 0);
+	ck_assert_int_eq(mode_of(dst), 0640);
+	/* A set-id bit is never made: set, beside permission bits made. */
+	n.mode = S_IFREG | 04640;
+	ck_assert_int_eq(apply_fresh(fd, no_xattrs, &f), 0);
+	ck_assert_int_eq(mode_of(dst), 04640);
+	/* The owner or the group alone differs: set. */
+	if (geteuid() == 0) {
+		n.gid = 1111;
+		ck_assert_int_eq(apply_fresh(fd, no_xattrs, &f), 0);
+		ck_assert_int_eq(fstat(fd, &st), 0);
+		ck_assert_int_eq(st.st_gid, 1111);
+		n.uid = 2222;
+		ck_assert_int_eq(apply_fresh(fd, no_xattrs, &f), 0);
+		ck_assert_int_eq(fstat(fd, &st), 0);
+		ck_assert_int_eq(st.st_uid, 2222);
+	}
+	close(fd);
+}
+END_TEST
+
 static Suite *
 meta_suite(void)
 {
@@ -137,6 +240,8 @@ meta_suite(void)
 	tcase_add_test(tc, test_meta_preserve_mode_owner_times_through_fd);
 	tcase_add_test(tc, test_meta_xattrs_are_copied);
 	tcase_add_test(tc, test_meta_errors_name_the_operation);
+	tcase_add_test(tc, test_meta_fresh_copy_is_not_set_again_where_it_matches);
+	tcase_add_test(tc, test_meta_fresh_copy_gets_what_differs);
 	suite_add_tcase(s, tc);
 	return s;
 }

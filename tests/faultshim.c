@@ -67,6 +67,8 @@
  *   PARCP_SHIM_CLOSE_FAIL=PAT  close of a regular file whose path matches
  *                              PAT closes it, then fails with EIO, as a
  *                              network file system's write-back at close
+ *                              (and fstatfs says NFS but for procfs and
+ *                              sysfs: a file system whose close can fail)
  *   PARCP_SHIM_SEEK_FAIL=PAT   lseek SEEK_DATA or SEEK_HOLE on a file whose
  *                              path matches PAT fails with EIO (a network
  *                              or FUSE file system's extent query failing)
@@ -490,6 +492,10 @@ fstatfs(int fd, struct statfs *sf)
 	if (rv == 0 && sf->f_type == PROC_SUPER_MAGIC &&
 	    getenv("PARCP_SHIM_NOT_PROCFS") != NULL)
 		sf->f_type = TMPFS_MAGIC;
+	else if (rv == 0 && sf->f_type != PROC_SUPER_MAGIC &&
+	    sf->f_type != SYSFS_MAGIC &&
+	    getenv("PARCP_SHIM_CLOSE_FAIL") != NULL)
+		sf->f_type = NFS_SUPER_MAGIC;
 	return rv;
 }
 
