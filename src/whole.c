@@ -223,10 +223,10 @@ create(struct entry *e, off_t size, struct fault *f)
 /*
  * An unnamed copy, complete, under its final name (never replacing one).
  * First what close(2) would report, on a file system that writes back at
- * close (not asked where close cannot fail): nothing failed may be named.  The name taken meanwhile (a
- * racing process), the copy gets the run's temp name instead (locked, as
- * dest_create_at's) and is committed as any temp: it replaces or keeps
- * what is there as the options say.  0; or -1 with *f; or -1 with
+ * close (not asked where close cannot fail): nothing failed may be named.
+ * The name taken meanwhile (a racing process), the copy gets the run's
+ * temp name instead (locked, as dest_create_at's) and is committed as any
+ * temp: it replaces or keeps what is there as the options say.  0; or -1 with *f; or -1 with
  * e->again: this process cannot name it, and the caller copies it again,
  * named (once a process: anon_off).  fstype: the copy's file system.
  */
