@@ -9,11 +9,13 @@
 
 #include <sys/types.h>
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "fault.h"
 #include "flist.h"
 #include "opts.h"
+#include "walk.h"
 
 /* --dry-run: one thing a copy would do (for --json). */
 struct copy_would {
@@ -62,6 +64,17 @@ struct copy_stats {
  * (and counted in *st as if done).
  */
 int	copy_run(const struct opts *o, struct flist *fl, struct copy_stats *st);
+/*
+ * copy_run in two steps around the walk that fills fl, so that copying
+ * can start while it goes on: copy_begin before the walk (*st is set up
+ * here), copy_hook for walk_args (NULL: this run waits for the walk),
+ * copy_end after it (go: false when the walk found nothing to copy at
+ * all: nothing more is done).  copy_end returns what copy_run does.
+ */
+struct copy	*copy_begin(const struct opts *o, struct flist *fl,
+		    struct copy_stats *st);
+const struct walk_hook *copy_hook(struct copy *);
+int	copy_end(struct copy *, bool go);
 void	copy_stats_free(struct copy_stats *);
 
 #endif

@@ -66,6 +66,9 @@ struct copy {
 	uint8_t			*settled;	/* per node: done, kept, failed */
 	bool			 running;	/* the executor runs: readiness
 					   goes to it */
+	uint32_t		 made;		/* copy_make_dirs has seen the
+					   nodes before this one */
+	struct head		*head;		/* head.c's waves, or NULL */
 	char			*path[2];	/* copy_path's, per side */
 	size_t			 pathcap[2];
 };
@@ -91,6 +94,22 @@ bool	copy_keep_existing(struct copy *, uint32_t node);
 /* Are the two names one inode already (a's symlink followed: follow)? */
 bool	copy_linked(int adir, const char *a, bool follow, int bdir,
 	    const char *b);
+
+/* Make the directories among the nodes not seen yet, up to node to. */
+void	copy_make_dirs(struct copy *, uint32_t to);
+/* Plan pending non-directory node (split above chunk) or settle it. */
+void	copy_plan_node(struct copy *, uint32_t node, off_t chunk);
+/* The plan as the executor's job (batches of about chunk bytes), with
+ * the later tasks later_plan made, if it ran.  0, or -1 (no memory). */
+int	copy_job(struct copy *, struct exec_job *job, off_t chunk);
+
+/* head.c: waves copied while the walk goes on (see there). */
+void	head_init(struct copy *);
+/* node, a directory, was made by this run (tree.dst has its identity). */
+void	head_made(struct copy *, uint32_t node);
+/* Finish the running wave: 0, or 128 + the signal that stopped one. */
+int	head_end(struct copy *);
+void	head_free(struct copy *);
 
 /* later.c: the later tasks (see there), made after planning. */
 void	later_plan(struct copy *);

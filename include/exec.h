@@ -83,7 +83,7 @@ struct exec_job {
 	const struct exec_tasks *ops;
 	void		*arg;
 	long		 tick_ms;
-	uint64_t	*lane_bytes;	/* out, jobs entries, or NULL */
+	uint64_t	*lane_bytes;	/* jobs entries, added to; or NULL */
 	/* mpi: the job as data for the other ranks (job.h); NULL for a
 	 * job that cannot travel (then rank 0 runs it alone). */
 	const char	*driver;
@@ -114,5 +114,18 @@ typedef int	exec_fn(const struct exec_job *);
 void	exec_register(enum exec_mode, exec_fn *);
 /* The local executors (pool.c): pool and fork. */
 int	pool_run(const struct exec_job *);
+/*
+ * pool_run in three steps, for a parent with work of its own between them
+ * (copy.c's head start walks on): pool_start forks the workers and
+ * returns; pool_poll takes what has arrived without waiting (results,
+ * dead workers, fork mode's next batches, a stop signal), true while
+ * workers are alive; pool_finish waits for the rest as pool_run does,
+ * frees the run and returns what pool_run would.  Between the calls the
+ * parent's signals are as they were.
+ */
+struct pool;
+struct pool	*pool_start(const struct exec_job *);
+bool	pool_poll(struct pool *);
+int	pool_finish(struct pool *);
 
 #endif

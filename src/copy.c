@@ -1,6 +1,8 @@
 /*
  * Copying: the one place that knows entries, tasks and their order.
  *
+ *  waves   while the last operand is walked, its small files are copied
+ *          in waves by what has been listed (head.c); then, for the rest:
  *  dirs    every directory is made first, in walk order (parents first),
  *          owner-writable so that read-only sources can be filled;
  *  plan    one chunk size for the run (from the total, so many files are
@@ -274,6 +276,7 @@ make_dir(struct copy *c, uint32_t node)
 	    (fd = openat(at.dir, at.name, flags)) != -1) {
 		(void)tree_set_dst(&c->tree, node, fd);
 		if (err == 0) {
+			head_made(c, node);
 			c->st->dirs++;
 			if (c->o->verbose > 0)	/* --parents lines: bare */
 				fprintf(c->out, n->path_dir ? "%s -> %s\n" :
@@ -331,16 +334,17 @@ under_failed(const struct copy *c, const struct node *n)
 	    c->fl->v[n->parent].state == NS_FAILED;
 }
 
-/* Directories first, parents before children; a failed one's subtree is
- * skipped (its own failure was reported). */
-static void
-make_dirs(struct copy *c)
+/* Directories first, parents before children, of the nodes not seen yet
+ * up to node to; a failed one's subtree is skipped (its own failure was
+ * reported). */
+void
+copy_make_dirs(struct copy *c, uint32_t to)
 {
 	struct tree_id last = { 0, 0 };
 	struct node *n;
 	uint32_t i;
 
-	for (i = 0; i < c->fl->n; i++) {
+	for (i = c->made; i < to; i++) {
 		n = &c->fl->v[i];
 		if (under_failed(c, n))
 			n->state = NS_FAILED;
@@ -349,6 +353,7 @@ make_dirs(struct copy *c)
 		else if (n->parent == NODE_NONE)
 			sweep_parent(c, i, &last);
 	}
+	c->made = to;
 }
 
 /* --resume's quick check, as rsync's: same size and mtime (or, when times
@@ -627,6 +632,52 @@ split(struct copy *c, uint32_t node, off_t chunk)
 		finish_split(c, node);		/* all hole, or resumed */
 }
 
+/* Plan pending non-directory node i: a task, or settled here (kept,
+ * declined, refused, linked); a regular file larger than chunk is split. */
+void
+copy_plan_node(struct copy *c, uint32_t i, off_t chunk)
+{
+	struct node *n = &c->fl->v[i];
+
+	if (n->link != NODE_NONE) {	/* linked after the copies */
+		if (declined(c, i)) {
+			n->state = NS_SKIPPED;
+			c->st->skipped++;
+		} else
+			(void)dir_in_the_way(c, i);
+		return;
+	}
+	if (copy_keep_existing(c, i) || declined(c, i)) {
+		n->state = NS_SKIPPED;
+		c->st->skipped++;
+		return;
+	}
+	if (dir_in_the_way(c, i))
+		return;
+	c->pr.nfiles++;
+	if (c->o->link_instead) {
+		link_entry(c, i);
+		return;
+	}
+	switch (existing(c, i)) {
+	case EX_REFUSED:		/* said by refused() */
+		return;
+	case EX_INTO:
+		n->inplace = true;
+		break;
+	case EX_REPLACE:
+		break;
+	}
+	if (n->inplace) {
+		if (plan_add_whole(&c->plan, i, n->size) == -1)
+			err(1, "plan");
+	} else if (n->type == FT_REG && n->size > chunk &&
+	    !c->o->attributes_only) {
+		split(c, i, chunk);
+	} else if (plan_add_whole(&c->plan, i, n->size) == -1)
+		err(1, "plan");
+}
+
 /* Plan every pending non-directory.  Returns a signal that stopped it. */
 static int
 plan_all(struct copy *c)
@@ -644,45 +695,8 @@ plan_all(struct copy *c)
 		n = &c->fl->v[i];
 		if ((sig = sig_caught()) != 0)
 			return sig;
-		if (n->state != NS_PENDING || n->type == FT_DIR)
-			continue;
-		if (n->link != NODE_NONE) {	/* linked after the copies */
-			if (declined(c, i)) {
-				n->state = NS_SKIPPED;
-				c->st->skipped++;
-			} else
-				(void)dir_in_the_way(c, i);
-			continue;
-		}
-		if (copy_keep_existing(c, i) || declined(c, i)) {
-			n->state = NS_SKIPPED;
-			c->st->skipped++;
-			continue;
-		}
-		if (dir_in_the_way(c, i))
-			continue;
-		c->pr.nfiles++;
-		if (c->o->link_instead) {
-			link_entry(c, i);
-			continue;
-		}
-		switch (existing(c, i)) {
-		case EX_REFUSED:		/* said by refused() */
-			continue;
-		case EX_INTO:
-			n->inplace = true;
-			break;
-		case EX_REPLACE:
-			break;
-		}
-		if (n->inplace) {
-			if (plan_add_whole(&c->plan, i, n->size) == -1)
-				err(1, "plan");
-		} else if (n->type == FT_REG && n->size > chunk &&
-		    !c->o->attributes_only) {
-			split(c, i, chunk);
-		} else if (plan_add_whole(&c->plan, i, n->size) == -1)
-			err(1, "plan");
+		if (n->state == NS_PENDING && n->type != FT_DIR)
+			copy_plan_node(c, i, chunk);
 	}
 	c->st->chunk = chunk;
 	return 0;
@@ -794,11 +808,18 @@ tick(void *arg, uint64_t bytes)
 	progress_update(&c->pr, bytes);
 }
 
-/* The executor's job: the plan's batches of ranges, as the options say. */
+/* The executor's job: the plan's batches of ranges, as the options say,
+ * and the later tasks. */
 static int
 job_init(struct copy *c, struct exec_job *job)
 {
 	later_plan(c);
+	return copy_job(c, job, c->st->chunk);
+}
+
+int
+copy_job(struct copy *c, struct exec_job *job, off_t chunk)
+{
 	work_init(&c->work, c->o, c);
 	c->work.task = copy_task;
 	c->work.done = result;
@@ -809,7 +830,7 @@ job_init(struct copy *c, struct exec_job *job)
 	job->nready = c->nready0;
 	job->driver = "copy";
 	job->ctx = c;
-	return work_batches(job, &c->plan, c->o, c->st->chunk);
+	return work_batches(job, &c->plan, c->o, chunk);
 }
 
 /*
@@ -916,11 +937,11 @@ run(struct copy *c)
 	struct exec_job job;
 	int sig;
 
-	make_dirs(c);
+	copy_make_dirs(c, (uint32_t)c->fl->n);
 	if ((sig = sig_caught()) != 0 || (sig = plan_all(c)) != 0)
 		return 128 + sig;
 	work_order(&c->plan, c->o, c->st->chunk);
-	c->st->ranges = c->plan.nranges;
+	c->st->ranges += c->plan.nranges;
 	progress_start(&c->pr, c->o->progress, plan_bytes(&c->plan),
 	    c->pr.nfiles);
 	if (job_init(c, &job) == -1)
@@ -940,12 +961,10 @@ run(struct copy *c)
 	return c->status;
 }
 
-int
-copy_run(const struct opts *o, struct flist *fl, struct copy_stats *st)
+struct copy *
+copy_begin(const struct opts *o, struct flist *fl, struct copy_stats *st)
 {
 	struct copy *c;
-	unsigned i;
-	int rv;
 
 	memset(st, 0, sizeof(*st));
 	c = xcalloc(1, sizeof(*c));
@@ -963,10 +982,24 @@ copy_run(const struct opts *o, struct flist *fl, struct copy_stats *st)
 	c->wc.umask = umask(0);
 	(void)umask(c->wc.umask);
 	st->lane_bytes = xcalloc(o->jobs, sizeof(*st->lane_bytes));
-	if (o->manifest != NULL)
-		manifest_init(&c->man, fl->n);
 	raise_nofile();
-	rv = o->dry_run ? dry_run(c) : run(c);
+	head_init(c);
+	return c;
+}
+
+int
+copy_end(struct copy *c, bool go)
+{
+	const struct opts *o = c->o;
+	struct copy_stats *st = c->st;
+	unsigned i;
+	int rv;
+
+	if ((rv = head_end(c)) == 0 && go) {
+		if (o->manifest != NULL)
+			manifest_init(&c->man, c->fl->n);
+		rv = o->dry_run ? dry_run(c) : run(c);
+	}
 	if (rv >= 128)
 		notice_kept(c);		/* for main's one line */
 	part_release(c);		/* kept parts: unlocked for --resume */
@@ -981,11 +1014,18 @@ copy_run(const struct opts *o, struct flist *fl, struct copy_stats *st)
 	free(c->eb.buf);
 	free(c->held);
 	later_free(c);
+	head_free(c);
 	tree_free(&c->tree);
 	free(c->path[0]);
 	free(c->path[1]);
 	free(c);
 	return rv;
+}
+
+int
+copy_run(const struct opts *o, struct flist *fl, struct copy_stats *st)
+{
+	return copy_end(copy_begin(o, fl, st), true);
 }
 
 void

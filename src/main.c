@@ -54,9 +54,11 @@ children_cpu(void)
 	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
-/* The run the options ask for: a copy, or a tar create or extract. */
+/* The run the options ask for: a copy (c, begun before its walk), or a
+ * tar create or extract. */
 static int
-dispatch(const struct opts *o, struct flist *fl, struct copy_stats *st)
+dispatch(const struct opts *o, struct flist *fl, struct copy_stats *st,
+    struct copy *c)
 {
 	switch (o->tar) {
 	case TAR_CREATE:
@@ -64,7 +66,7 @@ dispatch(const struct opts *o, struct flist *fl, struct copy_stats *st)
 	case TAR_EXTRACT:
 		return tar_extract(o, st);
 	default:
-		return copy_run(o, fl, st);
+		return copy_end(c, true);
 	}
 }
 
@@ -99,6 +101,7 @@ run_opts(struct opts *o, char **argv)
 {
 	struct copy_stats st;
 	struct report_run run;
+	struct copy *c = NULL;
 	struct flist fl;
 	double t0;
 	int bad, rv;
@@ -110,16 +113,23 @@ run_opts(struct opts *o, char **argv)
 	sig_init();
 	memset(&fl, 0, sizeof(fl));
 	bad = 0;
+	t0 = now();			/* a copy may start during its walk */
+	if (o->tar == TAR_NONE)
+		c = copy_begin(o, &fl, &st);
 	if (o->tar != TAR_EXTRACT)
 		bad = o->tar == TAR_CREATE ? walk_sources(o, &fl) :
-		    walk_args(o, &fl);
-	t0 = now();
+		    walk_args(o, &fl, copy_hook(c));
 	if (bad == -1) {		/* nothing can be copied at all */
-		memset(&st, 0, sizeof(st));
-		st.lane_bytes = xcalloc(o->jobs, sizeof(*st.lane_bytes));
+		if (c != NULL)
+			(void)copy_end(c, false);
+		else {
+			memset(&st, 0, sizeof(st));
+			st.lane_bytes = xcalloc(o->jobs,
+			    sizeof(*st.lane_bytes));
+		}
 		rv = 1;
 	} else
-		rv = dispatch(o, &fl, &st);
+		rv = dispatch(o, &fl, &st, c);
 	run.seconds = now() - t0;
 	run.cpu = children_cpu();
 	run.status = rv != 0 ? rv : bad > 0;

@@ -60,6 +60,8 @@ struct walk {
 	size_t		 rlen;
 	struct tree	 tree;		/* to come back to a directory */
 	size_t		 open_max;	/* directories held open at most */
+	const struct walk_hook *hook;	/* the last operand's, or NULL */
+	bool		 stopped;	/* the hook said stop */
 };
 
 static size_t
@@ -324,6 +326,12 @@ walk_dir(struct walk *w, uint32_t dir, int dfd)
 			    "copied", 0, true, ELOOP);
 			continue;
 		}
+		if (S_ISDIR(st.st_mode) && w->hook != NULL &&
+		    w->hook->made(w->hook->arg, &st)) {
+			entry_warn(w, dir, de->d_name, "a directory this copy "
+			    "made; not copied into itself", 0, true, ELOOP);
+			continue;
+		}
 		if (w->o->copy_contents)
 			contents(&st);
 		child = flist_add(w->fl, dir, de->d_name, &st);
@@ -341,12 +349,16 @@ walk_dir(struct walk *w, uint32_t dir, int dfd)
 			return;
 		}
 		dfd = dirfd(d);
+		if (w->stopped)
+			break;
 	}
-	if (errno != 0) {
+	if (errno != 0 && !w->stopped) {
 		entry_warn(w, dir, NULL, "readdir", errno, true, 0);
 	}
 	w->depth--;
 	(void)closedir(d);
+	if (w->hook != NULL && !w->stopped && w->hook->walked(w->hook->arg))
+		w->stopped = true;
 }
 
 /* Is dst (which may not exist yet) src itself or inside it? */
@@ -721,7 +733,8 @@ destination(struct walk *w, const char **dest, bool *into, int *nsrc)
 }
 
 int
-walk_args(const struct opts *o, struct flist *fl)
+walk_args(const struct opts *o, struct flist *fl,
+    const struct walk_hook *hook)
 {
 	struct walk w;
 	const char *dest;
@@ -733,9 +746,14 @@ walk_args(const struct opts *o, struct flist *fl)
 		tree_free(&w.tree);
 		return -1;
 	}
-	for (i = 0; i < nsrc; i++)
+	/* Only the last operand's walk has a hook: an operand's destination
+	 * is judged by what is there (clash.c), and a copy made while an
+	 * earlier one is walked could be what a later one finds. */
+	for (i = 0; i < nsrc && !w.stopped; i++) {
+		w.hook = i == nsrc - 1 ? hook : NULL;
 		if (add_operand(&w, o->paths[i], dest, into) == -1)
 			w.bad++;
+	}
 	tree_free(&w.tree);
 	nameset_free(&w.tops);
 	nameset_free(&w.linktops);

@@ -63,7 +63,7 @@ copy(const char *first, ...)
 		argv[argc++] = (char *)a;
 	va_end(ap);
 	ck_assert_int_eq(opts_parse(&o, argc, argv), OPTS_OK);
-	ck_assert_int_eq(walk_args(&o, &fl), 0);
+	ck_assert_int_eq(walk_args(&o, &fl, NULL), 0);
 	return copy_run(&o, &fl, &st);
 }
 

@@ -81,7 +81,7 @@ setup(void)
 	ck_assert_int_eq(link(a, testutil_path("src/b")), 0);
 	ck_assert_int_eq(opts_parse(&o, 5, argv), OPTS_OK);
 	memset(&fl, 0, sizeof(fl));
-	ck_assert_int_eq(walk_args(&o, &fl), 0);
+	ck_assert_int_eq(walk_args(&o, &fl, NULL), 0);
 	ck_assert_uint_eq(fl.n, 3);
 	group();
 	memset(&c, 0, sizeof(c));

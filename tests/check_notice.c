@@ -53,7 +53,7 @@ start(const char *first, ...)
 	argv[argc] = NULL;
 	ck_assert_int_eq(opts_parse(&o, argc, argv), OPTS_OK);
 	memset(&fl, 0, sizeof(fl));
-	ck_assert_int_eq(walk_args(&o, &fl), 0);
+	ck_assert_int_eq(walk_args(&o, &fl, NULL), 0);
 	memset(&c, 0, sizeof(c));
 	memset(&st, 0, sizeof(st));
 	c.o = &o;

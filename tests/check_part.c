@@ -48,7 +48,7 @@ start(const char *first, ...)
 	argv[argc++] = dst;
 	ck_assert_int_eq(opts_parse(&o, argc, argv), OPTS_OK);
 	memset(&fl, 0, sizeof(fl));
-	ck_assert_int_eq(walk_args(&o, &fl), 0);
+	ck_assert_int_eq(walk_args(&o, &fl, NULL), 0);
 	ck_assert_uint_eq(fl.n, 1);
 	memset(&c, 0, sizeof(c));
 	memset(&st, 0, sizeof(st));

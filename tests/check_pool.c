@@ -395,6 +395,99 @@ START_TEST(test_pool_interrupt_stops_and_accounts_for_all)
 }
 END_TEST
 
+/* pool_start, pool_poll, pool_finish: a parent with work of its own
+ * between them (copy.c's walk) gets every result while it polls. */
+START_TEST(test_pool_start_poll_finish)
+{
+	uint64_t bytes[8] = { 0 }, sum = 0;
+	struct exec_job job;
+	struct pool *p;
+	unsigned i, polls = 0;
+
+	memset(&seen, 0, sizeof(seen));
+	job_init(&job, configs[_i].mode, configs[_i].jobs, NTASKS,
+	    configs[_i].per);
+	job.lane_bytes = bytes;
+	sig_init();
+	p = pool_start(&job);
+	while (pool_poll(p)) {
+		polls++;
+		usleep(100);		/* the parent's own work */
+	}
+	ck_assert_uint_gt(polls, 0);
+	ck_assert_uint_eq(seen.calls, NTASKS);	/* before the finish */
+	ck_assert_int_eq(pool_finish(p), 0);
+	for (i = 0; i < NTASKS; i++)
+		ck_assert_uint_eq(seen.count[i], 1);
+	for (i = 0; i < configs[_i].jobs; i++)
+		sum += bytes[i];
+	ck_assert_uint_eq(sum, NTASKS * (NTASKS + 1) / 2);
+}
+END_TEST
+
+/* A stop signal while the parent polls: the workers are stopped, and
+ * every task still gets its one result. */
+START_TEST(test_pool_poll_sees_a_stop)
+{
+	struct exec_job job;
+	struct pool *p;
+	unsigned i;
+
+	intr_task = 3;
+	memset(&seen, 0, sizeof(seen));
+	job_init(&job, configs[_i].mode, configs[_i].jobs, NTASKS,
+	    configs[_i].per);
+	sig_init();
+	p = pool_start(&job);
+	while (pool_poll(p))
+		usleep(100);
+	ck_assert_int_eq(pool_finish(p), SIGINT);
+	intr_task = UINT64_MAX;
+	for (i = 0; i < NTASKS; i++)
+		ck_assert_uint_eq(seen.count[i], 1);
+	ck_assert_int_eq(seen.fault[3].op, FAULT_INTR);
+}
+END_TEST
+
+/* lane_bytes is added to: two runs of a copy (head.c's waves, then the
+ * rest) count both. */
+START_TEST(test_pool_lane_bytes_add_up_across_runs)
+{
+	uint64_t bytes[8] = { 0 }, sum = 0;
+	unsigned i;
+
+	_i_cfg = _i;
+	ck_assert_int_eq(run(configs[_i].mode, configs[_i].jobs, NTASKS,
+	    bytes), 0);
+	ck_assert_int_eq(run(configs[_i].mode, configs[_i].jobs, NTASKS,
+	    bytes), 0);
+	for (i = 0; i < configs[_i].jobs; i++)
+		sum += bytes[i];
+	ck_assert_uint_eq(sum, NTASKS * (NTASKS + 1));
+}
+END_TEST
+
+/* No tasks, but later tasks ready from the start: they run (a copy whose
+ * files all went in waves still has its directories to finish). */
+START_TEST(test_pool_ready_later_tasks_run_without_tasks)
+{
+	static const uint64_t ready[] = { 0, 3, 4 };
+	struct exec_job job;
+	unsigned i;
+
+	memset(&seen, 0, sizeof(seen));
+	job_init(&job, configs[_i].mode, configs[_i].jobs, 0, 0);
+	job.nlater = 5;
+	job.ready = ready;
+	job.nready = 3;
+	sig_init();
+	ck_assert_int_eq(exec_run(&job), 0);
+	for (i = 0; i < 5; i++)
+		ck_assert_msg(seen.count[i] == (i == 0 || i >= 3 ? 1u : 0u),
+		    "later task %u: %u results", i, seen.count[i]);
+}
+END_TEST
+
 /* Results by task for test_pool_results_beyond_the_pipe_capacity. */
 static unsigned char *many;
 
@@ -595,6 +688,11 @@ pool_suite(void)
 	tcase_add_loop_test(tc, test_pool_task_fault_reaches_parent, 0, n);
 	tcase_add_test(tc, test_pool_results_beyond_the_pipe_capacity);
 	tcase_add_loop_test(tc, test_pool_leaves_no_mapping_behind, 0, n);
+	tcase_add_loop_test(tc, test_pool_start_poll_finish, 0, n);
+	tcase_add_loop_test(tc, test_pool_lane_bytes_add_up_across_runs, 0,
+	    n);
+	tcase_add_loop_test(tc, test_pool_ready_later_tasks_run_without_tasks,
+	    0, n);
 	tcase_add_loop_test(tc, test_pool_cannot_start_workers_fails_every_task,
 	    0, n);
 	tcase_add_loop_test(tc, test_pool_unregistered_mode_fails_every_task,
@@ -612,6 +710,7 @@ pool_suite(void)
 	    0, n);
 	tcase_add_loop_test(tc, test_pool_interrupt_stops_and_accounts_for_all,
 	    0, n);
+	tcase_add_loop_test(tc, test_pool_poll_sees_a_stop, 0, n);
 	tcase_add_loop_test(tc, test_pool_killed_batch_is_handed_on, 0, 6);
 	tcase_add_loop_test(tc, test_pool_later_tasks_run_once_made_ready, 0,
 	    n);

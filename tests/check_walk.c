@@ -57,7 +57,7 @@ walk(const char *first, ...)
 		argv[argc++] = (char *)a;
 	va_end(ap);
 	ck_assert_int_eq(opts_parse(&o, argc, argv), OPTS_OK);
-	return walk_args(&o, &fl);
+	return walk_args(&o, &fl, NULL);
 }
 
 /* The node whose source path is path, or NODE_NONE. */
