@@ -44,6 +44,7 @@ static uint64_t once_task = UINT64_MAX;	/* first worker to run it dies */
 static int *once;			/* shared: has once_task killed? */
 static unsigned *ran;			/* shared: runs per task, or NULL */
 static useconds_t task_us;		/* each task first sleeps this */
+static int *gate;			/* shared: tasks wait until it is 1 */
 
 static int
 task(void *arg, uint64_t i, const struct engine_buf *eb, struct fault *f,
@@ -55,6 +56,8 @@ task(void *arg, uint64_t i, const struct engine_buf *eb, struct fault *f,
 		__atomic_add_fetch(&ran[i], 1, __ATOMIC_RELAXED);
 	if (task_us != 0)
 		usleep(task_us);
+	while (gate != NULL && __atomic_load_n(gate, __ATOMIC_ACQUIRE) == 0)
+		usleep(100);
 	if (i == kill_task)
 		raise(SIGKILL);
 	if (i == once_task && __atomic_exchange_n(once, 1, __ATOMIC_SEQ_CST) == 0)
@@ -402,21 +405,27 @@ START_TEST(test_pool_start_poll_finish)
 	uint64_t bytes[8] = { 0 }, sum = 0;
 	struct exec_job job;
 	struct pool *p;
-	unsigned i, polls = 0;
+	unsigned i;
 
 	memset(&seen, 0, sizeof(seen));
 	job_init(&job, configs[_i].mode, configs[_i].jobs, NTASKS,
 	    configs[_i].per);
 	job.lane_bytes = bytes;
+	gate = mmap(NULL, sizeof(*gate), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ck_assert_ptr_ne(gate, MAP_FAILED);
+	*gate = 0;
 	sig_init();
 	p = pool_start(&job);
-	while (pool_poll(p)) {
-		polls++;
+	ck_assert(pool_poll(p));	/* the tasks wait at the gate */
+	ck_assert_uint_eq(seen.calls, 0);
+	__atomic_store_n(gate, 1, __ATOMIC_RELEASE);
+	while (pool_poll(p))
 		usleep(100);		/* the parent's own work */
-	}
-	ck_assert_uint_gt(polls, 0);
 	ck_assert_uint_eq(seen.calls, NTASKS);	/* before the finish */
 	ck_assert_int_eq(pool_finish(p), 0);
+	(void)munmap(gate, sizeof(*gate));
+	gate = NULL;
 	for (i = 0; i < NTASKS; i++)
 		ck_assert_uint_eq(seen.count[i], 1);
 	for (i = 0; i < configs[_i].jobs; i++)
