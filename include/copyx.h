@@ -69,6 +69,8 @@ struct copy {
 	uint32_t		 made;		/* copy_make_dirs has seen the
 					   nodes before this one */
 	struct head		*head;		/* head.c's waves, or NULL */
+	struct copy_stage	*stage;		/* stage.c's staged trees */
+	size_t			 nstage;
 	char			*path[2];	/* copy_path's, per side */
 	size_t			 pathcap[2];
 };
@@ -105,11 +107,21 @@ int	copy_job(struct copy *, struct exec_job *job, off_t chunk);
 
 /* head.c: waves copied while the walk goes on (see there). */
 void	head_init(struct copy *);
-/* node, a directory, was made by this run (tree.dst has its identity). */
-void	head_made(struct copy *, uint32_t node);
+/* The directory dev, ino was made by this run. */
+void	head_made(struct copy *, dev_t dev, ino_t ino);
 /* Finish the running wave: 0, or 128 + the signal that stopped one. */
 int	head_end(struct copy *);
 void	head_free(struct copy *);
+
+/* stage.c: operand node's directory was just made under its name (at,
+ * open as *fd): make the one the copy goes into beside it, and put its
+ * descriptor in *fd.  True if it did. */
+bool	stage_dir(struct copy *, uint32_t node, const struct tree_at *at,
+	    int *fd);
+/* Every staged tree under its name (the run is over, or stopped): 0, or
+ * -1 when one could not be placed (said; the status is 1). */
+int	stage_place(struct copy *);
+void	stage_free(struct copy *);
 
 /* later.c: the later tasks (see there), made after planning. */
 void	later_plan(struct copy *);

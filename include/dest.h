@@ -73,6 +73,15 @@ int	dest_create_at(int dir, const char *tmp, off_t size, struct fault *f);
 int	dest_create_anon(int dir, off_t size, mode_t perm,
 	    struct fault *f);
 /*
+ * A new regular file leaf in dir, under its final name (O_EXCL,
+ * O_NOFOLLOW), for a directory nobody but this run writes in (a staged
+ * tree, copy.c): there, a name is not seen until the tree is placed.
+ * Mode and size as dest_create_anon's.  The descriptor; -1 with *f set
+ * and nothing made; or -2: leaf exists (EEXIST), *f untouched.
+ */
+int	dest_create_new(int dir, const char *leaf, off_t size, mode_t perm,
+	    struct fault *f);
+/*
  * Give the unnamed file fd the name leaf in dir, never replacing one
  * (EEXIST).  0, or -1 with errno.
  */

@@ -44,12 +44,23 @@ struct tree_slot {
 	int		fd;
 };
 
+/* An operand's destination directory made under another name (copy.c's
+ * staged trees): leaf, in the operand's directory, until it is placed. */
+struct tree_stage {
+	uint32_t	 node;
+	char		 leaf[NAME_MAX + 1];
+};
+
 struct tree {
 	const struct flist	*fl;
 	bool			 deref;	/* -L: source symlinks followed */
 	bool			 dst_links;	/* --keep-directory-symlink */
 	struct tree_id		*dst;	/* per node: destination dirs */
+	uint8_t			*staged;	/* per node: a dir in a staged
+						   tree (tree_set_staged) */
 	size_t			 ndst;
+	struct tree_stage	*stage;	/* by node, ascending */
+	size_t			 nstage;
 	struct tree_slot	 slot[2][TREE_SLOTS];	/* [enum flist_side] */
 };
 
@@ -79,6 +90,20 @@ int	tree_at(struct tree *, enum flist_side, uint32_t node,
 /* Record the destination directory node's identity from fd.  Parent
  * only.  0, or -1 (fstat failed). */
 int	tree_set_dst(struct tree *, uint32_t node, int fd);
+/*
+ * The operand node's destination is the directory leaf in its operand's
+ * directory (staged), until tree_unstage.  Parent only, in node order.
+ */
+void	tree_stage(struct tree *, uint32_t node, const char *leaf);
+void	tree_unstage(struct tree *, uint32_t node);
+/* The staged leaf of operand node, or NULL. */
+const char *tree_staged_leaf(const struct tree *, uint32_t node);
+/* Directory node (recorded by tree_set_dst) lies in a staged tree: made
+ * by this run, owner-only, under a name nobody knows; nothing but this
+ * run writes there.  Parent only. */
+void	tree_set_staged(struct tree *, uint32_t node);
+/* Is directory node in a staged tree? */
+bool	tree_in_staged(const struct tree *, uint32_t node);
 /* Does fd hold the directory the source walk saw as node? */
 bool	tree_same(const struct flist *, uint32_t node, int fd);
 

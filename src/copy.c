@@ -265,6 +265,7 @@ make_dir(struct copy *c, uint32_t node)
 	int flags = O_PATH | O_DIRECTORY | O_CLOEXEC, fd, err = 0;
 	struct tree_at at;
 	struct fault f;
+	bool staged;
 
 	if (!located(c, node, &at))
 		return;
@@ -274,9 +275,17 @@ make_dir(struct copy *c, uint32_t node)
 		flags |= O_NOFOLLOW;	/* else: the symlink's directory */
 	if ((err == 0 || err == EEXIST) &&
 	    (fd = openat(at.dir, at.name, flags)) != -1) {
+		/* a new operand directory: its copy is made beside it */
+		staged = err == 0 && n->parent == NODE_NONE &&
+		    stage_dir(c, node, &at, &fd);
 		(void)tree_set_dst(&c->tree, node, fd);
+		if (err == 0 && (staged || (n->parent != NODE_NONE &&
+		    tree_in_staged(&c->tree, n->parent))))
+			tree_set_staged(&c->tree, node);
 		if (err == 0) {
-			head_made(c, node);
+			if (node < c->tree.ndst)	/* (fstat failed) */
+				head_made(c, c->tree.dst[node].dev,
+				    c->tree.dst[node].ino);
 			c->st->dirs++;
 			if (c->o->verbose > 0)	/* --parents lines: bare */
 				fprintf(c->out, n->path_dir ? "%s -> %s\n" :
@@ -733,10 +742,15 @@ whole_done(struct copy *c, const struct result *res,
 		copy_done(c, node, res->rv & WHOLE_KEPT);
 		return;
 	}
-	/* A worker that died may have left its temp file. */
+	/* A worker that died may have left its temp file, or in a staged
+	 * tree (where nothing else writes) the file under its name. */
 	if (tree_at(&c->tree, FLIST_DST, node, &at, &f) == 0 &&
 	    whole_tmpname(&c->wc, node, at.name, tmp) == 0)
 		(void)unlinkat(at.dir, tmp, 0);
+	if (c->fl->v[node].type == FT_REG && c->fl->v[node].parent !=
+	    NODE_NONE && tree_in_staged(&c->tree, c->fl->v[node].parent) &&
+	    tree_at(&c->tree, FLIST_DST, node, &at, &f) == 0)
+		(void)unlinkat(at.dir, at.name, 0);
 	copy_fail(c, node, &res->fault);
 }
 
@@ -1000,6 +1014,8 @@ copy_end(struct copy *c, bool go)
 			manifest_init(&c->man, c->fl->n);
 		rv = o->dry_run ? dry_run(c) : run(c);
 	}
+	if (stage_place(c) != 0 && rv == 0)	/* finished or stopped */
+		rv = 1;
 	if (rv >= 128)
 		notice_kept(c);		/* for main's one line */
 	part_release(c);		/* kept parts: unlocked for --resume */
@@ -1015,6 +1031,7 @@ copy_end(struct copy *c, bool go)
 	free(c->held);
 	later_free(c);
 	head_free(c);
+	stage_free(c);
 	tree_free(&c->tree);
 	free(c->path[0]);
 	free(c->path[1]);

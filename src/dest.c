@@ -264,6 +264,28 @@ dest_create_anon(int dir, off_t size, mode_t perm, struct fault *f)
 	return fd;
 }
 
+int
+dest_create_new(int dir, const char *leaf, off_t size, mode_t perm,
+    struct fault *f)
+{
+	int fd;
+
+	if ((fd = openat(dir, leaf, O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW |
+	    O_CLOEXEC, perm & 0777)) == -1) {
+		if (errno == EEXIST)
+			return -2;
+		fault_set(f, FAULT_CREATE);
+		return -1;
+	}
+	if (size >= 0 && ftruncate(fd, size) == -1) {
+		fault_set(f, FAULT_TRUNCATE);
+		(void)close(fd);
+		(void)unlinkat(dir, leaf, 0);
+		return -1;
+	}
+	return fd;
+}
+
 /* fd's link in this process's /proc/self/fd, checked to be fd's file. */
 static int
 name_by_proc(int fd, int dir, const char *leaf)

@@ -109,10 +109,10 @@ made(void *arg, const struct stat *st)
 }
 
 void
-head_made(struct copy *c, uint32_t node)
+head_made(struct copy *c, dev_t dev, ino_t ino)
 {
-	if (c->head != NULL && node < c->tree.ndst)
-		dir_add(c->head, c->tree.dst[node].dev, c->tree.dst[node].ino);
+	if (c->head != NULL)
+		dir_add(c->head, dev, ino);
 }
 
 /* The largest file a wave takes: one the run would not split either. */

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -57,8 +58,74 @@ tree_free(struct tree *t)
 {
 	tree_close(t);
 	free(t->dst);
+	free(t->staged);
+	free(t->stage);
 	t->dst = NULL;
-	t->ndst = 0;
+	t->staged = NULL;
+	t->stage = NULL;
+	t->ndst = t->nstage = 0;
+}
+
+static struct tree_stage *
+stage_of(const struct tree *t, uint32_t node)
+{
+	size_t lo = 0, hi = t->nstage, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (t->stage[mid].node == node)
+			return &t->stage[mid];
+		if (t->stage[mid].node < node)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+void
+tree_stage(struct tree *t, uint32_t node, const char *leaf)
+{
+	struct tree_stage *s;
+
+	t->stage = xreallocarray(t->stage, t->nstage + 1, sizeof(*t->stage));
+	s = &t->stage[t->nstage++];
+	s->node = node;
+	(void)snprintf(s->leaf, sizeof(s->leaf), "%s", leaf);
+}
+
+void
+tree_unstage(struct tree *t, uint32_t node)
+{
+	struct tree_stage *s = stage_of(t, node);
+
+	if (s != NULL) {
+		memmove(s, s + 1, (size_t)(t->stage + t->nstage - (s + 1)) *
+		    sizeof(*s));
+		t->nstage--;
+	}
+}
+
+const char *
+tree_staged_leaf(const struct tree *t, uint32_t node)
+{
+	const struct tree_stage *s = stage_of(t, node);
+
+	return s != NULL ? s->leaf : NULL;
+}
+
+void
+tree_set_staged(struct tree *t, uint32_t node)
+{
+	if (t->staged != NULL && node < t->ndst)
+		t->staged[node] = 1;
+}
+
+bool
+tree_in_staged(const struct tree *t, uint32_t node)
+{
+	/* (an mpi rank's tree has identities only: nothing staged) */
+	return t->staged != NULL && node < t->ndst && t->staged[node];
 }
 
 static struct tree_slot *
@@ -230,6 +297,9 @@ tree_at(struct tree *t, enum flist_side side, uint32_t node,
 			fault_set(f, FAULT_PATH);
 			return -1;
 		}
+		if (side == FLIST_DST && t->nstage > 0 &&
+		    (name = tree_staged_leaf(t, node)) != NULL)
+			(void)strcpy(at->name, name);
 		at->dir = container(t, side, node, f);
 		return at->dir == -1 ? -1 : 0;
 	}
@@ -252,8 +322,10 @@ tree_set_dst(struct tree *t, uint32_t node, int fd)
 		return -1;
 	if (node >= t->ndst) {
 		t->dst = xreallocarray(t->dst, t->fl->n, sizeof(*t->dst));
+		t->staged = xreallocarray(t->staged, t->fl->n, 1);
 		memset(t->dst + t->ndst, 0, (t->fl->n - t->ndst) *
 		    sizeof(*t->dst));
+		memset(t->staged + t->ndst, 0, t->fl->n - t->ndst);
 		t->ndst = t->fl->n;
 	}
 	t->dst[node].dev = st.st_dev;

@@ -4,8 +4,12 @@
  * place.  A source that changes while it is read (size or mtime differ
  * before and after) is not copied.
  *
- * A regular file in a directory this run made (no destination can be
- * there) is copied into an unnamed file instead and linked under its
+ * In a staged tree (stage.c: nothing but this run writes there, and
+ * nothing is seen before it is placed) a regular file is made under its
+ * final name (dest_create_new), and removed if its copy fails; a name
+ * taken there (a killed worker's copy, retried) sends it the unnamed way.
+ * A regular file in another directory this run made (no destination can
+ * be there) is copied into an unnamed file instead and linked under its
  * final name when complete (dest_create_anon): no temp name to create,
  * lock and rename (20,000 files of 1 KiB on tmpfs at -j 1: 0.61 s before,
  * 0.49 s after, cp -a 0.47 s).  Where the file system has no unnamed
@@ -150,6 +154,8 @@ struct entry {
 	struct tree_at		 src;
 	struct tree_at		 dst;		/* the final name */
 	char			 tmp[NAME_MAX + 1];	/* in dst.dir */
+	bool			 named;		/* made under its final name */
+	bool			 made;		/* ...and this call made it */
 	bool			 anon;		/* copied into an unnamed file */
 	bool			 placed;	/* ...now under its final name */
 	bool			 again;		/* ...not nameable: copy it again */
@@ -205,13 +211,22 @@ meta_by_fd(const struct entry *e, int sfd, int dfd, struct fault *f)
 	return meta_apply_src(&t, &s, e->n, e->c->o, e->c->umask, f);
 }
 
-/* The copy's file: unnamed (e->anon) where it can be, else the run's
- * temp.  The descriptor, or -1 with *f. */
+/* The copy's file: under its final name in a staged tree (e->named),
+ * unnamed (e->anon) where it can be, else the run's temp.  The
+ * descriptor, or -1 with *f. */
 static int
 create(struct entry *e, off_t size, struct fault *f)
 {
 	int fd;
 
+	if (e->named) {
+		if ((fd = dest_create_new(e->dst.dir, e->dst.name, size,
+		    e->n->mode, f)) != -2) {
+			e->made = fd != -1;
+			return fd;
+		}
+		e->named = false;	/* a dead worker's: replaced, as any */
+	}
 	if (e->anon && (fd = dest_create_anon(e->dst.dir, size, e->n->mode,
 	    f)) != -2)
 		return fd;
@@ -235,12 +250,16 @@ place(struct entry *e, int dfd, long fstype, struct fault *f)
 {
 	int d;
 
-	if (!e->anon)
+	if (!e->anon && !e->named)
 		return 0;
 	if (engine_close_reports(fstype) && ((d = dup(dfd)) == -1 ||
 	    close(d) == -1)) {
 		fault_set(f, FAULT_CLOSE_DST);
 		return -1;
+	}
+	if (e->named) {			/* there already: seen when placed */
+		e->placed = true;
+		return 0;
 	}
 	if (dest_name_anon(dfd, e->dst.dir, e->dst.name) == 0) {
 		e->placed = true;
@@ -430,9 +449,11 @@ locate(const struct whole_ctx *c, uint32_t node, struct entry *e,
 		fault_set(f, FAULT_PATH);
 		return -1;
 	}
+	e->named = e->n->type == FT_REG && !e->n->inplace &&
+	    !may_exist(c, e->n) && tree_in_staged(c->tree, e->n->parent);
 	e->anon = e->n->type == FT_REG && !e->n->inplace && !anon_off &&
 	    !may_exist(c, e->n);
-	e->placed = e->again = false;
+	e->made = e->placed = e->again = false;
 	return 0;
 }
 
@@ -474,5 +495,7 @@ whole_copy(const struct whole_ctx *c, uint32_t node,
 		return kept == 1 ? WHOLE_KEPT : kept == BACKUP_MADE ?
 		    rv | WHOLE_BACKED : rv;
 	(void)unlinkat(e.dst.dir, e.tmp, 0);
+	if (e.made)		/* never seen: its tree is not placed yet */
+		(void)unlinkat(e.dst.dir, e.dst.name, 0);
 	return -1;
 }

@@ -299,6 +299,39 @@ START_TEST(test_dest_anon_never_follows_a_planted_symlink)
 }
 END_TEST
 
+/* A new file under its final name: mode as an unnamed one's, never over
+ * anything there (a file, a planted symlink: -2, nothing followed), and
+ * no file left when it cannot be sized. */
+START_TEST(test_dest_create_new_makes_only_new_names)
+{
+	struct fault f = { FAULT_NONE, 0 };
+	struct stat st;
+	mode_t was;
+	int fd;
+
+	was = umask(027);
+	fd = dest_create_new(dir, leaf(dst), 5, S_IFREG | 06755, &f);
+	umask(was);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0750);
+	ck_assert_int_eq(st.st_size, 5);
+	close(fd);
+	ck_assert_int_eq(dest_create_new(dir, leaf(dst), 1, 0600, &f), -2);
+	ck_assert_int_eq(stat(dst, &st), 0);
+	ck_assert_int_eq(st.st_size, 5);
+	ck_assert_int_eq(unlink(dst), 0);
+	ck_assert_int_eq(symlink("victim", dst), 0);
+	ck_assert_int_eq(dest_create_new(dir, leaf(dst), 1, 0600, &f), -2);
+	ck_assert(!exists("victim"));
+	ck_assert_int_eq(f.op, FAULT_NONE);
+	ck_assert_int_eq(dest_create_new(dir, leaf(tmp), INT64_MAX, 0600, &f),
+	    -1);
+	ck_assert_int_eq(f.op, FAULT_TRUNCATE);
+	ck_assert_int_eq(access(tmp, F_OK), -1);
+}
+END_TEST
+
 START_TEST(test_dest_commit_replaces_old_file)
 {
 	struct fault f = { FAULT_NONE, 0 };
@@ -524,6 +557,7 @@ dest_suite(void)
 	tcase_add_test(tc, test_dest_create_replaces_a_stale_temp);
 	tcase_add_test(tc, test_dest_anon_is_unnamed_until_named_and_never_replaces);
 	tcase_add_test(tc, test_dest_anon_never_follows_a_planted_symlink);
+	tcase_add_test(tc, test_dest_create_new_makes_only_new_names);
 	tcase_add_test(tc, test_dest_commit_replaces_old_file);
 	tcase_add_test(tc,
 	    test_dest_commit_noreplace_keeps_old_and_drops_temp);

@@ -271,6 +271,47 @@ START_TEST(test_tree_destination_dir_checked_once_recorded)
 END_TEST
 
 
+/* A staged operand resolves to its staged leaf beside its name, for the
+ * destination only, until unstaged; and the staged mark is per node. */
+START_TEST(test_tree_staged_operand_resolves_beside_its_name)
+{
+	struct tree_at at;
+	struct fault f;
+	uint32_t d, file = small_tree(&d);
+	int fd;
+
+	ck_assert_int_eq(mkdir(testutil_path(".stage"), 0700), 0);
+	ck_assert_int_eq(mkdir(testutil_path(".stage/d"), 0700), 0);
+	tree_init(&t, &fl, false, false);
+	ck_assert_ptr_null(tree_staged_leaf(&t, 0));
+	tree_stage(&t, 0, ".stage");
+	ck_assert_str_eq(tree_staged_leaf(&t, 0), ".stage");
+	ck_assert_ptr_null(tree_staged_leaf(&t, d));
+	ck_assert_int_eq(tree_at(&t, FLIST_DST, 0, &at, &f), 0);
+	ck_assert_str_eq(at.name, ".stage");
+	ck_assert_int_eq(tree_at(&t, FLIST_SRC, 0, &at, &f), 0);
+	ck_assert_str_eq(at.name, "src");
+	/* below it, the staged directory's: */
+	ck_assert_int_eq(tree_at(&t, FLIST_DST, file, &at, &f), 0);
+	ck_assert(is(at.dir, testutil_path(".stage/d")));
+	/* staged marks: only once recorded, only the node marked */
+	tree_set_staged(&t, d);
+	ck_assert(!tree_in_staged(&t, d));
+	ck_assert_int_ge(fd = open(testutil_path(".stage/d"), O_PATH), 0);
+	ck_assert_int_eq(tree_set_dst(&t, d, fd), 0);
+	(void)close(fd);
+	tree_set_staged(&t, d);
+	ck_assert(tree_in_staged(&t, d));
+	ck_assert(!tree_in_staged(&t, 0));
+	ck_assert(!tree_in_staged(&t, file));
+	tree_close(&t);
+	tree_unstage(&t, 0);
+	ck_assert_ptr_null(tree_staged_leaf(&t, 0));
+	ck_assert_int_eq(tree_at(&t, FLIST_DST, 0, &at, &f), 0);
+	ck_assert_str_eq(at.name, "src");
+}
+END_TEST
+
 /* Deeper than the cache and than PATH_MAX: bounded descriptors. */
 START_TEST(test_tree_deep_chain_reopens_from_parents)
 {
@@ -327,6 +368,7 @@ tree_suite(void)
 	tcase_add_test(tc, test_tree_source_dir_replaced_by_another_fails);
 	tcase_add_test(tc, test_tree_destination_dir_checked_once_recorded);
 	tcase_add_test(tc, test_tree_deep_chain_reopens_from_parents);
+	tcase_add_test(tc, test_tree_staged_operand_resolves_beside_its_name);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -22,19 +22,22 @@ done
 chmod 750 "$S/d3"
 touch -d 2001-02-03 "$S/d7" "$S/d7/f1"
 
-# overlapped LOG: did a worker name a copy (linkat of an unnamed file)
-# before the parent's last getdents64 (the walk's end)?
+# overlapped LOG: did a worker make a copy (a file created under its name
+# in the staged tree, or an unnamed one linked) before the parent's last
+# getdents64 (the walk's end)?
 overlapped() {
 	local parent last first
 	parent=$(grep -m1 execve "$1" | cut -d' ' -f1)
 	last=$(grep -n "^$parent  *getdents64(" "$1" | tail -1 | cut -d: -f1)
-	first=$(grep -n 'linkat(.*AT_EMPTY_PATH' "$1" | head -1 | cut -d: -f1)
+	first=$(grep -nE 'O_CREAT\|O_EXCL|linkat\(.*AT_EMPTY_PATH' "$1" |
+	    grep -v "^[0-9]*:$parent " | head -1 | cut -d: -f1)
 	[ -n "$last" ] && [ -n "$first" ] && [ "$first" -lt "$last" ]
 }
 
 for mode in pool fork; do
 	rm -rf "$T/dst"
-	run traced -f -qq -o "$T/log" -e trace=execve,getdents64,linkat \
+	run traced -f -qq -o "$T/log" \
+	    -e trace=execve,getdents64,openat,linkat \
 	    "$PARCP" -a -j 2 --mode=$mode "$S" "$T/dst"
 	expect_rc 0 "$mode"
 	overlapped "$T/log" || fail "$mode: nothing copied during the walk"
@@ -58,7 +61,7 @@ pass
 
 # -v prints each file's line in the walk's order: no copy before the walk.
 rm -rf "$T/dst"
-run traced -f -qq -o "$T/log" -e trace=execve,getdents64,linkat \
+run traced -f -qq -o "$T/log" -e trace=execve,getdents64,openat,linkat \
     "$PARCP" -rv -j 2 "$S" "$T/dst"
 expect_rc 0 "-v"
 ! overlapped "$T/log" || fail "-v: copies before the walk's end"

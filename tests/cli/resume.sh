@@ -141,11 +141,14 @@ expect_rc 0 "fsync"
     fail "a range's fdatasync: $(grep -c fdatasync "$T/sync.log")"
 [ "$(grep -Ec "^fsync $T/t/out/\.parcp\.mid\.[0-9a-f]+\.part$" \
     "$T/sync.log")" -eq 1 ] || fail "split file not synced once"
-# (a new file is unnamed until complete: its path is DIR/#INODE (deleted))
-grep -Eq "^fsync $T/t/out/src/d/(\.parcp\.f1\.[0-9a-f]{16}\.[0-9a-f]{8}\.[0-9]+\.[0-9]+|#[0-9]+ \(deleted\))$" \
+# (a new tree is made beside its name, .parcp.src.TOKEN.PID.N, until it
+# is placed; a file in a directory made otherwise is unnamed until
+# complete: DIR/#INODE (deleted))
+staged="(src|\.parcp\.src\.[0-9a-f]{16}\.[0-9a-f]{8}\.[0-9]+\.[0-9]+)"
+grep -Eq "^fsync $T/t/out/$staged/d/(f1|\.parcp\.f1\.[0-9a-f]{16}\.[0-9a-f]{8}\.[0-9]+\.[0-9]+|#[0-9]+ \(deleted\))$" \
     "$T/sync.log" ||
     fail "small file not synced"
-grep -q "^fsync $T/t/out/src/d$" "$T/sync.log" || fail "dir not synced"
+grep -Eq "^fsync $T/t/out/$staged/d$" "$T/sync.log" || fail "dir not synced"
 grep -q "^fsync $T/t/out$" "$T/sync.log" || fail "DEST dir not synced"
 cmp "$T/mid" "$T/t/out/mid"
 pass

@@ -69,8 +69,10 @@ for mode in pool fork; do
 	env LD_PRELOAD="$FAULTSHIM" PARCP_SHIM_SLOW_US=3000 \
 	    "$PARCP" -a -j 2 --mode=$mode "$T/src" "$T/dst" 2>"$T/err" &
 	pid=$!
+	# (a new tree fills beside its name, .parcp.dst.*, until placed)
 	for _ in $(seq 500); do
-		[ "$(ls "$T/dst/small" 2>/dev/null | wc -l)" -gt 20 ] && break
+		[ "$(find "$T/dst" "$T"/.parcp.dst.* -path '*/small/*' \
+		    2>/dev/null | wc -l)" -gt 20 ] && break
 		sleep 0.01
 	done
 	kill -INT "$pid"

@@ -1,9 +1,12 @@
 #!/bin/bash
-# New files are made unnamed (O_TMPFILE) and linked under their final
-# names once complete: no temp name, no rename.  Where that cannot be (a
-# file system without unnamed files, no right to link by descriptor, no
-# /proc, the name taken meanwhile) the file is copied the named way, and
-# the tree is the same, field by field, with nothing left behind.
+# New files in a directory the run made inside an existing one are made
+# unnamed (O_TMPFILE) and linked under their final names once complete:
+# no temp name, no rename.  (A new tree is staged beside its name and
+# made by name: stage.sh.)  Where that cannot be (a file system without
+# unnamed files, no right to link by descriptor, no /proc, the name taken
+# meanwhile) the file is copied the named way, and the tree is the same,
+# field by field, with nothing left behind.  DEST exists in each case, and
+# -T copies the source's contents into it.
 . "$TESTLIB"
 : "${TREECMP:?TREECMP must name tests/treecmp}"
 : "${FAULTSHIM:?FAULTSHIM must name tests/faultshim.so}"
@@ -38,8 +41,9 @@ renamed() {
 # and no regular file's temp is renamed.
 for mode in pool fork; do
 	rm -rf "$T/dst"
+	mkdir "$T/dst"
 	traced_run -e trace=openat,linkat,rename,renameat,renameat2 \
-	    "$PARCP" -a -j 2 --mode=$mode "$T/src" "$T/dst"
+	    "$PARCP" -a -T -j 2 --mode=$mode "$T/src" "$T/dst"
 	same "$mode"
 	grep -q 'O_TMPFILE' "$T/log" || fail "$mode: no unnamed file made"
 	for i in 1 2 3; do
@@ -54,9 +58,10 @@ done
 while IFS='|' read -r env how; do
 	for mode in pool fork; do
 		rm -rf "$T/dst"
+		mkdir "$T/dst"
 		traced_run -e trace=linkat,rename,renameat,renameat2 \
 		    env LD_PRELOAD="$FAULTSHIM" $env \
-		    "$PARCP" -a -j 2 --mode=$mode "$T/src" "$T/dst"
+		    "$PARCP" -a -T -j 2 --mode=$mode "$T/src" "$T/dst"
 		same "$env $mode"
 		case $how in
 		named)	renamed "$T/log" f2 ||
@@ -83,6 +88,7 @@ other=$(cd "$T/src" && find . -type f ! -path './plain/*' | head -1)
 for mode in pool fork; do
 	for how in new existing; do
 		rm -rf "$T/dst"
+		mkdir "$T/dst"
 		pat="$sub/#*"
 		if [ $how = existing ]; then
 			mkdir -p "$sub"
@@ -114,9 +120,9 @@ done
 # copy goes by /proc then, or named.
 if [ "$(id -u)" -eq 0 ]; then
 	rm -rf "$T/dst" "$T/u"
-	mkdir "$T/u"
-	chown nobody "$T/u"
-	run as_user "$PARCP" -r "$T/src/plain" "$T/u/dst"
+	mkdir -p "$T/u/dst"
+	chown nobody "$T/u" "$T/u/dst"
+	run as_user "$PARCP" -r -T "$T/src/plain" "$T/u/dst"
 	expect_rc 0 "unprivileged"
 	for i in 1 2 3; do
 		cmp "$T/src/plain/sub/f$i" "$T/u/dst/sub/f$i" ||
