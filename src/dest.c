@@ -240,6 +240,18 @@ proc_fds(void)
 	return pfd;
 }
 
+/* fd sized to size (< 0: left empty): fd, or -1 with *f and fd closed. */
+static int
+sized(int fd, off_t size, struct fault *f)
+{
+	if (size >= 0 && ftruncate(fd, size) == -1) {
+		fault_set(f, FAULT_TRUNCATE);
+		(void)close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 int
 dest_create_anon(int dir, off_t size, mode_t perm, struct fault *f)
 {
@@ -256,12 +268,7 @@ dest_create_anon(int dir, off_t size, mode_t perm, struct fault *f)
 		fault_set(f, FAULT_CREATE);
 		return -1;
 	}
-	if (size >= 0 && ftruncate(fd, size) == -1) {
-		fault_set(f, FAULT_TRUNCATE);
-		(void)close(fd);
-		return -1;
-	}
-	return fd;
+	return sized(fd, size, f);
 }
 
 int
@@ -277,12 +284,8 @@ dest_create_new(int dir, const char *leaf, off_t size, mode_t perm,
 		fault_set(f, FAULT_CREATE);
 		return -1;
 	}
-	if (size >= 0 && ftruncate(fd, size) == -1) {
-		fault_set(f, FAULT_TRUNCATE);
-		(void)close(fd);
-		(void)unlinkat(dir, leaf, 0);
-		return -1;
-	}
+	if ((fd = sized(fd, size, f)) == -1)
+		(void)unlinkat(dir, leaf, 0);	/* made just now, by us */
 	return fd;
 }
 

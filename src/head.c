@@ -138,7 +138,7 @@ wave_start(struct copy *c)
 {
 	struct head *h = c->head;
 	uint32_t to = (uint32_t)c->fl->n, i;
-	off_t most = head_most(c->o);
+	off_t most = head_most(c->o), chunk;
 
 	copy_make_dirs(c, to);
 	for (i = h->next; i < to; i++)
@@ -147,10 +147,11 @@ wave_start(struct copy *c)
 	h->next = to;
 	if (c->plan.nranges == 0)
 		return;
-	work_order(&c->plan, c->o, most);
+	/* the wave's own chunk: its batches, and what counts as small */
+	chunk = plan_chunk(plan_bytes(&c->plan), c->o->jobs, c->o->chunk);
+	work_order(&c->plan, c->o, chunk);
 	c->st->ranges += c->plan.nranges;
-	if (copy_job(c, &h->job, plan_chunk(plan_bytes(&c->plan),
-	    c->o->jobs, c->o->chunk)) == -1)
+	if (copy_job(c, &h->job, chunk) == -1)
 		err(1, "plan");
 	h->run = pool_start(&h->job);
 }
