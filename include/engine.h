@@ -18,6 +18,8 @@
 
 #include "fault.h"
 
+struct writeout;
+
 /* Alignment of I/O buffers: a page, which also suits O_DIRECT. */
 #define ENGINE_ALIGN		4096
 
@@ -61,6 +63,10 @@ struct engine_buf {
 	struct engine_tally *tally;	/* the worker's, for its task; or NULL */
 	long		 fstype;	/* the destination's statfs f_type
 					   for this task; 0: not known */
+	bool		 early;		/* start large pieces' write-out
+					   as they finish (writeout.h) */
+	struct writeout	*writeout;	/* the worker's thread for it, or
+					   NULL */
 };
 
 /*

@@ -49,6 +49,7 @@
 #include "util.h"
 #include "walk.h"
 #include "whole.h"
+#include "writeout.h"
 
 const char *
 copy_path(struct copy *c, uint32_t node, enum flist_side side)
@@ -831,10 +832,25 @@ job_init(struct copy *c, struct exec_job *job)
 	return copy_job(c, job, c->st->chunk);
 }
 
+/* Start large pieces' write-out as they finish (writeout.h)?  Not where
+ * the data is written out anyway (--fsync, --nocache) or never dirties
+ * the page cache (--direct); only when the kernel would start during the
+ * copy (then the disk works from the first file, not from 10% of RAM). */
+static bool
+early(const struct copy *c)
+{
+	struct writeout_mem m;
+
+	return !c->o->fsync && !c->o->nocache && !c->o->direct &&
+	    writeout_mem_read(&m) == 0 &&
+	    writeout_wanted(&m, plan_bytes(&c->plan));
+}
+
 int
 copy_job(struct copy *c, struct exec_job *job, off_t chunk)
 {
 	work_init(&c->work, c->o, c);
+	c->work.how.early = early(c);
 	c->work.task = copy_task;
 	c->work.done = result;
 	c->work.tick = tick;

@@ -110,6 +110,7 @@ job_get_work(struct blob *b, struct work *w)
 	w->how.buf = NULL;
 	w->how.progress = NULL;
 	w->how.tally = NULL;
+	w->how.writeout = NULL;
 	return b->bad || w->bufsz == 0 || w->bufsz > OPTS_BUFSZ_MAX ? -1 : 0;
 }
 

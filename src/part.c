@@ -37,6 +37,7 @@
 #include "verify.h"
 #include "xfer.h"
 #include "walk.h"
+#include "writeout.h"
 
 /*
  * A split file's names by descriptor: its source, its final name, and
@@ -483,6 +484,9 @@ part_range(const struct copy *c, const struct range *r,
 	    .dfd = dfd, .doff = r->off, .len = r->len, .eb = eb, .f = f })) !=
 	    -1 && sync_range(c, dfd, r, eb, f) == -1)
 		rv = -1;
+	else if (rv != -1 && eb->writeout != NULL &&
+	    writeout_pays(engine_fstype(dfd, h->dev), r->len))
+		writeout_hint(eb->writeout, dfd, r->off, r->len);
 	return engine_close(sfd, dfd, rv, f);
 }
 

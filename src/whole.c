@@ -41,6 +41,7 @@
 #include "verify.h"
 #include "xfer.h"
 #include "whole.h"
+#include "writeout.h"
 
 /* Does the source have holes worth keeping?  cp's test: fewer blocks. */
 static bool
@@ -333,6 +334,8 @@ regular(struct entry *e, const struct engine_buf *how, struct fault *f,
 		fault_setc(f, FAULT_CHANGED, 0);
 		goto out;
 	}
+	if (writeout_pays(eb->fstype, size))
+		writeout_hint(eb->writeout, dfd, 0, size);
 meta:
 	if ((bits = hash(c, dfd, size, eb, f, out)) == -1 ||
 	    meta_by_fd(e, sfd, dfd, f) == -1 || sync_file(c, dfd, f) == -1 ||

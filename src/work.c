@@ -12,6 +12,7 @@
 
 #include "progress.h"
 #include "work.h"
+#include "writeout.h"
 
 /* A worker's state: its buffer and the tally of the task it runs. */
 struct work_state {
@@ -37,6 +38,7 @@ start(void *arg, uint64_t *progress)
 	s->eb.size = w->bufsz;
 	s->eb.progress = progress;
 	s->eb.tally = &s->tally;
+	s->eb.writeout = w->how.early ? writeout_start() : NULL;
 	return s;
 }
 
@@ -46,8 +48,10 @@ stop(void *arg, void *state)
 	struct work_state *s = state;
 
 	(void)arg;
-	if (s != NULL)
+	if (s != NULL) {
+		writeout_stop(s->eb.writeout);
 		free(s->eb.buf);
+	}
 	free(s);
 }
 
