@@ -40,6 +40,8 @@ struct writeout_mem {
 	uint64_t	 bg_ratio;	/* vm.dirty_background_ratio, % */
 };
 
+/* The meminfo fields of text (/proc/meminfo's); -1 when it has none. */
+int		 writeout_mem_parse(struct writeout_mem *m, const char *text);
 /* This machine's, from /proc; -1 when it cannot be read.
  * PARCP_WRITEOUT_BG=N, if set (the tests): a threshold of N bytes and
  * nothing dirty before. */

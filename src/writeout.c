@@ -61,6 +61,16 @@ sysctl_u64(const char *path)
 }
 
 int
+writeout_mem_parse(struct writeout_mem *m, const char *text)
+{
+	m->dirty = meminfo(text, "\nDirty:") + meminfo(text, "\nWriteback:");
+	m->dirtyable = meminfo(text, "\nMemFree:") +
+	    meminfo(text, "\nActive(file):") +
+	    meminfo(text, "\nInactive(file):");
+	return m->dirtyable == 0 ? -1 : 0;
+}
+
+int
 writeout_mem_read(struct writeout_mem *m)
 {
 	const char *env;
@@ -68,6 +78,7 @@ writeout_mem_read(struct writeout_mem *m)
 	ssize_t n;
 	int fd;
 
+	memset(m, 0, sizeof(*m));
 	if ((fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
 	n = read(fd, text, sizeof(text) - 1);
@@ -75,10 +86,8 @@ writeout_mem_read(struct writeout_mem *m)
 	if (n <= 0)
 		return -1;
 	text[n] = '\0';
-	m->dirty = meminfo(text, "\nDirty:") + meminfo(text, "\nWriteback:");
-	m->dirtyable = meminfo(text, "\nMemFree:") +
-	    meminfo(text, "\nActive(file):") +
-	    meminfo(text, "\nInactive(file):");
+	if (writeout_mem_parse(m, text) == -1)
+		return -1;
 	m->bg_bytes = sysctl_u64("/proc/sys/vm/dirty_background_bytes");
 	m->bg_ratio = sysctl_u64("/proc/sys/vm/dirty_background_ratio");
 	/* The tests' threshold, and nothing dirty before the copy. */
@@ -86,7 +95,7 @@ writeout_mem_read(struct writeout_mem *m)
 		m->bg_bytes = strtoull(env, NULL, 10);
 		m->dirty = 0;
 	}
-	return m->dirtyable == 0 ? -1 : 0;
+	return 0;
 }
 
 bool
