@@ -42,20 +42,21 @@ meminfo(const char *text, const char *key)
 	return p == NULL ? 0 : strtoull(p + strlen(key), NULL, 10) << 10;
 }
 
-/* A sysctl's number, 0 when it cannot be read. */
+/* A sysctl's number, or its kernel default when it cannot be read (a
+ * ratio of 0 would hint every copy). */
 static uint64_t
-sysctl_u64(const char *path)
+sysctl_u64(const char *path, uint64_t dflt)
 {
 	char buf[32];
 	ssize_t n;
 	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return 0;
+		return dflt;
 	n = read(fd, buf, sizeof(buf) - 1);
 	(void)close(fd);
 	if (n <= 0)
-		return 0;
+		return dflt;
 	buf[n] = '\0';
 	return strtoull(buf, NULL, 10);
 }
@@ -88,8 +89,8 @@ writeout_mem_read(struct writeout_mem *m)
 	text[n] = '\0';
 	if (writeout_mem_parse(m, text) == -1)
 		return -1;
-	m->bg_bytes = sysctl_u64("/proc/sys/vm/dirty_background_bytes");
-	m->bg_ratio = sysctl_u64("/proc/sys/vm/dirty_background_ratio");
+	m->bg_bytes = sysctl_u64("/proc/sys/vm/dirty_background_bytes", 0);
+	m->bg_ratio = sysctl_u64("/proc/sys/vm/dirty_background_ratio", 10);
 	/* The tests' threshold, and nothing dirty before the copy. */
 	if ((env = getenv("PARCP_WRITEOUT_BG")) != NULL && *env != '\0') {
 		m->bg_bytes = strtoull(env, NULL, 10);
