@@ -25,8 +25,9 @@
 # run the previous copy is deleted and synced, and the disk left a second
 # to settle (it stalls right after large deletes).  Reports medians of wall
 # and user+sys CPU seconds and the ratio of cp's median to each.  rsync,
-# when installed, runs too; DCP, when set, adds mpiFileUtils' dcp
-# (`mpirun -np 2`).  Never run by make check.
+# rclone, fpsync (trees) and uutils' cp, when installed, run too (PEERS=0:
+# only rsync); DCP, when set, adds mpiFileUtils' dcp (`mpirun -np 2`).
+# Never run by make check.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 RUNS=${RUNS:-5}
@@ -56,6 +57,20 @@ if [ -n "$DCP" ]; then
 	file_configs+=("dcp")
 	tree_configs+=("dcp")
 fi
+# The other peers issue 15 names, each when installed (Debian: rclone,
+# fpart for fpsync, rust-coreutils for uutils' cp); PEERS=0: none of them.
+UUCP=/usr/lib/cargo/bin/coreutils/cp
+if [ "${PEERS:-1}" != 0 ]; then
+	if command -v rclone >/dev/null; then
+		file_configs+=("rclone")
+		tree_configs+=("rclone")
+	fi
+	command -v fpsync >/dev/null && tree_configs+=("fpsync -n 2")
+	if [ -x "$UUCP" ]; then
+		file_configs+=("uutils cp")
+		tree_configs+=("uutils cp -a")
+	fi
+fi
 
 # copy CONFIG SRC DST
 copy() {
@@ -68,6 +83,12 @@ copy() {
 	rsync)	rsync "$2" "$3" ;;	# local: whole files, no delta
 	"rsync -a") rsync -a "$2/" "$3" ;;
 	dcp)	mpirun --allow-run-as-root -np 2 "$DCP" -q -p "$2" "$3" ;;
+	rclone)	rclone copyto -q "$2" "$3" ;;
+	"fpsync -n 2")
+		mkdir "$3"	# rsync -a under it, 2 jobs (its defaults else)
+		fpsync -n 2 -t "$3.fpsync" "$2/" "$3/" && rm -rf "$3.fpsync"
+		;;
+	"uutils cp"*) "$UUCP" ${1#uutils cp} "$2" "$3" ;;
 	parcp*)	${1/#parcp/$PARCP} "$2" "$3" ;;
 	*)	$1 "$2" "$3" ;;
 	esac
