@@ -64,7 +64,8 @@ struct writeout	*writeout_start(void);
  */
 void		 writeout_hint(struct writeout *w, int fd, off_t off,
 		    off_t len);
-/* Drop what still waits, join the thread (NULL: nothing). */
+/* Carry out what waits (at most WRITEOUT_QUEUE hints), join the thread
+ * (NULL: nothing). */
 void		 writeout_stop(struct writeout *w);
 
 #endif

@@ -3,7 +3,9 @@
  * queue is a pipe: the worker writes a piece (an fd of the thread's own
  * and a range), the thread reads it, calls sync_file_range and closes
  * the fd.  A count of pieces in flight keeps the queue short, so the
- * worker never waits and a stop drops at most WRITEOUT_QUEUE hints.
+ * worker never waits, and a stop waits for at most WRITEOUT_QUEUE calls
+ * (their write-out started, not done): every hint taken is carried out,
+ * even by a fork-mode child that exits right after its last file.
  */
 #include "config.h"
 
@@ -25,7 +27,6 @@ struct writeout {
 	pthread_t	 thread;
 	int		 rfd, wfd;	/* the queue: read end, write end */
 	int		 queued;	/* pieces written and not yet done */
-	bool		 stopping;	/* done pieces are dropped */
 };
 
 struct piece {
@@ -130,9 +131,8 @@ drain(void *arg)
 				continue;
 			break;		/* a pipe gives whole pieces */
 		}
-		if (!__atomic_load_n(&w->stopping, __ATOMIC_ACQUIRE))
-			(void)sync_file_range(p.fd, p.off, p.len,
-			    SYNC_FILE_RANGE_WRITE);
+		(void)sync_file_range(p.fd, p.off, p.len,
+		    SYNC_FILE_RANGE_WRITE);
 		(void)close(p.fd);
 		__atomic_sub_fetch(&w->queued, 1, __ATOMIC_RELEASE);
 	}
@@ -211,7 +211,6 @@ writeout_stop(struct writeout *w)
 {
 	if (w == NULL)
 		return;
-	__atomic_store_n(&w->stopping, true, __ATOMIC_RELEASE);
 	(void)close(w->wfd);		/* the thread reads to the end */
 	(void)pthread_join(w->thread, NULL);
 	(void)close(w->rfd);
