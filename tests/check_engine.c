@@ -21,7 +21,7 @@
 static char buf[65536];
 static uint64_t progress;
 static struct engine_buf eb = { buf, sizeof(buf), &progress, false,
-    ENGINE_PREAD, false, false, false, false, false, false, false, NULL, 0 };
+    ENGINE_PREAD, false, false, false, false, false, false, false, NULL, 0, false, NULL };
 
 static char *
 xs(const char *name)
@@ -64,7 +64,7 @@ START_TEST(test_engine_copies_whole_file_with_odd_buffer)
 {
 	char *src = xs("src"), *dst = xs("dst");
 	struct engine_buf small = { buf, 1000, NULL, false, ENGINE_PREAD,
-	    false, false, false, false, false, false, false, NULL, 0 };
+	    false, false, false, false, false, false, false, NULL, 0, false, NULL };
 	struct fault f = { FAULT_NONE, 0 };
 
 	testutil_make_file(src, 123457, 1);
@@ -110,7 +110,7 @@ START_TEST(test_engine_holes_mode_leaves_zero_blocks_unwritten)
 {
 	char *src = xs("src"), *dst = xs("dst");
 	struct engine_buf holes = { buf, sizeof(buf), NULL, true, ENGINE_AUTO,
-	    false, false, false, false, false, false, false, NULL, 0 };
+	    false, false, false, false, false, false, false, NULL, 0, false, NULL };
 	struct fault f = { FAULT_NONE, 0 };
 	char block[4096];
 	struct stat st;
@@ -153,7 +153,7 @@ START_TEST(test_engine_every_engine_copies_odd_ranges)
 	};
 	struct engine_buf e = { buf, sizeof(buf), &progress, false,
 	    how[_i].kind, how[_i].direct, how[_i].nocache, false, false, false,
-	    false, false, NULL, 0 };
+	    false, false, NULL, 0, false, NULL };
 	char *src = xs("src"), *dst = xs("dst");
 	struct fault f = { FAULT_NONE, 0 };
 	off_t size = 3 * 1048576 + 4097, mid = 1048576 + 12345;
@@ -180,7 +180,7 @@ END_TEST
 START_TEST(test_engine_clone_only_reports_clone_fault_without_copying)
 {
 	struct engine_buf e = { buf, sizeof(buf), NULL, false, ENGINE_AUTO,
-	    false, false, false, false, false, true, false, NULL, 0 };
+	    false, false, false, false, false, true, false, NULL, 0, false, NULL };
 	char *src = xs("src"), *dst = xs("dst");
 	struct fault f = { FAULT_NONE, 0 };
 	struct stat st;
@@ -204,7 +204,7 @@ END_TEST
 START_TEST(test_engine_copy_file_range_reports_shrank_source)
 {
 	struct engine_buf e = { buf, sizeof(buf), NULL, false, ENGINE_CFR,
-	    false, false, false, false, false, false, false, NULL, 0 };
+	    false, false, false, false, false, false, false, NULL, 0, false, NULL };
 	char *src = xs("src"), *dst = xs("dst");
 	struct fault f = { FAULT_NONE, 0 };
 

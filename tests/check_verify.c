@@ -16,7 +16,7 @@
 
 static char buf[65536];
 static struct engine_buf eb = { buf, sizeof(buf), NULL, false, ENGINE_PREAD,
-    false, false, false, true, false, false, false, NULL, 0 };
+    false, false, false, true, false, false, false, NULL, 0, false, NULL };
 
 #define SIZE	(3 * 65536 + 17)
 

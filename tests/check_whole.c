@@ -21,7 +21,7 @@
 static char buf[65536];
 static unsigned char out[WORK_OUT];
 static struct engine_buf eb = { buf, sizeof(buf), NULL, false, ENGINE_AUTO,
-    false, false, false, false, false, false, false, NULL, 0 };
+    false, false, false, false, false, false, false, NULL, 0, false, NULL };
 static struct flist fl;
 static struct opts o;
 static struct whole_ctx wc;
